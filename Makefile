@@ -1,0 +1,51 @@
+# twintrack: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/twintrack
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install dev run test test-sqlite test-postgres bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+dev: $(VENV)/.dev-installed
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/twintrack init
+	$(BIN)/twintrack demo --if-empty
+	$(BIN)/twintrack serve --host $(HOST) --port $(PORT)
+
+test: dev test-sqlite test-postgres
+
+test-sqlite: dev
+	@echo "== test suite on SQLite"
+	TWINTRACK_DATABASE_URL= $(BIN)/pytest
+
+# PostgreSQL runs whenever a server answers; in CI (CI=true) a missing server fails the build.
+test-postgres: dev
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== test suite on PostgreSQL"; \
+		TWINTRACK_DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable on 127.0.0.1:5432, and CI requires it"; exit 1; \
+	else \
+		echo "== PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL suite not run (CI requires it)"; \
+	fi
+
+bench: dev
+	$(BIN)/python benchmarks/run.py --scale $(or $(SCALE),city)
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

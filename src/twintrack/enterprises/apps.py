@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class EnterprisesConfig(AppConfig):
+    name = "twintrack.enterprises"

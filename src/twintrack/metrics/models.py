@@ -1,0 +1,19 @@
+from django.db import models
+
+
+class Rollup(models.Model):
+    """One unit's whole subtree for one month: what reports read instead of raw rows.
+
+    Maintained on write by `twintrack.metrics.rollups`; integers keep the sums exact on
+    SQLite, whose decimals are floats.
+    """
+
+    org = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    projects = models.BigIntegerField(default=0)
+    investment_fen = models.BigIntegerField(default=0)
+    energy_micro = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "year", "month"], name="rollup_key")]

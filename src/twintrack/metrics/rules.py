@@ -1,0 +1,168 @@
+"""Metric and period rules (data contract section 3), as plain functions.
+
+Nothing here touches the database, so every rule can be tested on its own.
+Amounts move through the rollups as integers (fen for yuan, micro-tce for energy) so that
+sums are exact on every database engine; they become Decimals only at the edges.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Mapping
+
+FEN_PER_YUAN = 100
+MICRO_PER_TCE = 1_000_000
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label_zh: str
+    label_en: str
+    unit_zh: str
+    unit_en: str
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("projects", "项目数", "Projects launched", "个", "projects"),
+    Metric("investment_yuan", "技改投资", "Technological-transformation investment", "元", "yuan"),
+    Metric("energy_saved_tce", "节能量", "Energy saved", "吨标准煤", "tce"),
+)
+METRIC_KEYS = tuple(m.key for m in METRICS)
+METRIC_BY_KEY = {m.key: m for m in METRICS}
+
+
+def metric_from_label(text: str) -> str | None:
+    """The metric key for a key or Chinese label, or None."""
+    text = text.strip()
+    for m in METRICS:
+        if text in (m.key, m.label_zh):
+            return m.key
+    return None
+
+
+# --- periods -----------------------------------------------------------------
+
+PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """'2023-07' -> (2023, 7). Raises ValueError with a readable reason."""
+    match = PERIOD_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text!r}: month must be 01-12")
+    if not 2000 <= year <= 2100:
+        raise ValueError(f"{text!r}: year must be 2000-2100")
+    return year, month
+
+
+def format_period(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def schedule_rate(through_month: int) -> float:
+    """The time-elapsed share of the year (序时进度)."""
+    return through_month / 12
+
+
+def rate(actual: Decimal | int | None, target: Decimal | int | None) -> float | None:
+    if actual is None or target is None or Decimal(target) == 0:
+        return None
+    return float(Decimal(actual) / Decimal(target))
+
+
+def is_ahead_of_schedule(annual_rate: float | None, through_month: int) -> bool | None:
+    if annual_rate is None:
+        return None
+    return annual_rate >= schedule_rate(through_month)
+
+
+# --- integer units -------------------------------------------------------------
+
+def yuan_to_fen(value: Decimal | None) -> int:
+    return 0 if value is None else int((Decimal(value) * FEN_PER_YUAN).to_integral_value())
+
+
+def tce_to_micro(value: Decimal | None) -> int:
+    return 0 if value is None else int((Decimal(value) * MICRO_PER_TCE).to_integral_value())
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    return Decimal(fen) / FEN_PER_YUAN
+
+
+def micro_to_tce(micro: int) -> Decimal:
+    return Decimal(micro) / MICRO_PER_TCE
+
+
+@dataclass(frozen=True)
+class Totals:
+    """One unit-month's figures in integer units."""
+
+    projects: int = 0
+    investment_fen: int = 0
+    energy_micro: int = 0
+
+    def __add__(self, other: "Totals") -> "Totals":
+        return Totals(self.projects + other.projects, self.investment_fen + other.investment_fen,
+                      self.energy_micro + other.energy_micro)
+
+    def __sub__(self, other: "Totals") -> "Totals":
+        return Totals(self.projects - other.projects, self.investment_fen - other.investment_fen,
+                      self.energy_micro - other.energy_micro)
+
+    def __bool__(self) -> bool:
+        return bool(self.projects or self.investment_fen or self.energy_micro)
+
+    def actuals(self) -> dict[str, Decimal | int]:
+        return {
+            "projects": self.projects,
+            "investment_yuan": fen_to_yuan(self.investment_fen),
+            "energy_saved_tce": micro_to_tce(self.energy_micro),
+        }
+
+
+RollupKey = tuple[int, int, int]  # (org_id, year, month)
+
+
+def merge(into: dict, key, value: Totals) -> None:
+    into[key] = into.get(key, Totals()) + value
+
+
+def expand_to_ancestors(deltas: Mapping[RollupKey, Totals],
+                        ancestors: Mapping[int, Iterable[int]]) -> dict[RollupKey, Totals]:
+    """A fact recorded at a unit counts for that unit and every unit above it.
+
+    `ancestors[org_id]` lists the ids from the root down to org_id inclusive.
+    Zero deltas are dropped so that an unchanged re-import writes nothing.
+    """
+    expanded: dict[RollupKey, Totals] = {}
+    for (org_id, year, month), delta in deltas.items():
+        if not delta:
+            continue
+        for ancestor_id in ancestors[org_id]:
+            merge(expanded, (ancestor_id, year, month), delta)
+    return {key: value for key, value in expanded.items() if value}
+
+
+def diff_contributions(before: Mapping[RollupKey, Totals], after: Mapping[RollupKey, Totals]) -> dict:
+    """What must be added to the rollups to go from `before` to `after`."""
+    keys = set(before) | set(after)
+    return {k: after.get(k, Totals()) - before.get(k, Totals()) for k in keys}
+
+
+def metric_figures(actual, target, annual_target, through_month: int) -> dict:
+    """The contract's per-metric block: actual, target, completion_rate, annual_target,
+    annual_rate, schedule_rate."""
+    return {
+        "actual": actual,
+        "target": target,
+        "completion_rate": rate(actual, target),
+        "annual_target": annual_target,
+        "annual_rate": rate(actual, annual_target),
+        "schedule_rate": schedule_rate(through_month),
+    }

@@ -1,0 +1,181 @@
+"""The one write path for projects and monthly progress: importers, forms and the demo all
+come through here, so history is recorded and the rollups stay exact.
+
+Callers pass already-validated values; these functions do not re-check business rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from datetime import date
+from typing import Iterable, Sequence
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from twintrack.metrics.rollups import (
+    apply_deltas, contributions_of_projects, progress_contribution, project_count_contribution,
+)
+from twintrack.metrics.rules import Totals, diff_contributions, merge
+from twintrack.programme.models import Progress, Project, Target
+
+BATCH = 2000
+
+
+@dataclass
+class ProjectValues:
+    code: str
+    enterprise_id: int
+    org_id: int  # the enterprise's unit, for the rollups
+    title: str
+    kind: str
+    category: str
+    start_date: date
+    planned_end_date: date | None
+    planned_investment_yuan: Decimal | None
+    status: str
+
+
+PROJECT_FIELDS = ("enterprise_id", "title", "kind", "category", "start_date", "planned_end_date",
+                  "planned_investment_yuan", "status")
+
+
+@dataclass
+class ProgressValues:
+    project_id: int
+    org_id: int
+    year: int
+    month: int
+    investment_yuan: Decimal
+    energy_saved_tce: Decimal | None
+    note: str
+
+
+PROGRESS_FIELDS = ("investment_yuan", "energy_saved_tce", "note")
+
+
+@dataclass
+class WriteResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _changed(instance, values, fields: Sequence[str]) -> bool:
+    return any(getattr(instance, f) != getattr(values, f) for f in fields)
+
+
+def _assign(instance, values, fields: Sequence[str]) -> None:
+    for field in fields:
+        setattr(instance, field, getattr(values, field))
+
+
+def _merge_all(into: dict, contributions: dict, sign: int = 1) -> None:
+    for key, delta in contributions.items():
+        merge(into, key, delta if sign > 0 else Totals() - delta)
+
+
+def _write_with_history(model, to_create, to_update, fields, reason, user) -> None:
+    for start in range(0, len(to_create), BATCH):
+        bulk_create_with_history(to_create[start:start + BATCH], model, batch_size=BATCH,
+                                 default_user=user, default_change_reason=reason)
+    for start in range(0, len(to_update), BATCH):
+        bulk_update_with_history(to_update[start:start + BATCH], model, list(fields), batch_size=BATCH,
+                                 default_user=user, default_change_reason=reason)
+
+
+@transaction.atomic
+def save_projects(rows: Iterable[ProjectValues], reason: str = "", user=None) -> WriteResult:
+    """Create or update projects by code, keeping the launched-project counts in the rollups."""
+    rows = list(rows)
+    existing = {p.code: p for p in
+                Project.objects.filter(code__in=[r.code for r in rows]).select_related("enterprise")}
+    to_create, to_update, moved_ids, deltas = [], [], [], {}
+    unchanged = 0
+    for values in rows:
+        project = existing.get(values.code)
+        if project is None:
+            project = Project(code=values.code)
+            to_create.append(project)
+            _merge_all(deltas, project_count_contribution(values.org_id, values.start_date, values.status))
+        elif not _changed(project, values, PROJECT_FIELDS):
+            unchanged += 1
+            continue
+        elif project.enterprise.org_id != values.org_id:
+            moved_ids.append(project.id)  # its progress moves to another unit too
+            to_update.append(project)
+        else:
+            _merge_all(deltas, project_count_contribution(values.org_id, project.start_date, project.status), -1)
+            _merge_all(deltas, project_count_contribution(values.org_id, values.start_date, values.status))
+            to_update.append(project)
+        _assign(project, values, PROJECT_FIELDS)
+    before_move = contributions_of_projects({"id__in": moved_ids}) if moved_ids else {}
+    _write_with_history(Project, to_create, to_update, PROJECT_FIELDS, reason, user)
+    if moved_ids:
+        _merge_all(deltas, diff_contributions(before_move, contributions_of_projects({"id__in": moved_ids})))
+    apply_deltas(deltas)
+    return WriteResult(len(to_create), len(to_update), unchanged)
+
+
+@transaction.atomic
+def save_progress(rows: Iterable[ProgressValues], reason: str = "", user=None) -> WriteResult:
+    """Create or update monthly progress by (project, year, month), adding the differences to
+    the rollups: an unchanged re-import writes nothing at all."""
+    rows = list(rows)
+    project_ids = {r.project_id for r in rows}
+    years = {r.year for r in rows}
+    existing = {
+        (p.project_id, p.year, p.month): p
+        for p in Progress.objects.filter(project_id__in=project_ids, year__in=years)
+    }
+    to_create, to_update, deltas = [], [], {}
+    unchanged = 0
+    for values in rows:
+        record = existing.get((values.project_id, values.year, values.month))
+        if record is None:
+            record = Progress(project_id=values.project_id, year=values.year, month=values.month)
+            to_create.append(record)
+        elif not _changed(record, values, PROGRESS_FIELDS):
+            unchanged += 1
+            continue
+        else:
+            _merge_all(deltas, progress_contribution(values.org_id, record.year, record.month,
+                                                     record.investment_yuan, record.energy_saved_tce), -1)
+            to_update.append(record)
+        _merge_all(deltas, progress_contribution(values.org_id, values.year, values.month,
+                                                 values.investment_yuan, values.energy_saved_tce))
+        _assign(record, values, PROGRESS_FIELDS)
+    _write_with_history(Progress, to_create, to_update, PROGRESS_FIELDS, reason, user)
+    apply_deltas(deltas)
+    return WriteResult(len(to_create), len(to_update), unchanged)
+
+
+@dataclass
+class TargetValues:
+    org_id: int
+    metric: str
+    year: int
+    through_month: int
+    value: Decimal
+
+
+@transaction.atomic
+def save_targets(rows: Iterable[TargetValues], reason: str = "", user=None) -> WriteResult:
+    rows = list(rows)
+    existing = {
+        (t.org_id, t.metric, t.year, t.through_month): t
+        for t in Target.objects.filter(org_id__in={r.org_id for r in rows}, year__in={r.year for r in rows})
+    }
+    to_create, to_update, unchanged = [], [], 0
+    for values in rows:
+        target = existing.get((values.org_id, values.metric, values.year, values.through_month))
+        if target is None:
+            to_create.append(Target(org_id=values.org_id, metric=values.metric, year=values.year,
+                                    through_month=values.through_month, value=values.value))
+        elif target.value != values.value:
+            target.value = values.value
+            to_update.append(target)
+        else:
+            unchanged += 1
+    _write_with_history(Target, to_create, to_update, ("value",), reason, user)
+    return WriteResult(len(to_create), len(to_update), unchanged)

@@ -1,0 +1,10 @@
+"""The full report object of contract section 3: figures plus the bilingual narrative."""
+from twintrack.metrics.report import report_for_period
+from twintrack.orgs.models import OrgUnit
+from twintrack.reports.narrative import narrative
+
+
+def build_report(org: OrgUnit, year: int, through_month: int) -> dict:
+    report = report_for_period(org, year, through_month)
+    report["narrative"] = narrative(report, org.kind)
+    return report

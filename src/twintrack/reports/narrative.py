@@ -1,0 +1,122 @@
+"""The sentence a bulletin opens with, in Chinese and English (contract section 3).
+
+Chinese uses reporting units (亿元/万元 for investment, 万吨标准煤 for energy); English uses
+billion/million yuan and tonnes. Percentages carry at most two decimals, trailing zeros dropped.
+"""
+from __future__ import annotations
+
+import calendar
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal
+
+SCOPE_ZH = {
+    "province": "全省", "city": "全市", "district": "全区", "county": "全县",
+    "county_city": "全市", "zone": "全区",
+}
+
+
+def trim(value: Decimal, places: int) -> str:
+    """Round half-up to `places` decimals and drop trailing zeros: 107.50 -> '107.5'."""
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def percent(rate: float | None) -> str | None:
+    if rate is None:
+        return None
+    return trim(Decimal(str(rate)) * 100, 2) + "%"
+
+
+def grouped(value: Decimal, places: int, locale: str = "en") -> str:
+    """Thousands separators with at most `places` decimals: 319100 -> '319,100'."""
+    text = trim(value, places)
+    integer, _, fraction = text.partition(".")
+    body = format_decimal(int(integer), locale=locale)
+    return body + ("." + fraction if fraction else "")
+
+
+# --- amounts in reporting units -----------------------------------------------------
+
+def yuan_zh(yuan: Decimal) -> str:
+    yuan = Decimal(yuan)
+    if abs(yuan) >= Decimal("1e8"):
+        return trim(yuan / Decimal("1e8"), 2) + "亿元"
+    return trim(yuan / Decimal("1e4"), 2) + "万元"
+
+
+def tce_zh(tce: Decimal) -> str:
+    tce = Decimal(tce)
+    if abs(tce) >= Decimal("1e4"):
+        return trim(tce / Decimal("1e4"), 2) + "万吨标准煤"
+    return trim(tce, 2) + "吨标准煤"
+
+
+def yuan_en(yuan: Decimal) -> str:
+    yuan = Decimal(yuan)
+    if abs(yuan) >= Decimal("1e9"):
+        return trim(yuan / Decimal("1e9"), 3) + " billion yuan"
+    if abs(yuan) >= Decimal("1e6"):
+        return trim(yuan / Decimal("1e6"), 2) + " million yuan"
+    return grouped(yuan, 2) + " yuan"
+
+
+def tce_en(tce: Decimal) -> str:
+    return grouped(Decimal(tce), 0 if abs(Decimal(tce)) >= 100 else 2) + " tonnes of standard coal"
+
+
+# --- periods --------------------------------------------------------------------------
+
+def months_zh(month: int) -> str:
+    return "1月" if month == 1 else f"1-{month}月"
+
+
+def months_en(year: int, month: int) -> str:
+    if month == 1:
+        return f"In January {year}"
+    return f"From January to {calendar.month_name[month]} {year}"
+
+
+# --- sentences ------------------------------------------------------------------------
+
+def _zh_rate(figures: dict) -> str:
+    text = percent(figures.get("completion_rate"))
+    return f"，完成率{text}" if text else ""
+
+
+def _en_rate(figures: dict) -> str:
+    text = percent(figures.get("completion_rate"))
+    return f", {text} of the target" if text else ""
+
+
+def narrative_zh(metrics: dict, month: int, org_kind: str) -> str:
+    scope = SCOPE_ZH.get(org_kind, "")
+    projects, invest, energy = metrics["projects"], metrics["investment_yuan"], metrics["energy_saved_tce"]
+    return (
+        f"{months_zh(month)}，{scope}累计启动“两化”改造项目{int(projects['actual'])}个{_zh_rate(projects)}；"
+        f"完成技改投资{yuan_zh(Decimal(str(invest['actual'])))}{_zh_rate(invest)}；"
+        f"实现节能量{tce_zh(Decimal(str(energy['actual'])))}{_zh_rate(energy)}。"
+    )
+
+
+def narrative_en(metrics: dict, year: int, month: int) -> str:
+    projects, invest, energy = metrics["projects"], metrics["investment_yuan"], metrics["energy_saved_tce"]
+    count = int(projects["actual"])
+    noun = "project was" if count == 1 else "projects were"
+    return (
+        f"{months_en(year, month)}, {format_decimal(count, locale='en')} transformation {noun} launched"
+        f"{_en_rate(projects)}; technological-transformation investment reached "
+        f"{yuan_en(Decimal(str(invest['actual'])))}{_en_rate(invest)}; energy savings reached "
+        f"{tce_en(Decimal(str(energy['actual'])))}{_en_rate(energy)}."
+    )
+
+
+def narrative(report: dict, org_kind: str) -> dict:
+    year, month = (int(part) for part in report["period"].split("-"))
+    return {
+        "en": narrative_en(report["metrics"], year, month),
+        "zh": narrative_zh(report["metrics"], month, org_kind),
+    }

@@ -1,0 +1,13 @@
+from django.core.management import call_command
+
+from twintrack.command import TwintrackCommand
+from twintrack.enterprises.services import load_industry_codes
+
+
+class Command(TwintrackCommand):
+    help = "Create or migrate the database and load the reference data. Safe to run twice; loads no demo data."
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        count = load_industry_codes()
+        self.stdout.write(f"database ready; {count} GB/T 4754-2017 manufacturing codes loaded")
