@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "twintrack.imports",
     "twintrack.reports",
     "twintrack.web",
+    "twintrack.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,58 @@
+"""Shared fixtures: a small org tree (city with two districts and a zone) and an enterprise."""
+from datetime import date
+
+import pytest
+
+from twintrack.enterprises.services import load_industry_codes
+
+
+@pytest.fixture
+def industry_codes(db):
+    load_industry_codes()
+
+
+@pytest.fixture
+def city(db):
+    from twintrack.orgs.services import OrgValues, save_orgunits
+    from twintrack.orgs.models import OrgUnit
+
+    save_orgunits([
+        OrgValues("330400", "嘉兴市", "Jiaxing", "city", None),
+        OrgValues("330402", "南湖区", "Nanhu District", "district", "330400"),
+        OrgValues("330482", "平湖市", "Pinghu City", "county_city", "330400"),
+        OrgValues("JXGQ", "嘉兴港区", "Jiaxing Port Area", "zone", "330400"),
+    ])
+    return OrgUnit.objects.get(code="330400")
+
+
+def make_uscc(seed: int, region: str = "330402") -> str:
+    """A valid 18-character USCC (GB 32100-2015) for tests."""
+    from stdnum.cn import uscc
+
+    body = f"91{region}MA{seed:07d}"[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+@pytest.fixture
+def enterprise(city, industry_codes):
+    from twintrack.enterprises.models import Enterprise
+    from twintrack.enterprises.services import EnterpriseValues, save_enterprises
+    from twintrack.orgs.models import OrgUnit
+
+    nanhu = OrgUnit.objects.get(code="330402")
+    save_enterprises([EnterpriseValues(make_uscc(1), "德威不锈钢有限公司", "Dewei Stainless Steel", nanhu.id,
+                                       "3311", "medium", True)])
+    return Enterprise.objects.get(uscc=make_uscc(1))
+
+
+@pytest.fixture
+def project_factory(enterprise):
+    from twintrack.programme.models import Project
+    from twintrack.programme.services import ProjectValues, save_projects
+
+    def make(code="P001", start=date(2023, 3, 1), status="in_progress", kind="digital", ent=None):
+        ent = ent or enterprise
+        save_projects([ProjectValues(code, ent.id, ent.org_id, f"项目{code}", kind, "", start, None, None, status)])
+        return Project.objects.get(code=code)
+
+    return make
