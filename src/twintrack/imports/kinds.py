@@ -1,0 +1,501 @@
+"""The five import kinds of data contract section 2: columns, row rules, references, writing.
+
+Each kind parses a row's cells without the database (`parse`), then resolves references
+for a batch of rows with a few queries (`resolve`), then, for org units, checks the whole
+file (`finish`). Writing goes through the services only (`write`), which keep the
+history and the rollups exact and skip unchanged rows.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any, Iterable
+
+from django.db.models import F, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twintrack.imports import fields as f
+from twintrack.imports.columns import Alternative, Column
+from twintrack.imports.fields import FieldError
+
+Values = Any
+
+
+class Record:
+    """One data row on its way through validation."""
+
+    __slots__ = ("row", "cells", "values", "bad", "out")
+
+    def __init__(self, row: int, cells: dict):
+        self.row = row
+        self.cells = cells      # column key -> cell as read
+        self.values: dict = {}  # column key -> parsed value (missing when the cell is bad)
+        self.bad = False
+        self.out = None         # the *Values for the service, when the row is good
+
+
+class Context:
+    """What a kind needs while validating: where to report problems and the header map."""
+
+    def __init__(self, problems, header):
+        self.problems = problems
+        self.header = header
+
+    def error(self, record: Record, column: str, reason: str) -> None:
+        record.bad = True
+        self.problems.add(record.row, column, reason, self.header.position(column))
+
+
+class Kind:
+    name: str = ""
+    columns: tuple[Column, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+    key: tuple[str, ...] = ()
+    keep_all = False  # whole-file checks need every row in memory
+
+    def prepare(self) -> None:
+        """Load small reference tables once per import."""
+
+    def field(self, record: Record, ctx: Context, key: str, parser, *args, **kwargs):
+        """Parse one cell into record.values[key]; a FieldError becomes a problem."""
+        if key not in ctx.header.positions:
+            return None
+        try:
+            value = parser(record.cells.get(key, ""), *args, **kwargs)
+        except FieldError as error:
+            ctx.error(record, key, error.reason)
+            return None
+        record.values[key] = value
+        return value
+
+    def amount(self, record: Record, ctx: Context, alt: Alternative, parser, **kwargs):
+        """Whichever of an Alternative's two columns the file has, as one value under alt.key."""
+        if alt.key in ctx.header.positions:
+            column, ten_thousands = alt.key, False
+        elif alt.other in ctx.header.positions:
+            column, ten_thousands = alt.other, True
+        else:
+            record.values[alt.key] = None
+            return None
+        try:
+            value = parser(record.cells.get(column, ""), ten_thousands=ten_thousands, **kwargs)
+        except FieldError as error:
+            ctx.error(record, column, error.reason)
+            return None
+        record.values[alt.key] = value
+        return value
+
+    def natural_key(self, record: Record):
+        """The row's natural key, or None when a key cell is bad."""
+        try:
+            return tuple(record.values[k] for k in self.key)
+        except KeyError:
+            return None
+
+    def parse(self, record: Record, ctx: Context) -> None:
+        raise NotImplementedError
+
+    def resolve(self, records: list[Record], ctx: Context) -> None:
+        """Batch lookups in the database; set record.out on every good record."""
+        raise NotImplementedError
+
+    def finish(self, records: list[Record], ctx: Context) -> None:
+        """Checks over the whole file (only for kinds with keep_all)."""
+
+    def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
+        raise NotImplementedError
+
+
+def chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def org_ids_by_code() -> dict[str, int]:
+    from twintrack.orgs.models import OrgUnit
+
+    return dict(OrgUnit.objects.values_list("code", "id"))
+
+
+def no_org(code: str) -> str:
+    return _("no org unit has code %(code)s") % {"code": f.quoted(code)}
+
+
+# --- orgunits ------------------------------------------------------------------------
+
+class OrgUnits(Kind):
+    name = "orgunits"
+    columns = (
+        Column("code", "代码", True),
+        Column("name_zh", "名称", True),
+        Column("name_en", "英文名称"),
+        Column("kind", "类型", True),
+        Column("parent_code", "上级代码"),
+    )
+    key = ("code",)
+    keep_all = True
+
+    def prepare(self) -> None:
+        from twintrack.orgs.models import OrgUnit
+
+        self.db_parent = dict(OrgUnit.objects.values_list("code", "parent__code"))
+
+    def parse(self, record: Record, ctx: Context) -> None:
+        from twintrack.orgs.models import ORG_KIND_ZH, OrgKind
+
+        self.field(record, ctx, "code", f.parse_org_code)
+        self.field(record, ctx, "name_zh", f.parse_text, required=True, max_length=100)
+        self.field(record, ctx, "name_en", f.parse_text, max_length=200)
+        self.field(record, ctx, "kind", f.parse_enum, ORG_KIND_ZH, labels_en=dict(OrgKind.choices))
+        if "parent_code" in ctx.header.positions:
+            if f.is_empty(record.cells.get("parent_code")):
+                record.values["parent_code"] = None
+            else:
+                self.field(record, ctx, "parent_code", f.parse_org_code)
+        else:
+            record.values["parent_code"] = None
+
+    def resolve(self, records: list[Record], ctx: Context) -> None:
+        pass  # everything is checked over the whole file in finish()
+
+    def finish(self, records: list[Record], ctx: Context) -> None:
+        from twintrack.orgs.services import OrgValues
+
+        in_file: dict[str, Record] = {}
+        for record in records:
+            code = record.values.get("code")
+            if code is not None and code not in in_file:
+                in_file[code] = record
+        # parents exist
+        for record in records:
+            parent = record.values.get("parent_code")
+            if parent and parent not in in_file and parent not in self.db_parent:
+                ctx.error(record, "parent_code", _("no org unit has code %(code)s, in the database or in this file")
+                          % {"code": f.quoted(parent)})
+        # one root
+        roots_in_file = [r for r in in_file.values() if "parent_code" in r.values and r.values["parent_code"] is None]
+        staying_roots = sorted(code for code, parent in self.db_parent.items() if parent is None and code not in in_file)
+        if staying_roots:
+            for record in roots_in_file:
+                ctx.error(record, "parent_code",
+                          _("a value is required: only the root (%(root)s) has no parent") % {"root": staying_roots[0]})
+        else:
+            for record in roots_in_file[1:]:
+                ctx.error(record, "parent_code",
+                          _("a value is required: only the root has no parent, and row %(row)d is already the root")
+                          % {"row": roots_in_file[0].row})
+        # no cycles, in the tree as it would be after the import
+        def parent_of(code: str) -> str | None:
+            record = in_file.get(code)
+            if record is not None:
+                return record.values.get("parent_code")
+            return self.db_parent.get(code)
+
+        depth: dict[str, int] = {}
+        state: dict[str, int] = {}  # 1 = on the current walk, 2 = done
+        for record in sorted(in_file.values(), key=lambda r: r.row):
+            walk: list[str] = []
+            code: str | None = record.values["code"]
+            while code is not None and state.get(code) is None and (code in in_file or code in self.db_parent):
+                state[code] = 1
+                walk.append(code)
+                code = parent_of(code)
+            base = 0
+            if code is not None and state.get(code) == 1:  # a cycle: code is on this walk
+                cycle = walk[walk.index(code):]
+                first = min((in_file[c] for c in cycle if c in in_file), key=lambda r: r.row)
+                start = cycle.index(first.values["code"])
+                ordered = cycle[start:] + cycle[:start]
+                ctx.error(first, "parent_code",
+                          _("%(parent)s would make a cycle in the org tree: %(cycle)s") % {
+                              "parent": f.quoted(parent_of(ordered[0])),
+                              "cycle": " -> ".join(ordered + [ordered[0]])})
+                for c in walk:
+                    state[c] = 2
+                    depth[c] = 0
+                continue
+            if code is not None and state.get(code) == 2:
+                base = depth[code] + 1
+            for c in reversed(walk):
+                state[c] = 2
+                depth[c] = base
+                base += 1
+        for record in records:
+            if not record.bad:
+                v = record.values
+                record.out = OrgValues(v["code"], v["name_zh"], v.get("name_en", ""), v["kind"], v["parent_code"])
+        self.depth = depth
+
+    def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
+        from twintrack.orgs.services import save_orgunits
+
+        # One call per tree level, parents first: each call then sees its parents' final paths,
+        # even where an earlier level moved a unit and with it the units below.
+        levels: dict[int, list] = defaultdict(list)
+        for values in outs:
+            levels[self.depth.get(values.code, 0)].append(values)
+        created = updated = unchanged = 0
+        for level in sorted(levels):
+            c, u, n = save_orgunits(levels[level], reason, user)
+            created, updated, unchanged = created + c, updated + u, unchanged + n
+        return created, updated, unchanged
+
+
+# --- enterprises -------------------------------------------------------------------------
+
+class Enterprises(Kind):
+    name = "enterprises"
+    columns = (
+        Column("uscc", "统一社会信用代码", True),
+        Column("name_zh", "企业名称", True),
+        Column("name_en", "英文名称"),
+        Column("org_code", "所属地区代码", True),
+        Column("industry_code", "行业代码", True),
+        Column("size", "企业规模"),
+        Column("above_scale", "是否规上"),
+    )
+    key = ("uscc",)
+
+    def prepare(self) -> None:
+        from twintrack.enterprises.models import IndustryCode
+
+        self.orgs = org_ids_by_code()
+        self.industries = set(IndustryCode.objects.values_list("code", flat=True))
+
+    def parse(self, record: Record, ctx: Context) -> None:
+        from twintrack.enterprises.models import SIZE_ZH, Size
+
+        self.field(record, ctx, "uscc", f.parse_uscc)
+        self.field(record, ctx, "name_zh", f.parse_text, required=True, max_length=200)
+        self.field(record, ctx, "name_en", f.parse_text, max_length=300)
+        org_code = self.field(record, ctx, "org_code", f.parse_text, required=True)
+        if org_code is not None and org_code not in self.orgs:
+            ctx.error(record, "org_code", no_org(org_code))
+        self.field(record, ctx, "industry_code", f.parse_industry_code, self.industries)
+        self.field(record, ctx, "size", f.parse_enum, SIZE_ZH, required=False, labels_en=dict(Size.choices))
+        self.field(record, ctx, "above_scale", f.parse_bool)
+
+    def resolve(self, records: list[Record], ctx: Context) -> None:
+        from twintrack.enterprises.services import EnterpriseValues
+
+        for record in records:
+            if not record.bad:
+                v = record.values
+                record.out = EnterpriseValues(v["uscc"], v["name_zh"], v.get("name_en", ""), self.orgs[v["org_code"]],
+                                              v["industry_code"], v.get("size", ""), v.get("above_scale"))
+
+    def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
+        from twintrack.enterprises.services import save_enterprises
+
+        created = updated = unchanged = 0
+        for chunk in chunks(outs, 5000):
+            c, u, n = save_enterprises(chunk, reason, user)
+            created, updated, unchanged = created + c, updated + u, unchanged + n
+        return created, updated, unchanged
+
+
+# --- targets ----------------------------------------------------------------------------
+
+class Targets(Kind):
+    name = "targets"
+    columns = (
+        Column("org_code", "地区代码", True),
+        Column("metric", "指标", True),
+        Column("year", "年度", True),
+        Column("through_month", "截至月份", True),
+        Column("value", "目标值", True),
+    )
+    key = ("org_code", "metric", "year", "through_month")
+
+    def prepare(self) -> None:
+        self.orgs = org_ids_by_code()
+
+    def parse(self, record: Record, ctx: Context) -> None:
+        org_code = self.field(record, ctx, "org_code", f.parse_text, required=True)
+        if org_code is not None and org_code not in self.orgs:
+            ctx.error(record, "org_code", no_org(org_code))
+        self.field(record, ctx, "metric", f.parse_metric)
+        self.field(record, ctx, "year", f.parse_year)
+        self.field(record, ctx, "through_month", f.parse_month_number)
+        self.field(record, ctx, "value", f.parse_target_value)
+
+    def resolve(self, records: list[Record], ctx: Context) -> None:
+        from twintrack.programme.services import TargetValues
+
+        for record in records:
+            if not record.bad:
+                v = record.values
+                record.out = TargetValues(self.orgs[v["org_code"]], v["metric"], v["year"], v["through_month"],
+                                          v["value"])
+
+    def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
+        from twintrack.programme.services import save_targets
+
+        created = updated = unchanged = 0
+        for chunk in chunks(outs, 5000):
+            result = save_targets(chunk, reason, user)
+            created, updated, unchanged = (created + result.created, updated + result.updated,
+                                           unchanged + result.unchanged)
+        return created, updated, unchanged
+
+
+# --- projects -----------------------------------------------------------------------------
+
+def lookup_uscc(text: str) -> str:
+    """The compact form used to look an enterprise up (validated only to explain a miss)."""
+    from stdnum.cn import uscc
+
+    return uscc.compact(f._fold(text))
+
+
+class Projects(Kind):
+    name = "projects"
+    columns = (
+        Column("code", "项目编号", True),
+        Column("uscc", "统一社会信用代码", True),
+        Column("title", "项目名称", True),
+        Column("kind", "改造类型", True),
+        Column("category", "项目类别"),
+        Column("start_date", "开工日期", True),
+        Column("planned_end_date", "计划完工日期"),
+        Column("planned_investment_yuan", "计划总投资（元）"),
+        Column("planned_investment_10k_yuan", "计划总投资（万元）"),
+        Column("status", "项目状态", True),
+    )
+    alternatives = (Alternative("planned_investment_yuan", "planned_investment_10k_yuan", False),)
+    key = ("code",)
+
+    def prepare(self) -> None:
+        self.enterprises: dict[str, tuple[int, int]] = {}  # uscc -> (id, org_id)
+
+    def parse(self, record: Record, ctx: Context) -> None:
+        from twintrack.programme.models import PROJECT_KIND_ZH, PROJECT_STATUS_ZH, ProjectKind, ProjectStatus
+
+        self.field(record, ctx, "code", f.parse_text, required=True, max_length=64)
+        uscc = self.field(record, ctx, "uscc", f.parse_text, required=True)
+        if uscc is not None:
+            record.values["uscc"] = lookup_uscc(uscc)
+        self.field(record, ctx, "title", f.parse_text, required=True, max_length=300)
+        self.field(record, ctx, "kind", f.parse_enum, PROJECT_KIND_ZH, labels_en=dict(ProjectKind.choices))
+        self.field(record, ctx, "category", f.parse_text, max_length=100)
+        start = self.field(record, ctx, "start_date", f.parse_date)
+        end = self.field(record, ctx, "planned_end_date", f.parse_date, required=False)
+        if start is not None and end is not None and end < start:
+            ctx.error(record, "planned_end_date", _("%(value)s is before the start date %(start)s")
+                      % {"value": f.quoted(end.isoformat()), "start": start.isoformat()})
+        self.amount(record, ctx, self.alternatives[0], f.parse_yuan)
+        self.field(record, ctx, "status", f.parse_enum, PROJECT_STATUS_ZH, labels_en=dict(ProjectStatus.choices))
+
+    def resolve(self, records: list[Record], ctx: Context) -> None:
+        from twintrack.enterprises.models import Enterprise
+        from twintrack.programme.models import Progress
+        from twintrack.programme.services import ProjectValues
+
+        wanted = {r.values["uscc"] for r in records if "uscc" in r.values} - set(self.enterprises)
+        for uscc, ent_id, org_id in Enterprise.objects.filter(uscc__in=wanted).values_list("uscc", "id", "org_id"):
+            self.enterprises[uscc] = (ent_id, org_id)
+        codes = [r.values["code"] for r in records if "code" in r.values and "start_date" in r.values]
+        first_progress = dict(
+            Progress.objects.filter(project__code__in=codes).values("project__code")
+            .annotate(first=Min(F("year") * 100 + F("month"))).values_list("project__code", "first")
+        ) if codes else {}
+        for record in records:
+            v = record.values
+            uscc = v.get("uscc")
+            if uscc is not None and uscc not in self.enterprises:
+                try:
+                    f.parse_uscc(record.cells.get("uscc"))
+                    reason = _("no enterprise has unified social credit code %(uscc)s") % {"uscc": f.quoted(uscc)}
+                except FieldError as error:
+                    reason = error.reason
+                ctx.error(record, "uscc", reason)
+            start: date | None = v.get("start_date")
+            first = first_progress.get(v.get("code"))
+            if start is not None and first is not None and start.year * 100 + start.month > first:
+                ctx.error(record, "start_date",
+                          _("project %(code)s already has progress for %(month)s, before this start date") % {
+                              "code": v["code"], "month": f.format_month(first // 100, first % 100)})
+            if not record.bad:
+                ent_id, org_id = self.enterprises[uscc]
+                record.out = ProjectValues(v["code"], ent_id, org_id, v["title"], v["kind"], v.get("category", ""),
+                                           start, v.get("planned_end_date"), v.get("planned_investment_yuan"),
+                                           v["status"])
+
+    def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
+        from twintrack.programme.services import save_projects
+
+        created = updated = unchanged = 0
+        for chunk in chunks(outs, 5000):
+            result = save_projects(chunk, reason, user)
+            created, updated, unchanged = (created + result.created, updated + result.updated,
+                                           unchanged + result.unchanged)
+        return created, updated, unchanged
+
+
+# --- progress ------------------------------------------------------------------------------
+
+class ProgressKind(Kind):
+    name = "progress"
+    columns = (
+        Column("project_code", "项目编号", True),
+        Column("month", "月份", True),
+        Column("investment_yuan", "完成投资（元）"),
+        Column("investment_10k_yuan", "完成投资（万元）"),
+        Column("energy_saved_tce", "节能量（吨标准煤）"),
+        Column("note", "备注"),
+    )
+    alternatives = (Alternative("investment_yuan", "investment_10k_yuan", True),)
+    key = ("project_code", "month")
+
+    def prepare(self) -> None:
+        today = timezone.localdate()
+        self.current = (today.year, today.month)
+        self.projects: dict[str, tuple[int, int, int]] = {}  # code -> (id, org_id, start yyyymm)
+
+    def parse(self, record: Record, ctx: Context) -> None:
+        self.field(record, ctx, "project_code", f.parse_text, required=True)
+        month = self.field(record, ctx, "month", f.parse_month)
+        if month is not None and month > self.current:
+            ctx.error(record, "month", _("%(value)s is after the current month (%(current)s)") % {
+                "value": f.quoted(f.format_month(*month)), "current": f.format_month(*self.current)})
+        self.amount(record, ctx, self.alternatives[0], f.parse_yuan, required=True)
+        self.field(record, ctx, "energy_saved_tce", f.parse_tce)
+        self.field(record, ctx, "note", f.parse_text, max_length=500)
+
+    def resolve(self, records: list[Record], ctx: Context) -> None:
+        from twintrack.programme.models import Project
+        from twintrack.programme.services import ProgressValues
+
+        wanted = list({r.values["project_code"] for r in records if "project_code" in r.values} - set(self.projects))
+        for batch in chunks(wanted, 5000):
+            for code, pid, org_id, start in (Project.objects.filter(code__in=batch)
+                                             .values_list("code", "id", "enterprise__org_id", "start_date")):
+                self.projects[code] = (pid, org_id, start.year * 100 + start.month)
+        for record in records:
+            v = record.values
+            code = v.get("project_code")
+            project = self.projects.get(code) if code is not None else None
+            if code is not None and project is None:
+                ctx.error(record, "project_code", _("no project has code %(code)s") % {"code": f.quoted(code)})
+            month = v.get("month")
+            if project is not None and month is not None and month[0] * 100 + month[1] < project[2]:
+                ctx.error(record, "month", _("%(value)s is before the project's start month %(start)s") % {
+                    "value": f.quoted(f.format_month(*month)),
+                    "start": f.format_month(project[2] // 100, project[2] % 100)})
+            if not record.bad:
+                record.out = ProgressValues(project[0], project[1], month[0], month[1], v["investment_yuan"],
+                                            v.get("energy_saved_tce"), v.get("note", ""))
+
+    def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
+        from twintrack.programme.services import save_progress
+
+        created = updated = unchanged = 0
+        for chunk in chunks(outs, 10000):
+            result = save_progress(chunk, reason, user)
+            created, updated, unchanged = (created + result.created, updated + result.updated,
+                                           unchanged + result.unchanged)
+        return created, updated, unchanged
+
+
+KINDS: dict[str, type[Kind]] = {k.name: k for k in (OrgUnits, Enterprises, Targets, Projects, ProgressKind)}

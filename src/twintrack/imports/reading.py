@@ -1,0 +1,312 @@
+"""Reading an import file (.csv or .xlsx) into a header and a stream of rows.
+
+Rows come out one at a time, each with the row number a person sees in Excel, so that a
+file of a million rows never sits in memory as Python objects. Cells come out as text,
+except date cells of an .xlsx, which stay `date`/`datetime` for the field parsers:
+
+- numbers become their exact decimal text (330402.0 -> "330402", 1234.5 -> "1234.5");
+- booleans become "true"/"false";
+- fully empty rows are skipped; the header is the first non-empty row.
+
+CSV text may be UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK: the file is
+checked strictly as UTF-8 first and read as GB18030 otherwise. The delimiter is a comma
+unless the header line has none but has tabs or semicolons.
+"""
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import math
+import os
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from django.utils.translation import gettext as _
+
+from twintrack.imports.errors import FileRejected
+from twintrack.imports.fields import Cell, as_text
+
+EXTENSIONS = (".csv", ".xlsx")
+CHUNK = 1 << 20
+
+
+Source = str | os.PathLike | BinaryIO
+
+
+def source_name(source: Source, name: str | None = None) -> str:
+    if name:
+        return name
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    return getattr(source, "name", None) or "upload"
+
+
+def extension_of(name: str) -> str:
+    return Path(name).suffix.lower()
+
+
+@contextlib.contextmanager
+def open_binary(source: Source) -> Iterator[BinaryIO]:
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as handle:
+            yield handle
+    else:
+        source.seek(0)
+        yield source
+
+
+def check_file(source: Source, name: str) -> str:
+    """The file's extension ('.csv' or '.xlsx') after the file-level checks."""
+    ext = extension_of(name)
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.exists():
+            raise FileRejected(_("%(file)s: no such file") % {"file": name})
+        if path.is_dir():
+            raise FileRejected(_("%(file)s is a directory, not a file") % {"file": name})
+    if ext not in EXTENSIONS:
+        if ext in (".xls", ".et", ".ods", ".numbers"):
+            raise FileRejected(_("%(file)s: only .csv and .xlsx files can be imported; save the workbook "
+                                 "as .xlsx (Excel Workbook) first") % {"file": name})
+        raise FileRejected(_("%(file)s: only .csv and .xlsx files can be imported") % {"file": name})
+    return ext
+
+
+# --- cells -------------------------------------------------------------------
+
+def number_text(value: float | int | Decimal) -> str:
+    """The exact decimal text of a number cell: 330402.0 -> '330402', 0.1 -> '0.1'."""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return str(value)
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        value = Decimal(repr(value))
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def normalise_cell(value) -> Cell:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return number_text(value)
+    if isinstance(value, (datetime, date)):
+        return value
+    if isinstance(value, time):
+        return value.isoformat()
+    return str(value)
+
+
+def is_blank_row(cells: list[Cell]) -> bool:
+    return all(as_text(c) == "" for c in cells)
+
+
+# --- tables ---------------------------------------------------------------------
+
+@dataclass
+class Table:
+    """An opened file: header cells, the header's row number, and a one-pass row stream."""
+
+    name: str
+    header: list[str]
+    header_row: int
+    rows: Iterator[tuple[int, list[Cell]]]
+    estimated_rows: int | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    _closers: list = field(default_factory=list)
+
+    def close(self) -> None:
+        for closer in reversed(self._closers):
+            closer()
+        self._closers.clear()
+
+
+@contextlib.contextmanager
+def open_table(source: Source, kind: str, name: str | None = None) -> Iterator[Table]:
+    """Open a .csv or .xlsx file; raises FileRejected for file-level problems."""
+    name = source_name(source, name)
+    ext = check_file(source, name)
+    table = _open_csv(source, name) if ext == ".csv" else _open_xlsx(source, name, kind)
+    try:
+        yield table
+    finally:
+        table.close()
+
+
+def _first_row(rows: Iterator[tuple[int, list[Cell]]], name: str) -> tuple[int, list[Cell]]:
+    for number, cells in rows:
+        if not is_blank_row(cells):
+            return number, cells
+    raise FileRejected(_("%(file)s is empty: the first row must be the header") % {"file": name})
+
+
+def _data_rows(rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[tuple[int, list[Cell]]]:
+    for number, cells in rows:
+        if not is_blank_row(cells):
+            yield number, cells
+
+
+# --- CSV ------------------------------------------------------------------------
+
+def _line_of(handle: BinaryIO, offset: int) -> int:
+    handle.seek(0)
+    line, read = 1, 0
+    while read < offset:
+        chunk = handle.read(min(CHUNK, offset - read))
+        if not chunk:
+            break
+        line += chunk.count(b"\n")
+        read += len(chunk)
+    return line
+
+
+def _decodes(handle: BinaryIO, encoding: str) -> tuple[bool, int, int]:
+    """(decodes strictly, byte offset of the first bad byte, newline count)."""
+    handle.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = lines = 0
+    while True:
+        chunk = handle.read(CHUNK)
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            return False, offset + max(error.start, 0), lines
+        if not chunk:
+            return True, offset, lines
+        offset += len(chunk)
+        lines += chunk.count(b"\n")
+
+
+def detect_encoding(handle: BinaryIO, name: str) -> tuple[str, int]:
+    """('utf-8-sig' | 'utf-16' | 'gb18030', number of lines). UTF-8 is tried strictly first."""
+    handle.seek(0)
+    head = handle.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        ok, offset, lines = _decodes(handle, "utf-16")
+        if ok:
+            return "utf-16", lines
+    ok, offset, lines = _decodes(handle, "utf-8-sig")
+    if ok:
+        return "utf-8-sig", lines
+    ok, offset, lines = _decodes(handle, "gb18030")
+    if ok:
+        return "gb18030", lines
+    raise FileRejected(_("%(file)s, line %(line)d: the text is neither UTF-8 nor GB18030/GBK; save the file "
+                         "as CSV UTF-8") % {"file": name, "line": _line_of(handle, offset)})
+
+
+def _sniff_delimiter(text: io.TextIOBase) -> str:
+    for line in text:
+        if line.strip().strip(",;\t"):
+            if "," in line:
+                return ","
+            if "\t" in line:
+                return "\t"
+            if ";" in line:
+                return ";"
+            return ","
+    return ","
+
+
+def _open_csv(source: Source, name: str) -> Table:
+    stack = contextlib.ExitStack()
+    handle = stack.enter_context(open_binary(source))
+    try:
+        if not handle.read(1):
+            raise FileRejected(_("%(file)s is empty: the first row must be the header") % {"file": name})
+        encoding, lines = detect_encoding(handle, name)
+        handle.seek(0)
+        text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+        stack.callback(lambda: text.detach() if not text.closed else None)
+        delimiter = _sniff_delimiter(text)
+        text.seek(0)
+        reader = csv.reader(text, delimiter=delimiter)
+
+        def records() -> Iterator[tuple[int, list[Cell]]]:
+            number = 0
+            try:
+                for number, cells in enumerate(reader, start=1):
+                    yield number, cells
+            except csv.Error as error:
+                raise FileRejected(_("%(file)s, row %(row)d: not readable as CSV (%(detail)s)")
+                                   % {"file": name, "row": number + 1, "detail": error})
+
+        rows = records()
+        header_row, header = _first_row(rows, name)
+        header = [as_text(c) for c in header]
+        return Table(name, header, header_row, _data_rows(rows), estimated_rows=max(lines - header_row, 0) + 1,
+                     encoding=encoding, _closers=[stack.close])
+    except BaseException:
+        stack.close()
+        raise
+
+
+# --- XLSX -------------------------------------------------------------------------
+
+def _corrupt(name: str, error: Exception) -> FileRejected:
+    detail = str(error) or error.__class__.__name__
+    return FileRejected(_("%(file)s is not a readable .xlsx workbook (%(detail)s)") % {"file": name, "detail": detail})
+
+
+def _open_xlsx(source: Source, name: str, kind: str) -> Table:
+    import openpyxl
+
+    stack = contextlib.ExitStack()
+    handle = stack.enter_context(open_binary(source))
+    try:
+        head = handle.read(8)
+        handle.seek(0)
+        if not head:
+            raise FileRejected(_("%(file)s is empty: the first row must be the header") % {"file": name})
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise FileRejected(_("%(file)s is an old-style .xls workbook or a password-protected one: save it "
+                                 "as an unprotected .xlsx (Excel Workbook)") % {"file": name})
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile) as error:
+            raise FileRejected(_("%(file)s is not a readable .xlsx workbook (it is not a valid zip archive: "
+                                 "%(detail)s)") % {"file": name, "detail": error})
+        except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+            raise _corrupt(name, error)
+        stack.callback(workbook.close)
+        sheets = workbook.worksheets
+        if not sheets:
+            raise FileRejected(_("%(file)s has no worksheet") % {"file": name})
+        sheet = next((s for s in sheets if s.title.strip().lower() == kind.lower()), sheets[0])
+        estimate = sheet.max_row if isinstance(sheet.max_row, int) else None
+        sheet.reset_dimensions()  # dimensions written by other tools may be wrong
+
+        def records() -> Iterator[tuple[int, list[Cell]]]:
+            try:
+                for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+                    yield number, [normalise_cell(v) for v in values]
+            except FileRejected:
+                raise
+            except Exception as error:
+                raise _corrupt(name, error)
+
+        rows = records()
+        header_row, header = _first_row(rows, name)
+        header = [as_text(c) for c in header]
+        estimated = max(estimate - header_row, 0) if estimate else None
+        return Table(name, header, header_row, _data_rows(rows), estimated_rows=estimated, sheet=sheet.title,
+                     _closers=[stack.close])
+    except BaseException:
+        stack.close()
+        raise
