@@ -1,0 +1,279 @@
+"""What the dashboard shows, as plain data for the template and the charts.
+
+The figures come from `build_report` (the same numbers as `twintrack report`); this module
+only chooses the period, formats amounts in reporting units for the UI language and shapes
+the chart series. Access is decided in `twintrack.orgs.access`, not here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+from twintrack.metrics.models import Rollup
+from twintrack.metrics.report import monthly_totals, targets_for
+from twintrack.metrics.rules import METRIC_KEYS, Totals, format_period, is_ahead_of_schedule
+from twintrack.orgs.access import visible_ancestors
+from twintrack.orgs.models import OrgUnit
+from twintrack.reports.build import build_report
+from twintrack.reports.narrative import percent, tce_en, tce_zh, yuan_en, yuan_zh
+
+METRIC_LABELS = {
+    "projects": gettext_lazy("Projects launched"),
+    "investment_yuan": gettext_lazy("Technological-transformation investment"),
+    "energy_saved_tce": gettext_lazy("Energy saved"),
+}
+
+MONTH_NAMES = {
+    1: pgettext_lazy("month name", "January"), 2: pgettext_lazy("month name", "February"),
+    3: pgettext_lazy("month name", "March"), 4: pgettext_lazy("month name", "April"),
+    5: pgettext_lazy("month name", "May"), 6: pgettext_lazy("month name", "June"),
+    7: pgettext_lazy("month name", "July"), 8: pgettext_lazy("month name", "August"),
+    9: pgettext_lazy("month name", "September"), 10: pgettext_lazy("month name", "October"),
+    11: pgettext_lazy("month name", "November"), 12: pgettext_lazy("month name", "December"),
+}
+
+MONTH_ABBREVIATIONS = {
+    1: pgettext_lazy("month abbreviation", "Jan"), 2: pgettext_lazy("month abbreviation", "Feb"),
+    3: pgettext_lazy("month abbreviation", "Mar"), 4: pgettext_lazy("month abbreviation", "Apr"),
+    5: pgettext_lazy("month abbreviation", "May"), 6: pgettext_lazy("month abbreviation", "Jun"),
+    7: pgettext_lazy("month abbreviation", "Jul"), 8: pgettext_lazy("month abbreviation", "Aug"),
+    9: pgettext_lazy("month abbreviation", "Sep"), 10: pgettext_lazy("month abbreviation", "Oct"),
+    11: pgettext_lazy("month abbreviation", "Nov"), 12: pgettext_lazy("month abbreviation", "Dec"),
+}
+
+DASH = "—"
+
+
+def ui_lang(language_code: str | None) -> str:
+    """'en' or 'zh': the narrative and amount style for a Django language code."""
+    return "en" if (language_code or "").startswith("en") else "zh"
+
+
+# --- periods ---------------------------------------------------------------------------
+
+def current_month() -> tuple[int, int]:
+    today = timezone.localdate()
+    return today.year, today.month
+
+
+def default_period(org: OrgUnit) -> tuple[int, int]:
+    """The latest month, not after the current one, with figures for `org`; else the current month."""
+    year, month = current_month()
+    latest = (
+        Rollup.objects.filter(org=org)
+        .filter(Q(year__lt=year) | Q(year=year, month__lte=month))
+        .exclude(projects=0, investment_fen=0, energy_micro=0)
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        .first()
+    )
+    return latest or (year, month)
+
+
+def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def period_label(year: int, month: int) -> str:
+    """The cumulative range a report covers: 'January to July 2023' / '2023年1月至7月'."""
+    if month == 1:
+        return _("January %(year)s") % {"year": year}
+    return _("January to %(month)s %(year)s") % {"month": MONTH_NAMES[month], "year": year}
+
+
+# --- amounts in reporting units ------------------------------------------------------------
+
+_NUMBER = re.compile(r"^(-?[\d,]+(?:\.\d+)?)\s*(.*)$")
+
+
+def format_amount(metric: str, value, lang: str, short: bool = False) -> str:
+    """An actual or a target as a bulletin writes it: '429.65亿元', '42.965 billion yuan', '1505个'.
+
+    `short` writes 'tce' for 'tonnes of standard coal' in English (for table cells)."""
+    if value is None:
+        return DASH
+    if metric == "projects":
+        count = format_decimal(int(value), locale="en")
+        return f"{int(value)}个" if lang == "zh" else f"{count} projects"
+    amount = Decimal(str(value))
+    if metric == "investment_yuan":
+        return yuan_zh(amount) if lang == "zh" else yuan_en(amount)
+    if lang == "zh":
+        return tce_zh(amount)
+    text = tce_en(amount)
+    return text.replace("tonnes of standard coal", "tce") if short else text
+
+
+def split_amount(text: str) -> tuple[str, str]:
+    """'429.65亿元' -> ('429.65', '亿元'), for a big number with a small unit beside it."""
+    match = _NUMBER.match(text)
+    if not match:
+        return text, ""
+    return match.group(1), match.group(2)
+
+
+@dataclass(frozen=True)
+class Scale:
+    divisor: Decimal
+    unit: str
+
+
+def chart_scale(metric: str, largest, lang: str) -> Scale:
+    """The unit a chart axis uses, chosen by the largest value shown."""
+    largest = abs(Decimal(str(largest or 0)))
+    if metric == "projects":
+        return Scale(Decimal(1), pgettext("unit of a count", "projects"))
+    if metric == "investment_yuan":
+        steps = ((Decimal("1e8"), _("100 million yuan")), (Decimal("1e4"), _("10,000 yuan"))) if lang == "zh" else (
+            (Decimal("1e9"), _("billion yuan")), (Decimal("1e6"), _("million yuan")))
+        for divisor, unit in steps:
+            if largest >= divisor:
+                return Scale(divisor, unit)
+        return Scale(Decimal(1), _("yuan"))
+    if lang == "zh" and largest >= Decimal("1e4"):
+        return Scale(Decimal("1e4"), _("10,000 tonnes of standard coal"))
+    return Scale(Decimal(1), _("tonnes of standard coal"))
+
+
+def scaled(value, scale: Scale) -> float | None:
+    if value is None:
+        return None
+    return round(float(Decimal(str(value)) / scale.divisor), 4)
+
+
+def rate_percent(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 2)
+
+
+# --- the page ------------------------------------------------------------------------------
+
+def dashboard_url(org: OrgUnit, year: int, month: int) -> str:
+    return reverse("dashboard") + "?" + urlencode({"org": org.code, "period": format_period(year, month)})
+
+
+def metric_card(metric: str, figures: dict, month: int, lang: str) -> dict:
+    actual_number, actual_unit = split_amount(format_amount(metric, figures["actual"], lang))
+    completion = figures["completion_rate"]
+    return {
+        "key": metric,
+        "label": METRIC_LABELS[metric],
+        "actual_number": actual_number,
+        "actual_unit": actual_unit,
+        "target": format_amount(metric, figures["target"], lang) if figures["target"] is not None else None,
+        "completion": percent(completion),
+        "completion_bar": None if completion is None else max(0, min(100, round(completion * 100))),
+        "annual_target": (format_amount(metric, figures["annual_target"], lang)
+                          if figures["annual_target"] is not None else None),
+        "annual_rate": percent(figures["annual_rate"]),
+        "schedule_rate": percent(figures["schedule_rate"]),
+        "ahead": is_ahead_of_schedule(figures["annual_rate"], month),
+    }
+
+
+def child_row(child: dict, org: OrgUnit, year: int, month: int, lang: str) -> dict:
+    summary = child["org"]
+    name = summary["name_en"] if lang == "en" and summary["name_en"] else summary["name_zh"]
+    cells = []
+    for metric in METRIC_KEYS:
+        figures = child["metrics"][metric]
+        cells.append({
+            "metric": metric,
+            "actual": format_amount(metric, figures["actual"], lang, short=True),
+            "completion": percent(figures["completion_rate"]),
+            "ahead": is_ahead_of_schedule(figures["annual_rate"], month),
+        })
+    return {"code": summary["code"], "name": name, "url": dashboard_url(org, year, month), "cells": cells}
+
+
+def cumulative_series(org: OrgUnit, year: int, month: int, lang: str) -> dict:
+    """Per metric: cumulative actual for each month 1..M against the unit's own cumulative
+    targets for those months (null where no target is set)."""
+    months = tuple(range(1, month + 1))
+    running, actuals = Totals(), []
+    for totals in monthly_totals(org.id, year, month):
+        running = running + totals
+        actuals.append(running.actuals())
+    targets = targets_for([org.id], year, months)
+    series = {}
+    for metric in METRIC_KEYS:
+        actual = [a[metric] for a in actuals]
+        target = [targets.get((org.id, metric, m)) for m in months]
+        scale = chart_scale(metric, max([abs(Decimal(str(v))) for v in actual + target if v is not None] or [0]),
+                            lang)
+        series[metric] = {
+            "unit": scale.unit,
+            "actual": [scaled(v, scale) for v in actual],
+            "target": [scaled(v, scale) for v in target],
+        }
+    return series
+
+
+def ranking_series(report: dict, lang: str) -> dict:
+    """Per metric: the child units with a target, best completion rate first."""
+    ranking = {}
+    for metric in METRIC_KEYS:
+        rows = []
+        for child in report["children"]:
+            rate = child["metrics"][metric]["completion_rate"]
+            if rate is None:
+                continue
+            summary = child["org"]
+            name = summary["name_en"] if lang == "en" and summary["name_en"] else summary["name_zh"]
+            rows.append({"code": summary["code"], "name": name, "value": rate_percent(rate)})
+        rows.sort(key=lambda row: (-row["value"], row["code"]))
+        ranking[metric] = rows
+    return ranking
+
+
+def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: str) -> dict:
+    lang = ui_lang(language_code)
+    report = build_report(org, year, month)
+    children = list(org.children.order_by("code"))
+    child_by_code = {c.code: c for c in children}
+    prev_year, prev_month = shift_month(year, month, -1)
+    next_year, next_month = shift_month(year, month, 1)
+    chart_data = {
+        "metrics": [{"key": m, "label": str(METRIC_LABELS[m])} for m in METRIC_KEYS],
+        "months": [str(MONTH_ABBREVIATIONS[m]) for m in range(1, month + 1)],
+        "cumulative": cumulative_series(org, year, month, lang),
+        "ranking": ranking_series(report, lang),
+        "has_children": bool(children),
+        "labels": {
+            "actual": _("Actual (cumulative)"),
+            "target": _("Target (cumulative)"),
+            "completion": _("Completion rate"),
+            "full": _("Target met"),
+            "no_targets": _("No targets set for the units below"),
+            "no_children": _("This unit has no units below it"),
+        },
+    }
+    return {
+        "org": org,
+        "org_name": org.display_name(lang),
+        "report": report,
+        "narrative": report["narrative"][lang],
+        "cards": [metric_card(m, report["metrics"][m], month, lang) for m in METRIC_KEYS],
+        "children": [child_row(c, child_by_code[c["org"]["code"]], year, month, lang) for c in report["children"]],
+        "metric_labels": [METRIC_LABELS[m] for m in METRIC_KEYS],
+        "breadcrumb": [
+            {"name": unit.display_name(lang), "url": dashboard_url(unit, year, month), "current": unit.id == org.id}
+            for unit in visible_ancestors(user, org)
+        ],
+        "period": format_period(year, month),
+        "period_label": period_label(year, month),
+        "schedule_rate": percent(month / 12),
+        "prev_url": dashboard_url(org, prev_year, prev_month),
+        "next_url": dashboard_url(org, next_year, next_month) if (next_year, next_month) <= current_month() else None,
+        "chart_data": chart_data,
+    }
+

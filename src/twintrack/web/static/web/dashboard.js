@@ -1,0 +1,105 @@
+// The dashboard charts. Data comes from the page as JSON (json_script), never as inline JS.
+(function () {
+  "use strict";
+  var source = document.getElementById("chart-data");
+  if (!source || typeof echarts === "undefined") return;
+  var data = JSON.parse(source.textContent);
+  var labels = data.labels;
+  var font = getComputedStyle(document.body).fontFamily;
+  var colours = { actual: "#1f5fae", target: "#c8161d", met: "#137a45", short: "#1f5fae" };
+
+  var cumulative = echarts.init(document.getElementById("chart-cumulative"), null, { renderer: "canvas" });
+  var ranking = echarts.init(document.getElementById("chart-ranking"), null, { renderer: "canvas" });
+
+  function number(value) {
+    if (value === null || value === undefined) return "—";
+    return Number(value).toLocaleString(document.documentElement.lang, { maximumFractionDigits: 2 });
+  }
+
+  function emptyState(text) {
+    return {
+      type: "text", left: "center", top: "middle",
+      style: { text: text, fill: "#6b7385", font: "14px " + font }
+    };
+  }
+
+  function drawCumulative(metric) {
+    var series = data.cumulative[metric];
+    var hasTarget = series.target.some(function (v) { return v !== null; });
+    cumulative.setOption({
+      textStyle: { fontFamily: font },
+      color: [colours.actual, colours.target],
+      tooltip: {
+        trigger: "axis",
+        valueFormatter: function (value) { return number(value) + " " + series.unit; }
+      },
+      legend: { top: 0, data: [labels.actual, labels.target] },
+      grid: { left: 12, right: 16, top: 48, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: data.months, axisTick: { alignWithLabel: true } },
+      yAxis: {
+        type: "value", name: series.unit, nameTextStyle: { align: "left", color: "#6b7385" },
+        axisLabel: { formatter: function (value) { return number(value); } },
+        splitLine: { lineStyle: { color: "#e3e7ee" } }
+      },
+      series: [
+        { name: labels.actual, type: "bar", data: series.actual, barMaxWidth: 28,
+          itemStyle: { borderRadius: [3, 3, 0, 0] } },
+        { name: labels.target, type: "line", data: series.target, connectNulls: false, symbol: "circle",
+          symbolSize: 6, lineStyle: { type: "dashed", width: 2 }, z: 3 }
+      ],
+      graphic: hasTarget || series.actual.some(function (v) { return v; }) ? [] : [emptyState("—")]
+    }, true);
+  }
+
+  function drawRanking(metric) {
+    var rows = data.ranking[metric].slice().reverse(); // best at the top of a horizontal bar chart
+    var option = {
+      textStyle: { fontFamily: font },
+      tooltip: {
+        trigger: "axis", axisPointer: { type: "shadow" },
+        valueFormatter: function (value) { return number(value) + "%"; }
+      },
+      grid: { left: 12, right: 48, top: 16, bottom: 8, containLabel: true },
+      xAxis: {
+        type: "value", axisLabel: { formatter: "{value}%" },
+        splitLine: { lineStyle: { color: "#e3e7ee" } }
+      },
+      yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisTick: { show: false } },
+      series: [{
+        name: labels.completion, type: "bar", barMaxWidth: 22,
+        data: rows.map(function (r) {
+          return { value: r.value, itemStyle: { color: r.value >= 100 ? colours.met : colours.short } };
+        }),
+        label: { show: true, position: "right", formatter: function (p) { return number(p.value) + "%"; } },
+        itemStyle: { borderRadius: [0, 3, 3, 0] },
+        markLine: {
+          symbol: "none", silent: true, lineStyle: { color: colours.target, type: "dashed" },
+          label: { formatter: labels.full, position: "insideEndTop", color: colours.target },
+          data: [{ xAxis: 100 }]
+        }
+      }],
+      graphic: []
+    };
+    if (!rows.length) {
+      option.series[0].markLine.data = [];
+      option.graphic = [emptyState(data.has_children ? labels.no_targets : labels.no_children)];
+    }
+    ranking.setOption(option, true);
+  }
+
+  function show(metric) {
+    drawCumulative(metric);
+    drawRanking(metric);
+    document.querySelectorAll(".metric-tabs .tab").forEach(function (tab) {
+      var active = tab.getAttribute("data-metric") === metric;
+      tab.classList.toggle("active", active);
+      tab.setAttribute("aria-selected", active ? "true" : "false");
+    });
+  }
+
+  document.querySelectorAll(".metric-tabs .tab").forEach(function (tab) {
+    tab.addEventListener("click", function () { show(tab.getAttribute("data-metric")); });
+  });
+  window.addEventListener("resize", function () { cumulative.resize(); ranking.resize(); });
+  show(data.metrics[0].key);
+})();
