@@ -52,10 +52,6 @@ def apply_deltas(deltas: Mapping[RollupKey, Totals]) -> int:
     return len(rows)
 
 
-def progress_contribution(org_id: int, year: int, month: int, investment_yuan, energy_saved_tce) -> dict:
-    return {(org_id, year, month): Totals(0, yuan_to_fen(investment_yuan), tce_to_micro(energy_saved_tce))}
-
-
 def project_count_contribution(org_id: int, start_date, status: str) -> dict:
     if status == ProjectStatus.CANCELLED:
         return {}

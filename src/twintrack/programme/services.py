@@ -13,13 +13,13 @@ from typing import Iterable, Sequence
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from twintrack.metrics.rollups import (
-    apply_deltas, contributions_of_projects, progress_contribution, project_count_contribution,
-)
+from twintrack.metrics.rollups import apply_deltas, contributions_of_projects, project_count_contribution
 from twintrack.metrics.rules import Totals, diff_contributions, merge
-from twintrack.programme.models import Progress, Project, Target
+from twintrack.programme.bulk import write_progress_batch
+from twintrack.programme.models import Project, Target
 
 BATCH = 2000
+PROGRESS_BATCH = 50_000
 
 
 @dataclass
@@ -51,7 +51,6 @@ class ProgressValues:
     note: str
 
 
-PROGRESS_FIELDS = ("investment_yuan", "energy_saved_tce", "note")
 
 
 @dataclass
@@ -120,34 +119,25 @@ def save_projects(rows: Iterable[ProjectValues], reason: str = "", user=None) ->
 @transaction.atomic
 def save_progress(rows: Iterable[ProgressValues], reason: str = "", user=None) -> WriteResult:
     """Create or update monthly progress by (project, year, month), adding the differences to
-    the rollups: an unchanged re-import writes nothing at all."""
-    rows = list(rows)
-    project_ids = {r.project_id for r in rows}
-    years = {r.year for r in rows}
-    existing = {
-        (p.project_id, p.year, p.month): p
-        for p in Progress.objects.filter(project_id__in=project_ids, year__in=years)
-    }
-    to_create, to_update, deltas = [], [], {}
-    unchanged = 0
-    for values in rows:
-        record = existing.get((values.project_id, values.year, values.month))
-        if record is None:
-            record = Progress(project_id=values.project_id, year=values.year, month=values.month)
-            to_create.append(record)
-        elif not _changed(record, values, PROGRESS_FIELDS):
-            unchanged += 1
-            continue
-        else:
-            _merge_all(deltas, progress_contribution(values.org_id, record.year, record.month,
-                                                     record.investment_yuan, record.energy_saved_tce), -1)
-            to_update.append(record)
-        _merge_all(deltas, progress_contribution(values.org_id, values.year, values.month,
-                                                 values.investment_yuan, values.energy_saved_tce))
-        _assign(record, values, PROGRESS_FIELDS)
-    _write_with_history(Progress, to_create, to_update, PROGRESS_FIELDS, reason, user)
-    apply_deltas(deltas)
-    return WriteResult(len(to_create), len(to_update), unchanged)
+    the rollups: an unchanged re-import writes nothing at all. Keys must be unique."""
+    result = WriteResult()
+    batch: list[tuple] = []
+
+    def flush():
+        deltas, counts = write_progress_batch(batch, reason, getattr(user, "pk", None))
+        apply_deltas(deltas)
+        result.created += counts.get("n", 0)
+        result.updated += counts.get("c", 0)
+        result.unchanged += counts.get("s", 0)
+        batch.clear()
+
+    for v in rows:
+        batch.append((v.project_id, v.org_id, v.year, v.month, v.investment_yuan, v.energy_saved_tce, v.note or ""))
+        if len(batch) >= PROGRESS_BATCH:
+            flush()
+    if batch:
+        flush()
+    return result
 
 
 @dataclass

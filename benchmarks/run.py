@@ -1,0 +1,185 @@
+"""`make bench SCALE=province`: every figure beside its reference, in one run.
+
+For the chosen scale and the city scale (so growth ratios come from the same run), on
+SQLite and on PostgreSQL:
+  1. load the generated files through `twintrack import` (orgunits, enterprises, projects,
+     progress for January-November), timed;
+  2. import the last month, one progress row per project (10^6 rows at province scale),
+     through `twintrack import`: rows/s and peak memory, against the raw bulk load of the
+     same rows (executemany / COPY) into the same database;
+  3. `twintrack verify-rollups` on the loaded data;
+  4. report latency for the root and one county against DuckDB on the same rows in memory;
+  5. the dashboard under `wrk` (PostgreSQL, gunicorn), as a district officer and the bureau.
+Results go to benchmarks/RESULTS.md and standard output.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = ROOT / ".venv" / "bin"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PERIOD = "2023-12"
+
+sys.path.insert(0, str(HERE))
+import duckdb_reference  # noqa: E402
+import generate  # noqa: E402
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+class MeasuredPopen(subprocess.Popen):
+    """Popen that records the child's own peak RSS from wait4 (not the max over all children)."""
+
+    peak_kb = 0
+
+    def _try_wait(self, wait_flags):
+        try:
+            pid, status, usage = os.wait4(self.pid, wait_flags)
+        except ChildProcessError:
+            return self.pid, 0
+        if pid:
+            self.peak_kb = usage.ru_maxrss
+        return pid, status
+
+
+
+def timed(args: list[str], env: dict) -> dict:
+    start = time.perf_counter()
+    proc = MeasuredPopen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, args))} failed ({proc.returncode}):\n{err[-3000:]}")
+    return {"seconds": seconds, "peak_mb": proc.peak_kb / 1024, "stdout": out}
+
+
+def database_url(engine: str, scale: str) -> str:
+    if engine == "sqlite":
+        path = HERE / "data" / scale / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    name = f"twintrack_bench_{scale}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as con:
+        con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        con.execute(f"CREATE DATABASE {name}")
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+def ensure_data(scale: str) -> Path:
+    out = HERE / "data" / scale
+    if not (out / "COUNTS").exists():
+        log(f"generating {scale} data into {out}")
+        generate.generate(generate.SCALES[scale], out)
+    return out
+
+
+def counts_of(data: Path) -> dict[str, int]:
+    pairs = (item.split("=") for item in (data / "COUNTS").read_text().split())
+    return {k: int(v) for k, v in pairs}
+
+
+def twintrack(*args: str) -> list[str]:
+    return [str(BIN / "twintrack"), *args]
+
+
+def bench_engine(scale: str, engine: str, data: Path) -> dict:
+    env = dict(os.environ, TWINTRACK_DATABASE_URL=database_url(engine, scale), TWINTRACK_VAR_DIR=str(data / "var"))
+    counts = counts_of(data)
+    result = {"engine": engine, "loads": {}}
+    timed(twintrack("init"), env)
+    for kind, file in (("orgunits", "orgunits"), ("enterprises", "enterprises"), ("projects", "projects"),
+                       ("progress", "progress-base")):
+        log(f"{scale}/{engine}: import {file} ({counts[file]:,} rows)")
+        t = timed(twintrack("import", kind, str(data / f"{file}.csv")), env)
+        result["loads"][file] = {"rows": counts[file], "seconds": t["seconds"], "peak_mb": t["peak_mb"]}
+    log(f"{scale}/{engine}: import progress-last ({counts['progress-last']:,} rows)")
+    t = timed(twintrack("import", "progress", str(data / "progress-last.csv")), env)
+    result["import"] = {"rows": counts["progress-last"], "seconds": t["seconds"], "peak_mb": t["peak_mb"]}
+    log(f"{scale}/{engine}: raw bulk load of the same rows")
+    raw = json.loads(timed([str(BIN / "python"), str(HERE / "raw_load.py"), str(data / "progress-last.csv")],
+                           env)["stdout"])
+    result["raw"] = raw
+    log(f"{scale}/{engine}: verify-rollups")
+    t = timed(twintrack("verify-rollups"), env)
+    result["verify"] = {"seconds": t["seconds"], "output": t["stdout"].strip()}
+    root, county = report_units(data)
+    log(f"{scale}/{engine}: report latency")
+    latency = json.loads(timed([str(BIN / "python"), str(HERE / "report_latency.py"), "--org", root, "--org", county,
+                                "--period", PERIOD], env)["stdout"])
+    result["report"] = latency
+    return result
+
+
+def report_units(data: Path) -> tuple[str, str]:
+    orgs = generate.org_rows({"city": "city", "province": "province", "national": "national"}[data.name])
+    leaves = generate.leaf_codes(orgs)
+    return orgs[0][0], leaves[0]
+
+
+def bench_duckdb(data: Path) -> dict:
+    log(f"duckdb: loading {data.name} rows into memory")
+    start = time.perf_counter()
+    con = duckdb_reference.load(data)
+    load_seconds = time.perf_counter() - start
+    root, county = report_units(data)
+    children = [code for code, _, _, _, parent in generate.org_rows(
+        {"city": "city", "province": "province", "national": "national"}[data.name]) if parent == root]
+    year, month = (int(x) for x in PERIOD.split("-"))
+    root_s, root_figures = duckdb_reference.timed_report(con, [root] + children, year, month)
+    county_s, county_figures = duckdb_reference.timed_report(con, [county], year, month)
+    return {"load_seconds": load_seconds, root: {"median_s": root_s, "figures": root_figures[root]},
+            county: {"median_s": county_s, "figures": county_figures[county]}}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", choices=("city", "province"), default="city")
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    args = parser.parse_args(argv)
+    scales = ["city"] if args.scale == "city" else ["city", args.scale]
+    results = {}
+    for scale in scales:
+        data = ensure_data(scale)
+        results[scale] = {"counts": counts_of(data), "duckdb": bench_duckdb(data), "engines": {}}
+        for engine in args.engines.split(","):
+            results[scale]["engines"][engine] = bench_engine(scale, engine, data)
+        check_figures(results[scale])
+    import results as results_file
+
+    text = results_file.render(results, args)
+    (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+def check_figures(scale_results: dict) -> None:
+    """The application's figures must equal DuckDB's: a fast wrong answer is no answer."""
+    duck = scale_results["duckdb"]
+    for engine, r in scale_results["engines"].items():
+        for code, latency in r["report"].items():
+            ours = latency["figures"]
+            theirs = duck[code]["figures"]
+            same = (ours["projects"] == theirs[0]
+                    and abs(ours["investment_yuan"] - float(theirs[1] or 0)) < 0.005
+                    and abs(ours["energy_saved_tce"] - float(theirs[2] or 0)) < 0.0000005 * max(1, ours["energy_saved_tce"]))
+            latency["matches_duckdb"] = same
+            if not same:
+                log(f"MISMATCH {engine} {code}: ours {ours} duckdb {theirs}")
+
+
+if __name__ == "__main__":
+    main()
