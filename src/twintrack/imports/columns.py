@@ -67,7 +67,7 @@ def match_header(header: list[str], columns: tuple[Column, ...], alternatives: t
             continue
         column = by_name.get(name)
         if column is None:
-            close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.5)
             if close:
                 hint = by_name[close[0]]
                 reason = _("unknown column; did you mean %(key)s (%(label)s)?") % {
