@@ -13,7 +13,9 @@ class Rollup(models.Model):
     month = models.PositiveSmallIntegerField()
     projects = models.BigIntegerField(default=0)
     investment_fen = models.BigIntegerField(default=0)
-    energy_micro = models.BigIntegerField(default=0)
+    energy_micro = models.BigIntegerField(default=0)  # all energy saved, micro-tce
+    lines_micro = models.BigIntegerField(default=0)  # the part from energy carrier lines
+    co2_g = models.BigIntegerField(default=0)  # CO2 reduced, grams
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "year", "month"], name="rollup_key")]

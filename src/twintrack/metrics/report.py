@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from twintrack.metrics.models import Rollup
-from twintrack.metrics.rules import METRIC_KEYS, Totals, format_period, metric_figures
+from twintrack.metrics.rules import METRIC_KEYS, ROLLUP_FIELDS, Totals, format_period, metric_figures
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Target
 
@@ -19,20 +19,20 @@ def subtree_totals(org_ids: list[int], year: int, through_month: int, first_mont
     """Each unit's subtree totals for months first_month..through_month: one indexed query."""
     rows = (
         Rollup.objects.filter(org_id__in=org_ids, year=year, month__gte=first_month, month__lte=through_month)
-        .values("org_id").annotate(p=Sum("projects"), i=Sum("investment_fen"), e=Sum("energy_micro"))
+        .values("org_id").annotate(**{f: Sum(f) for f in ROLLUP_FIELDS})
     )
     totals = {org_id: Totals() for org_id in org_ids}
     for row in rows:
-        totals[row["org_id"]] = Totals(row["p"] or 0, row["i"] or 0, row["e"] or 0)
+        totals[row["org_id"]] = Totals(*(row[f] or 0 for f in ROLLUP_FIELDS))
     return totals
 
 
 def monthly_totals(org_id: int, year: int, through_month: int) -> list[Totals]:
     """The unit's own month-by-month figures for January..through_month (not cumulative)."""
     by_month = {
-        m: Totals(p, i, e)
-        for m, p, i, e in Rollup.objects.filter(org_id=org_id, year=year, month__lte=through_month)
-        .values_list("month", "projects", "investment_fen", "energy_micro")
+        m: Totals(*values)
+        for m, *values in Rollup.objects.filter(org_id=org_id, year=year, month__lte=through_month)
+        .values_list("month", *ROLLUP_FIELDS)
     }
     return [by_month.get(m, Totals()) for m in range(1, through_month + 1)]
 
@@ -64,6 +64,7 @@ def metrics_block(org_id: int, totals: Totals, targets: dict, through_month: int
         for field in ("actual", "target", "annual_target"):
             figures[field] = json_number(metric, figures[field])
         block[metric] = figures
+    block["energy_saved_tce"]["carrier_lines_share"] = totals.carrier_lines_share()
     return block
 
 

@@ -9,6 +9,7 @@ two transactions always lock shared ancestor rows in the same order (no deadlock
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import astuple
 from typing import Iterable, Mapping
 
 from django.db import connection, transaction
@@ -17,7 +18,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 
 from twintrack.metrics.models import Rollup
 from twintrack.metrics.rules import (
-    RollupKey, Totals, diff_contributions, expand_to_ancestors, merge, tce_to_micro, yuan_to_fen,
+    ROLLUP_FIELDS, RollupKey, Totals, diff_contributions, expand_to_ancestors, merge, tce_to_micro, yuan_to_fen,
 )
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Progress, Project, ProjectStatus
@@ -36,15 +37,13 @@ def apply_deltas(deltas: Mapping[RollupKey, Totals]) -> int:
     if not deltas:
         return 0
     expanded = expand_to_ancestors(deltas, ancestors_of(org for org, _, _ in deltas))
-    rows = [(org, y, m, t.projects, t.investment_fen, t.energy_micro) for (org, y, m), t in sorted(expanded.items())]
+    rows = [(org, y, m, *astuple(t)) for (org, y, m), t in sorted(expanded.items())]
     table = Rollup._meta.db_table
+    increments = ", ".join(f"{f} = {table}.{f} + excluded.{f}" for f in ROLLUP_FIELDS)
     sql = (
-        f"INSERT INTO {table} (org_id, year, month, projects, investment_fen, energy_micro) "
-        f"VALUES (%s, %s, %s, %s, %s, %s) "
-        f"ON CONFLICT (org_id, year, month) DO UPDATE SET "
-        f"projects = {table}.projects + excluded.projects, "
-        f"investment_fen = {table}.investment_fen + excluded.investment_fen, "
-        f"energy_micro = {table}.energy_micro + excluded.energy_micro"
+        f"INSERT INTO {table} (org_id, year, month, {', '.join(ROLLUP_FIELDS)}) "
+        f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(ROLLUP_FIELDS))}) "
+        f"ON CONFLICT (org_id, year, month) DO UPDATE SET {increments}"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
@@ -58,7 +57,20 @@ def project_count_contribution(org_id: int, start_date, status: str) -> dict:
     return {(org_id, start_date.year, start_date.month): Totals(projects=1)}
 
 
+# Other apps (energy carrier lines) add what their rows contribute: each is a function
+# (project_filter) -> {(org_id, year, month): Totals}, registered in their AppConfig.ready().
+EXTRA_CONTRIBUTIONS: list = []
+
+
 def contributions_of_projects(project_filter: dict) -> dict[RollupKey, Totals]:
+    result = _programme_contributions(project_filter)
+    for contributor in EXTRA_CONTRIBUTIONS:
+        for key, value in contributor(project_filter).items():
+            merge(result, key, value)
+    return result
+
+
+def _programme_contributions(project_filter: dict) -> dict[RollupKey, Totals]:
     """Everything a set of projects contributes, computed from raw rows.
 
     Used around structural changes (a project or enterprise moving unit) and by the full
@@ -128,8 +140,9 @@ def full_recomputation() -> dict[RollupKey, Totals]:
 
 
 def stored_rollups() -> dict[RollupKey, Totals]:
-    rows = Rollup.objects.values_list("org_id", "year", "month", "projects", "investment_fen", "energy_micro")
-    return {(o, y, m): Totals(p, i, e) for o, y, m, p, i, e in rows if p or i or e}
+    rows = Rollup.objects.values_list("org_id", "year", "month", *ROLLUP_FIELDS)
+    stored = {(o, y, m): Totals(*values) for o, y, m, *values in rows}
+    return {key: totals for key, totals in stored.items() if totals}
 
 
 def rollup_differences() -> list[tuple[RollupKey, Totals, Totals]]:

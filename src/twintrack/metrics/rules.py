@@ -13,6 +13,7 @@ from typing import Iterable, Mapping
 
 FEN_PER_YUAN = 100
 MICRO_PER_TCE = 1_000_000
+GRAMS_PER_TONNE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("projects", "项目数", "Projects launched", "个", "projects"),
     Metric("investment_yuan", "技改投资", "Technological-transformation investment", "元", "yuan"),
     Metric("energy_saved_tce", "节能量", "Energy saved", "吨标准煤", "tce"),
+    Metric("co2_reduced_t", "二氧化碳减排量", "CO2 reduced", "吨", "tonnes"),
 )
 METRIC_KEYS = tuple(m.key for m in METRICS)
 METRIC_BY_KEY = {m.key: m for m in METRICS}
@@ -101,29 +103,44 @@ def micro_to_tce(micro: int) -> Decimal:
 
 @dataclass(frozen=True)
 class Totals:
-    """One unit-month's figures in integer units."""
+    """One unit-month's figures in integer units.
+
+    energy_micro is all energy saved (from progress rows and from carrier lines);
+    lines_micro is the part that came from carrier lines; co2_g is grams of CO2 reduced.
+    """
 
     projects: int = 0
     investment_fen: int = 0
     energy_micro: int = 0
+    lines_micro: int = 0
+    co2_g: int = 0
+
+    def _values(self) -> tuple[int, ...]:
+        return (self.projects, self.investment_fen, self.energy_micro, self.lines_micro, self.co2_g)
 
     def __add__(self, other: "Totals") -> "Totals":
-        return Totals(self.projects + other.projects, self.investment_fen + other.investment_fen,
-                      self.energy_micro + other.energy_micro)
+        return Totals(*(a + b for a, b in zip(self._values(), other._values())))
 
     def __sub__(self, other: "Totals") -> "Totals":
-        return Totals(self.projects - other.projects, self.investment_fen - other.investment_fen,
-                      self.energy_micro - other.energy_micro)
+        return Totals(*(a - b for a, b in zip(self._values(), other._values())))
 
     def __bool__(self) -> bool:
-        return bool(self.projects or self.investment_fen or self.energy_micro)
+        return any(self._values())
 
     def actuals(self) -> dict[str, Decimal | int]:
         return {
             "projects": self.projects,
             "investment_yuan": fen_to_yuan(self.investment_fen),
             "energy_saved_tce": micro_to_tce(self.energy_micro),
+            "co2_reduced_t": Decimal(self.co2_g) / GRAMS_PER_TONNE,
         }
+
+    def carrier_lines_share(self) -> float | None:
+        """The share of energy saved that came from carrier lines (None when nothing was saved)."""
+        return self.lines_micro / self.energy_micro if self.energy_micro else None
+
+
+ROLLUP_FIELDS = ("projects", "investment_fen", "energy_micro", "lines_micro", "co2_g")
 
 
 RollupKey = tuple[int, int, int]  # (org_id, year, month)
