@@ -20,16 +20,19 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from twintrack.metrics.models import Rollup
 from twintrack.metrics.report import monthly_totals, targets_for
-from twintrack.metrics.rules import METRIC_KEYS, Totals, format_period, is_ahead_of_schedule
+from twintrack.metrics.rules import (
+    METRIC_BY_KEY, METRIC_KEYS, ROLLUP_FIELDS, Totals, format_period, is_ahead_of_schedule,
+)
 from twintrack.orgs.access import visible_ancestors
 from twintrack.orgs.models import OrgUnit
 from twintrack.reports.build import build_report
-from twintrack.reports.narrative import percent, tce_en, tce_zh, yuan_en, yuan_zh
+from twintrack.reports.narrative import grouped, percent, tce_en, tce_zh, trim, yuan_en, yuan_zh
 
 METRIC_LABELS = {
     "projects": gettext_lazy("Projects launched"),
     "investment_yuan": gettext_lazy("Technological-transformation investment"),
     "energy_saved_tce": gettext_lazy("Energy saved"),
+    "co2_reduced_t": gettext_lazy("CO2 reduced"),
 }
 
 MONTH_NAMES = {
@@ -58,6 +61,14 @@ def ui_lang(language_code: str | None) -> str:
     return "en" if (language_code or "").startswith("en") else "zh"
 
 
+def metric_label(key: str, lang: str) -> str:
+    """The UI label of a metric; a metric added to the rules later shows its own label."""
+    if key in METRIC_LABELS:
+        return str(METRIC_LABELS[key])
+    metric = METRIC_BY_KEY[key]
+    return metric.label_en if lang == "en" else metric.label_zh
+
+
 # --- periods ---------------------------------------------------------------------------
 
 def current_month() -> tuple[int, int]:
@@ -71,7 +82,7 @@ def default_period(org: OrgUnit) -> tuple[int, int]:
     latest = (
         Rollup.objects.filter(org=org)
         .filter(Q(year__lt=year) | Q(year=year, month__lte=month))
-        .exclude(projects=0, investment_fen=0, energy_micro=0)
+        .exclude(**{field: 0 for field in ROLLUP_FIELDS})  # rows where every figure is zero
         .order_by("-year", "-month")
         .values_list("year", "month")
         .first()
@@ -103,15 +114,26 @@ def format_amount(metric: str, value, lang: str, short: bool = False) -> str:
     if value is None:
         return DASH
     if metric == "projects":
-        count = format_decimal(int(value), locale="en")
-        return f"{int(value)}个" if lang == "zh" else f"{count} projects"
+        count = int(value)
+        if lang == "zh":
+            return f"{count}个"
+        return f"{format_decimal(count, locale='en')} {'project' if count == 1 else 'projects'}"
     amount = Decimal(str(value))
     if metric == "investment_yuan":
         return yuan_zh(amount) if lang == "zh" else yuan_en(amount)
-    if lang == "zh":
-        return tce_zh(amount)
-    text = tce_en(amount)
-    return text.replace("tonnes of standard coal", "tce") if short else text
+    if metric == "energy_saved_tce":
+        if lang == "zh":
+            return tce_zh(amount)
+        text = tce_en(amount)
+        return text.replace("tonnes of standard coal", "tce") if short else text
+    if metric == "co2_reduced_t":
+        if lang == "zh":
+            if abs(amount) >= Decimal("1e4"):
+                return trim(amount / Decimal("1e4"), 2) + "万吨"
+            return trim(amount, 2) + "吨"
+        return grouped(amount, 0 if abs(amount) >= 100 else 2) + (" t CO2" if short else " tonnes of CO2")
+    unit = METRIC_BY_KEY[metric].unit_zh if lang == "zh" else " " + METRIC_BY_KEY[metric].unit_en
+    return grouped(amount, 2) + unit
 
 
 def split_amount(text: str) -> tuple[str, str]:
@@ -140,9 +162,16 @@ def chart_scale(metric: str, largest, lang: str) -> Scale:
             if largest >= divisor:
                 return Scale(divisor, unit)
         return Scale(Decimal(1), _("yuan"))
-    if lang == "zh" and largest >= Decimal("1e4"):
-        return Scale(Decimal("1e4"), _("10,000 tonnes of standard coal"))
-    return Scale(Decimal(1), _("tonnes of standard coal"))
+    if metric == "energy_saved_tce":
+        if lang == "zh" and largest >= Decimal("1e4"):
+            return Scale(Decimal("1e4"), _("10,000 tonnes of standard coal"))
+        return Scale(Decimal(1), _("tonnes of standard coal"))
+    if metric == "co2_reduced_t":
+        if lang == "zh" and largest >= Decimal("1e4"):
+            return Scale(Decimal("1e4"), _("10,000 tonnes of CO2"))
+        return Scale(Decimal(1), _("tonnes of CO2"))
+    metric_def = METRIC_BY_KEY[metric]
+    return Scale(Decimal(1), metric_def.unit_en if lang == "en" else metric_def.unit_zh)
 
 
 def scaled(value, scale: Scale) -> float | None:
@@ -166,7 +195,7 @@ def metric_card(metric: str, figures: dict, month: int, lang: str) -> dict:
     completion = figures["completion_rate"]
     return {
         "key": metric,
-        "label": METRIC_LABELS[metric],
+        "label": metric_label(metric, lang),
         "actual_number": actual_number,
         "actual_unit": actual_unit,
         "target": format_amount(metric, figures["target"], lang) if figures["target"] is not None else None,
@@ -243,7 +272,7 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
     prev_year, prev_month = shift_month(year, month, -1)
     next_year, next_month = shift_month(year, month, 1)
     chart_data = {
-        "metrics": [{"key": m, "label": str(METRIC_LABELS[m])} for m in METRIC_KEYS],
+        "metrics": [{"key": m, "label": metric_label(m, lang)} for m in METRIC_KEYS],
         "months": [str(MONTH_ABBREVIATIONS[m]) for m in range(1, month + 1)],
         "cumulative": cumulative_series(org, year, month, lang),
         "ranking": ranking_series(report, lang),
@@ -264,7 +293,7 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
         "narrative": report["narrative"][lang],
         "cards": [metric_card(m, report["metrics"][m], month, lang) for m in METRIC_KEYS],
         "children": [child_row(c, child_by_code[c["org"]["code"]], year, month, lang) for c in report["children"]],
-        "metric_labels": [METRIC_LABELS[m] for m in METRIC_KEYS],
+        "metric_labels": [metric_label(m, lang) for m in METRIC_KEYS],
         "breadcrumb": [
             {"name": unit.display_name(lang), "url": dashboard_url(unit, year, month), "current": unit.id == org.id}
             for unit in visible_ancestors(user, org)

@@ -38,6 +38,7 @@
       xAxis: { type: "category", data: data.months, axisTick: { alignWithLabel: true } },
       yAxis: {
         type: "value", name: series.unit, nameTextStyle: { align: "left", color: "#6b7385" },
+        minInterval: metric === "projects" ? 1 : 0,
         axisLabel: { formatter: function (value) { return number(value); } },
         splitLine: { lineStyle: { color: "#e3e7ee" } }
       },
@@ -59,12 +60,16 @@
         trigger: "axis", axisPointer: { type: "shadow" },
         valueFormatter: function (value) { return number(value) + "%"; }
       },
-      grid: { left: 12, right: 48, top: 16, bottom: 8, containLabel: true },
+      grid: { left: 12, right: 48, top: 28, bottom: 8, containLabel: true },
       xAxis: {
-        type: "value", axisLabel: { formatter: "{value}%" },
+        type: "value", axisLabel: { formatter: "{value}%" }, show: rows.length > 0,
+        max: function (extent) { return Math.max(100, Math.ceil(extent.max / 20) * 20); }, // the 100% line always shows
         splitLine: { lineStyle: { color: "#e3e7ee" } }
       },
-      yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisTick: { show: false } },
+      yAxis: {
+        type: "category", data: rows.map(function (r) { return r.name; }), axisTick: { show: false },
+        show: rows.length > 0
+      },
       series: [{
         name: labels.completion, type: "bar", barMaxWidth: 22,
         data: rows.map(function (r) {
@@ -74,7 +79,7 @@
         itemStyle: { borderRadius: [0, 3, 3, 0] },
         markLine: {
           symbol: "none", silent: true, lineStyle: { color: colours.target, type: "dashed" },
-          label: { formatter: labels.full, position: "insideEndTop", color: colours.target },
+          label: { formatter: labels.full, position: "end", color: colours.target },
           data: [{ xAxis: 100 }]
         }
       }],

@@ -1,0 +1,103 @@
+"""`twintrack serve` in a subprocess: no DEBUG, static files from whitenoise, demo login hint."""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+TWINTRACK = str(Path(sys.executable).with_name("twintrack"))
+
+
+def environment(tmp_path: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWINTRACK_", "DJANGO_"))}
+    env.update(TWINTRACK_DATABASE_URL=f"sqlite:///{tmp_path}/serve.sqlite3", TWINTRACK_VAR_DIR=str(tmp_path / "var"),
+               PYTHONUNBUFFERED="1")
+    return env
+
+
+def run(args, env, **kwargs):
+    return subprocess.run([TWINTRACK, *args], env=env, capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_serve_refuses_an_uninitialised_database(tmp_path):
+    result = run(["serve", "--port", "0"], environment(tmp_path))
+    assert result.returncode == 2
+    assert "twintrack init" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_runs_the_app_and_prints_the_url_and_demo_login(tmp_path):
+    env = environment(tmp_path)
+    assert run(["init"], env).returncode == 0
+    create = ("from django.contrib.auth.models import User; "
+              "User.objects.create_user('bureau', password='twintrack-demo')")
+    assert run(["shell", "-c", create], env).returncode == 0
+
+    server = subprocess.Popen([TWINTRACK, "serve", "--port", "0"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        url_line = server.stdout.readline()
+        login_line = server.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", url_line)
+        assert match, url_line
+        assert login_line.strip() == "login: bureau / twintrack-demo"
+        base = match.group(0)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                status, body = fetch(base + "login/")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert status == 200 and "登录".encode() in body
+        status, body = fetch(base + "static/web/vendor/echarts.min.js")
+        assert status == 200 and len(body) > 500_000
+        status, _ = fetch(base + "static/web/app.css")
+        assert status == 200
+        status, _ = fetch(base + "no-such-page/")
+        assert status == 404
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        server.stdout.close()
+        server.stderr.close()
+
+
+def test_serve_without_the_demo_prints_no_login(tmp_path):
+    env = environment(tmp_path)
+    assert run(["init"], env).returncode == 0
+    server = subprocess.Popen([TWINTRACK, "serve", "--port", "0"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert "running at http://127.0.0.1:" in server.stdout.readline()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=10)
+        output = server.stdout.read()
+        server.stdout.close()
+    assert "login:" not in output
+
+
+@pytest.mark.parametrize("port", ["-1", "70000"])
+def test_serve_rejects_a_bad_port(tmp_path, port):
+    result = run(["serve", "--port", port], environment(tmp_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
