@@ -5,6 +5,7 @@ import pytest
 
 from twintrack.enterprises.models import Enterprise
 from twintrack.imports.importer import import_file
+from twintrack.metrics.rules import METRICS
 from twintrack.programme.models import Target
 
 from import_helpers import valid_uscc
@@ -116,8 +117,8 @@ def test_bad_targets_are_reported_and_duplicates_name_both_rows(city, write_csv,
             ["330400", "projects", "2023", "07", "1500"]]
     assert rejected("targets", write_csv(rows)) == [
         'row 3, column org_code: no org unit has code "330499"',
-        'row 3, column metric: "产值" is not a metric: use one of projects (项目数), investment_yuan (技改投资), '
-        "energy_saved_tce (节能量)",
+        'row 3, column metric: "产值" is not a metric: use one of '
+        + ", ".join(f"{m.key} ({m.label_zh})" for m in METRICS),
         'row 3, column year: "1999": the year must be between 2000 and 2100',
         'row 3, column through_month: "13" is not a month number from 1 to 12',
         'row 3, column value: "0": must be greater than 0',

@@ -183,24 +183,37 @@ def test_a_progress_file_without_an_investment_column_is_refused(project_factory
     ]
 
 
-def test_a_long_file_is_checked_then_read_again_to_write_with_the_same_result(project_factory, write_csv):
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 3 rows and a spool that goes to disk at once, as for a file of millions of rows."""
+    from twintrack.imports import importer
+
+    monkeypatch.setattr(importer, "BATCH", 3)
+    monkeypatch.setattr(importer, "SPOOL_MEMORY", 1)
+    monkeypatch.setattr(importer, "KEEP_ROWS", 4)
+
+
+def test_a_long_file_is_spooled_in_batches_and_written_whole(project_factory, write_csv, small_batches):
     project_factory("P001", start=date(2023, 1, 1))
     project_factory("P002", start=date(2023, 1, 1))
     rows = [["project_code", "month", "investment_yuan"]] + [
-        [code, f"2023-{m:02d}", str(m * 100 + i)] for i, code in enumerate(("P001", "P002")) for m in range(1, 8)]
-    result = import_file("progress", write_csv(rows), keep_rows=3)
+        [code, f"2023-{m:02d}", str(m * 100 + i)] for m in range(1, 8) for i, code in enumerate(("P001", "P002"))]
+    result = import_file("progress", write_csv(rows))
     assert (result.rows_read, result.created) == (14, 14)
     assert progress()[("P002", "2023-07")][0] == Decimal("701")
     assert rollup_differences() == []
-    again = import_file("progress", write_csv(rows), keep_rows=3)
-    assert again.unchanged == 14
+    assert import_file("progress", write_csv(rows)).unchanged == 14
 
 
-def test_a_long_file_with_an_error_is_still_refused_whole(project_factory, write_csv, rejected):
+def test_a_duplicate_far_from_its_first_row_names_it(project_factory, write_csv, rejected, small_batches):
     project_factory("P001", start=date(2023, 1, 1))
+    project_factory("P002", start=date(2023, 1, 1))
     rows = [["project_code", "month", "investment_yuan"]] + [["P001", f"2023-{m:02d}", "1"] for m in range(1, 8)]
-    rows.append(["P001", "2023-01", "2"])
-    assert rejected("progress", write_csv(rows), keep_rows=3) == ["row 9, column project_code: duplicate of row 2"]
+    rows += [["P002", "2023-01", "1"], ["P001", "2023-1", "2"], ["P001", "2023年7月", "2"]]
+    assert rejected("progress", write_csv(rows)) == [
+        "row 10, column project_code: duplicate of row 2",
+        "row 11, column project_code: duplicate of row 8",
+    ]
     assert not Progress.objects.exists()
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from twintrack.metrics.rules import metric_from_label, METRICS
 
 Cell = str | date | datetime | None
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 YUAN_PLACES = Decimal("0.01")
@@ -41,13 +42,18 @@ class FieldError(ValueError):
 
 def as_text(value: Cell) -> str:
     """A cell as text, stripped of surrounding (also full-width) spaces."""
+    if value.__class__ is str:
+        text = value.strip()
+        if text and (text[0] in _INVISIBLE or text[-1] in _INVISIBLE):
+            text = text.strip(_INVISIBLE + " ").strip()
+        return text
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip().strip("\ufeff\u200b").strip()
+    return as_text(str(value))
 
 
 def is_empty(value: Cell) -> bool:
@@ -86,6 +92,7 @@ def required(value: Cell) -> None:
 
 # --- numbers --------------------------------------------------------------------
 
+_SIMPLE_DECIMAL = re.compile(r"^\d{1,30}(\.\d{1,30})?$", re.ASCII)
 _GROUPED = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _PLAIN_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u3000]+")
@@ -102,6 +109,8 @@ def parse_decimal(value: Cell) -> Decimal | None:
     text = as_text(value)
     if not text:
         return None
+    if _SIMPLE_DECIMAL.match(text):
+        return Decimal(text)
     folded = _SPACES.sub("", _fold(text)).lstrip("¥￥")
     if _GROUPED.match(folded):
         number = Decimal(folded.replace(",", ""))
@@ -196,6 +205,7 @@ def parse_month_number(value: Cell) -> int:
 _DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?$")
 _DATE_ZH_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _DATE_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MONTH_ISO_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 _MONTH_RE = re.compile(r"^(\d{4})[-/](\d{1,2})$")
 _MONTH_DOT_RE = re.compile(r"^(\d{4})\.(\d{2})$")
 _MONTH_ZH_RE = re.compile(r"^(\d{4})年(\d{1,2})月?$")
@@ -240,6 +250,11 @@ def parse_month(value: Cell) -> tuple[int, int]:
         text = as_text(value)
         if not text:
             raise FieldError(_("a value is required"))
+        match = _MONTH_ISO_RE.match(text)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            if 1 <= month <= 12 and MIN_YEAR <= year <= MAX_YEAR:
+                return year, month
         folded = _fold(text)
         match = (_MONTH_RE.match(folded) or _MONTH_DOT_RE.match(folded) or _MONTH_ZH_RE.match(folded)
                  or _MONTH_COMPACT_RE.match(folded))

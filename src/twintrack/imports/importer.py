@@ -7,31 +7,34 @@
 1,000) is raised when anything is wrong; then nothing has been written. `FileRejected`, a
 subclass, is for problems with the file as a whole.
 
-Rows stream from the file. Files up to `KEEP_ROWS` rows are checked once and their
-validated values kept for writing; longer files are checked in a first pass that keeps
-only the natural keys, then read again and written batch by batch inside the same
-transaction, so a million-row file never sits in memory and is still all or nothing.
+Memory stays bounded whatever the file's length: rows stream from the file and are checked
+in batches; the validated values are pickled, batch by batch, into a spooled temporary file
+(in memory while small, on disk beyond `SPOOL_MEMORY`) and written from there, inside one
+transaction, only once the whole file has passed. Duplicate keys are found with a dict for
+most kinds and with per-month bitmaps of project ids for progress (see kinds.py).
 """
 from __future__ import annotations
 
-import os
+import pickle
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Iterator, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from twintrack.imports.columns import match_header
-from twintrack.imports.errors import FileRejected, ImportRejected, Problems
+from twintrack.imports.columns import HeaderMap, match_header
+from twintrack.imports.errors import MAX_PROBLEMS, FileRejected, ImportRejected, Problems
 from twintrack.imports.fields import as_text
 from twintrack.imports.kinds import KINDS, Context, Kind, Record
-from twintrack.imports.reading import Source, open_table, source_name
+from twintrack.imports.reading import Source, Table, open_table, source_name
 
-KEEP_ROWS = 200_000
 BATCH = 5000
-WRITE_BATCH = 10000
+SPOOL_MEMORY = 32 * 1024 * 1024
+KEEP_ROWS = 100_000
+PENDING_DUPLICATES = 2 * MAX_PROBLEMS
 
 
 class ProgressHook(Protocol):
@@ -71,44 +74,93 @@ def get_kind(kind: str) -> Kind:
     return cls()
 
 
-def _fingerprint(source: Source):
-    if isinstance(source, (str, os.PathLike)):
-        stat = os.stat(source)
-        return stat.st_size, stat.st_mtime_ns
-    return None
+class Spool:
+    """Validated values, batch by batch: kept as objects up to `keep_rows`, then pickled into a
+    temporary file (in memory while small, on disk beyond `max_memory`)."""
+
+    def __init__(self, max_memory: int = SPOOL_MEMORY, keep_rows: int = KEEP_ROWS):
+        self.max_memory, self.keep_rows = max_memory, keep_rows
+        self.kept: list[list] = []
+        self.kept_rows = 0
+        self.file = None
+        self.batches = 0
+
+    def add(self, values: list) -> None:
+        if not values:
+            return
+        if self.file is None and self.kept_rows + len(values) <= self.keep_rows:
+            self.kept.append(values)
+            self.kept_rows += len(values)
+            return
+        if self.file is None:
+            self.file = tempfile.SpooledTemporaryFile(max_size=self.max_memory)
+            for kept in self.kept:
+                self._dump(kept)
+            self.kept = []
+        self._dump(values)
+
+    def _dump(self, values: list) -> None:
+        pickle.dump((type(values[0]), [tuple(v.__dict__.values()) for v in values]), self.file,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+        self.batches += 1
+
+    def __iter__(self) -> Iterator[list]:
+        if self.file is None:
+            yield from self.kept
+            return
+        self.file.seek(0)
+        for _ in range(self.batches):
+            cls, rows = pickle.load(self.file)
+            yield [cls(*row) for row in rows]
+
+    def close(self) -> None:
+        self.kept = []
+        if self.file is not None:
+            self.file.close()
 
 
-class _Pass:
-    """One pass over the file's rows: parse, check for duplicates, resolve in batches."""
+class _Check:
+    """One pass over the file's rows: parse, find duplicates, resolve references in batches."""
 
-    def __init__(self, importer: Kind, ctx: Context, width: int, progress: ProgressHook | None,
-                 keep_limit: int | None, on_values=None):
-        self.importer, self.ctx, self.width, self.progress = importer, ctx, width, progress
-        self.keep_limit = keep_limit
-        self.on_values = on_values  # called with each batch of validated values (the writing pass)
+    def __init__(self, importer: Kind, header: HeaderMap, problems: Problems, width: int,
+                 progress: ProgressHook | None, spool: Spool):
+        self.importer, self.problems, self.width, self.progress, self.spool = (
+            importer, problems, width, progress, spool)
+        self.ctx = Context(problems, header, self._duplicate)
         self.rows_read = 0
-        self.kept: list | None = []
         self.records: list[Record] = []  # every record, for kinds checked over the whole file
-        self.seen: dict = {}
+        self.first_rows: dict = {}
+        self.pending: list[tuple[int, object]] = []  # (row, rescan key) of duplicates whose first row is unknown
         self.unheaded_reported: set[int] = set()
+
+    def _duplicate(self, record: Record, column: str, key, rescan_key=None) -> None:
+        """Called by kinds for each row's natural key; reports the row when the key was seen."""
+        if rescan_key is None:  # exact: remember the first row of every key
+            first = self.first_rows.setdefault(key, record.row)
+            if first != record.row:
+                self.ctx.error(record, column, _("duplicate of row %(row)d") % {"row": first})
+            return
+        if self.importer.seen_before(key):  # compact: the first row is found by reading again
+            record.bad = True
+            if len(self.pending) < PENDING_DUPLICATES:
+                self.pending.append((record.row, rescan_key))
+            else:
+                self.ctx.error(record, column, _("duplicate of an earlier row"))
 
     def run(self, rows) -> None:
         importer, ctx = self.importer, self.ctx
         positions = list(ctx.header.positions.items())
-        extra = ctx.header.unheaded
+        unheaded = ctx.header.unheaded
+        width = self.width
         batch: list[Record] = []
         for number, cells in rows:
             self.rows_read += 1
             count = len(cells)
             record = Record(number, {key: cells[i] if i < count else "" for key, i in positions})
-            if extra or count > self.width:
+            if unheaded or count > width:
                 self._check_unheaded(record, cells)
             importer.parse(record, ctx)
-            key = importer.natural_key(record)
-            if key is not None:
-                first = self.seen.setdefault(key, number)
-                if first != number:
-                    ctx.error(record, importer.key[0], _("duplicate of row %(row)d") % {"row": first})
+            importer.check_duplicate(record, ctx)
             batch.append(record)
             if len(batch) >= BATCH:
                 self._flush(batch)
@@ -116,17 +168,15 @@ class _Pass:
         self._flush(batch)
         if importer.keep_all:
             importer.finish(self.records, ctx)
-            self.kept = [r.out for r in self.records if r.out is not None]
-            if self.on_values is not None:
-                self.on_values(self.kept)
+            self.spool.add([r.out for r in self.records if r.out is not None])
 
     def _check_unheaded(self, record: Record, cells: list) -> None:
         for index, cell in enumerate(cells):
             if (index >= self.width or index in self.ctx.header.unheaded) and index not in self.unheaded_reported:
                 if as_text(cell):
                     self.unheaded_reported.add(index)
-                    self.ctx.problems.add(record.row, get_column_letter(index + 1),
-                                          _("this cell has a value but its column has no header"), index)
+                    self.problems.add(record.row, get_column_letter(index + 1),
+                                      _("this cell has a value but its column has no header"), index)
                     record.bad = True
 
     def _flush(self, batch: list[Record]) -> None:
@@ -135,97 +185,79 @@ class _Pass:
         self.importer.resolve(batch, self.ctx)
         if self.importer.keep_all:
             self.records.extend(batch)
-        else:
-            outs = [r.out for r in batch if r.out is not None]
-            if self.on_values is not None:
-                self.on_values(outs)
-            elif self.kept is not None:
-                if self.keep_limit is not None and self.rows_read > self.keep_limit:
-                    self.kept = None  # too many to hold: the writing pass reads the file again
-                else:
-                    self.kept.extend(outs)
+        elif not self.problems and not self.pending:
+            self.spool.add([r.out for r in batch if r.out is not None and not r.bad])
         if self.progress is not None:
             self.progress.advance(len(batch))
 
-
-def _header(importer: Kind, table, problems: Problems):
-    header = match_header(table.header, importer.columns, importer.alternatives, table.header_row, problems)
-    if problems:
-        raise problems.rejection()
-    return header
+    def report_pending_duplicates(self, table: Table) -> None:
+        """Read the file again to name the first row of each duplicate found by the compact index."""
+        wanted = {key for _, key in self.pending}
+        first: dict = {}
+        positions = list(self.ctx.header.positions.items())
+        for number, cells in table.rows:
+            count = len(cells)
+            record = Record(number, {key: cells[i] if i < count else "" for key, i in positions})
+            key = self.importer.rescan_key(record)
+            if key in wanted and key not in first:
+                first[key] = number
+                if len(first) == len(wanted):
+                    break
+        column = self.importer.key[0]
+        for row, key in self.pending:
+            self.problems.add(row, column, _("duplicate of row %(row)d") % {"row": first.get(key, 0)},
+                              self.ctx.header.position(column))
 
 
 def import_file(kind: str, source: Source, *, name: str | None = None, reason: str = "", user=None,
                 progress: ProgressHook | None = None, dry_run: bool = False,
-                keep_rows: int = KEEP_ROWS) -> ImportResult:
+                spool_memory: int | None = None, keep_rows: int | None = None) -> ImportResult:
     """Import one .csv or .xlsx file of `kind`; all or nothing. Raises ImportRejected."""
     importer = get_kind(kind)
     name = source_name(source, name)
-    with open_table(source, importer.name, name) as table:
-        fingerprint = _fingerprint(source)
-        importer.prepare()
-        problems = Problems()
-        header = _header(importer, table, problems)
-        check = _Pass(importer, Context(problems, header), len(table.header), progress, keep_rows)
-        if progress is not None:
-            progress.start(_("checking"), table.estimated_rows)
-        try:
-            check.run(table.rows)
-        finally:
+    spool = Spool(SPOOL_MEMORY if spool_memory is None else spool_memory,
+                  KEEP_ROWS if keep_rows is None else keep_rows)
+    try:
+        with open_table(source, importer.name, name) as table:
+            importer.prepare()
+            problems = Problems()
+            header = match_header(table.header, importer.columns, importer.alternatives, table.header_row, problems)
+            if problems:
+                raise problems.rejection()
+            check = _Check(importer, header, problems, len(table.header), progress, spool)
             if progress is not None:
-                progress.finish()
-    if check.rows_read == 0:
-        raise FileRejected(_("%(file)s has a header but no data rows") % {"file": name})
-    if problems:
-        raise problems.rejection()
-
-    reason = reason or f"import {importer.name} {Path(name).name}"[:100]
-    counts = [0, 0, 0]
-
-    def write(values: list) -> None:
-        for start in range(0, len(values), WRITE_BATCH):
-            c, u, n = importer.write(values[start:start + WRITE_BATCH], reason, user)
-            counts[0] += c
-            counts[1] += u
-            counts[2] += n
-
-    with transaction.atomic():
-        if check.kept is not None:
-            write(check.kept)
-        else:
-            _write_by_reading_again(importer, source, kind, name, fingerprint, progress, write)
-        if dry_run:
-            transaction.set_rollback(True)
-    return ImportResult(importer.name, name, check.rows_read, counts[0], counts[1], counts[2], dry_run)
-
-
-def _write_by_reading_again(importer: Kind, source: Source, kind: str, name: str, fingerprint, progress,
-                            write) -> None:
-    with open_table(source, importer.name, name) as table:
-        if _fingerprint(source) != fingerprint:
-            raise FileRejected(_("%(file)s changed while it was being imported; nothing was written")
-                               % {"file": name})
-        problems = Problems()
-        header = _header(importer, table, problems)
-        pending: list = []
-
-        def collect(values: list) -> None:
-            pending.extend(values)
-            if len(pending) >= WRITE_BATCH:
-                write(pending)
-                pending.clear()
-
-        again = _Pass(importer, Context(problems, header), len(table.header), progress, None, on_values=collect)
-        if progress is not None:
-            progress.start(_("writing"), table.estimated_rows)
-        try:
-            again.run(table.rows)
-        finally:
-            if progress is not None:
-                progress.finish()
-        if problems:  # the database changed under us (a project deleted meanwhile, ...)
+                progress.start(_("checking"), table.estimated_rows)
+            try:
+                check.run(table.rows)
+            finally:
+                if progress is not None:
+                    progress.finish()
+        if check.rows_read == 0:
+            raise FileRejected(_("%(file)s has a header but no data rows") % {"file": name})
+        if check.pending:
+            with open_table(source, importer.name, name) as table:
+                check.report_pending_duplicates(table)
+        if problems:
             raise problems.rejection()
-        write(pending)
+
+        reason = reason or f"import {importer.name} {Path(name).name}"[:100]
+        created = updated = unchanged = 0
+        with transaction.atomic():
+            pending: list = []
+            for values in spool:
+                pending.extend(values)
+                if len(pending) >= importer.write_batch:
+                    c, u, n = importer.write(pending, reason, user)
+                    created, updated, unchanged = created + c, updated + u, unchanged + n
+                    pending = []
+            if pending:
+                c, u, n = importer.write(pending, reason, user)
+                created, updated, unchanged = created + c, updated + u, unchanged + n
+            if dry_run:
+                transaction.set_rollback(True)
+    finally:
+        spool.close()
+    return ImportResult(importer.name, name, check.rows_read, created, updated, unchanged, dry_run)
 
 
 __all__ = ["ImportRejected", "FileRejected", "ImportResult", "import_file", "KINDS"]

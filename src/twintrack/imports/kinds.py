@@ -36,11 +36,15 @@ class Record:
 
 
 class Context:
-    """What a kind needs while validating: where to report problems and the header map."""
+    """What a kind needs while validating: where to report problems, the header map, and the
+    duplicate finder: `duplicate(record, column, key)` reports the row when its key was seen
+    (exactly, with the first row's number), `duplicate(record, column, key, rescan_key)` uses
+    the kind's compact `seen_before` index and names the first row after reading again."""
 
-    def __init__(self, problems, header):
+    def __init__(self, problems, header, duplicate=None):
         self.problems = problems
         self.header = header
+        self.duplicate = duplicate or (lambda record, column, key, rescan_key=None: None)
 
     def error(self, record: Record, column: str, reason: str) -> None:
         record.bad = True
@@ -53,6 +57,7 @@ class Kind:
     alternatives: tuple[Alternative, ...] = ()
     key: tuple[str, ...] = ()
     keep_all = False  # whole-file checks need every row in memory
+    write_batch = 5000  # rows per call of the service
 
     def prepare(self) -> None:
         """Load small reference tables once per import."""
@@ -87,13 +92,29 @@ class Kind:
         return value
 
     def natural_key(self, record: Record):
-        """The row's natural key, or None when a key cell is bad."""
+        """The row's natural key (a value, or a tuple for composite keys), or None when a key cell is bad."""
         try:
+            if len(self.key) == 1:
+                return record.values[self.key[0]]
             return tuple(record.values[k] for k in self.key)
         except KeyError:
             return None
 
     def parse(self, record: Record, ctx: Context) -> None:
+        """Parse every cell; the base class then checks the natural key for duplicates."""
+        raise NotImplementedError
+
+    def check_duplicate(self, record: Record, ctx: Context) -> None:
+        key = self.natural_key(record)
+        if key is not None:
+            ctx.duplicate(record, self.key[0], key)
+
+    def seen_before(self, key) -> bool:
+        """The compact duplicate index (kinds that pass a rescan key to ctx.duplicate)."""
+        raise NotImplementedError
+
+    def rescan_key(self, record: Record):
+        """The rescan key of a row read again (cells only), to name a duplicate's first row."""
         raise NotImplementedError
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
@@ -435,6 +456,35 @@ class Projects(Kind):
 
 # --- progress ------------------------------------------------------------------------------
 
+class ProjectMonths:
+    """Which (project id, month) keys a file has given: one bitmap of project ids per month,
+    an eighth of a byte per key instead of a hundred for a dict entry."""
+
+    DENSE_LIMIT = 1 << 28  # ids beyond this go to a set rather than a huge bitmap
+
+    def __init__(self):
+        self.bitmaps: dict[tuple[int, int], bytearray] = {}
+        self.sparse: set = set()
+
+    def seen_before(self, key: tuple[int, tuple[int, int]]) -> bool:
+        project_id, month = key
+        if project_id >= self.DENSE_LIMIT:
+            if key in self.sparse:
+                return True
+            self.sparse.add(key)
+            return False
+        bits = self.bitmaps.get(month)
+        if bits is None:
+            bits = self.bitmaps[month] = bytearray()
+        index, mask = project_id >> 3, 1 << (project_id & 7)
+        if index >= len(bits):
+            bits.extend(bytes(max(index + 1 - len(bits), len(bits) // 2, 4096)))
+        if bits[index] & mask:
+            return True
+        bits[index] |= mask
+        return False
+
+
 class ProgressKind(Kind):
     name = "progress"
     columns = (
@@ -447,11 +497,14 @@ class ProgressKind(Kind):
     )
     alternatives = (Alternative("investment_yuan", "investment_10k_yuan", True),)
     key = ("project_code", "month")
+    write_batch = 50_000
+    CACHE_LIMIT = 200_000
 
     def prepare(self) -> None:
         today = timezone.localdate()
         self.current = (today.year, today.month)
-        self.projects: dict[str, tuple[int, int, int]] = {}  # code -> (id, org_id, start yyyymm)
+        self.projects: dict[str, tuple[int, int, int]] = {}  # code -> (id, org_id, start yyyymm), bounded
+        self.months = ProjectMonths()
 
     def parse(self, record: Record, ctx: Context) -> None:
         self.field(record, ctx, "project_code", f.parse_text, required=True)
@@ -463,26 +516,47 @@ class ProgressKind(Kind):
         self.field(record, ctx, "energy_saved_tce", f.parse_tce)
         self.field(record, ctx, "note", f.parse_text, max_length=500)
 
-    def resolve(self, records: list[Record], ctx: Context) -> None:
-        from twintrack.programme.models import Project
-        from twintrack.programme.services import ProgressValues
+    def check_duplicate(self, record: Record, ctx: Context) -> None:
+        pass  # after the project is resolved, by id: see resolve()
 
-        wanted = list({r.values["project_code"] for r in records if "project_code" in r.values} - set(self.projects))
+    def seen_before(self, key) -> bool:
+        return self.months.seen_before(key)
+
+    def rescan_key(self, record: Record):
+        try:
+            return f.as_text(record.cells.get("project_code")), f.parse_month(record.cells.get("month"))
+        except FieldError:
+            return None
+
+    def _lookup(self, codes: set[str]) -> None:
+        from twintrack.programme.models import Project
+
+        wanted = [c for c in codes if c not in self.projects]
+        if len(self.projects) + len(wanted) > self.CACHE_LIMIT:
+            self.projects = {c: self.projects[c] for c in codes if c in self.projects}
         for batch in chunks(wanted, 5000):
             for code, pid, org_id, start in (Project.objects.filter(code__in=batch)
                                              .values_list("code", "id", "enterprise__org_id", "start_date")):
                 self.projects[code] = (pid, org_id, start.year * 100 + start.month)
+
+    def resolve(self, records: list[Record], ctx: Context) -> None:
+        from twintrack.programme.services import ProgressValues
+
+        self._lookup({r.values["project_code"] for r in records if "project_code" in r.values})
+        projects = self.projects
         for record in records:
             v = record.values
             code = v.get("project_code")
-            project = self.projects.get(code) if code is not None else None
+            project = projects.get(code) if code is not None else None
             if code is not None and project is None:
                 ctx.error(record, "project_code", _("no project has code %(code)s") % {"code": f.quoted(code)})
             month = v.get("month")
-            if project is not None and month is not None and month[0] * 100 + month[1] < project[2]:
-                ctx.error(record, "month", _("%(value)s is before the project's start month %(start)s") % {
-                    "value": f.quoted(f.format_month(*month)),
-                    "start": f.format_month(project[2] // 100, project[2] % 100)})
+            if project is not None and month is not None:
+                if month[0] * 100 + month[1] < project[2]:
+                    ctx.error(record, "month", _("%(value)s is before the project's start month %(start)s") % {
+                        "value": f.quoted(f.format_month(*month)),
+                        "start": f.format_month(project[2] // 100, project[2] % 100)})
+                ctx.duplicate(record, "project_code", (project[0], month), (code, month))
             if not record.bad:
                 record.out = ProgressValues(project[0], project[1], month[0], month[1], v["investment_yuan"],
                                             v.get("energy_saved_tce"), v.get("note", ""))
@@ -490,12 +564,8 @@ class ProgressKind(Kind):
     def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
         from twintrack.programme.services import save_progress
 
-        created = updated = unchanged = 0
-        for chunk in chunks(outs, 10000):
-            result = save_progress(chunk, reason, user)
-            created, updated, unchanged = (created + result.created, updated + result.updated,
-                                           unchanged + result.unchanged)
-        return created, updated, unchanged
+        result = save_progress(outs, reason, user)
+        return result.created, result.updated, result.unchanged
 
 
 KINDS: dict[str, type[Kind]] = {k.name: k for k in (OrgUnits, Enterprises, Targets, Projects, ProgressKind)}

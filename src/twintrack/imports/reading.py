@@ -113,7 +113,13 @@ def normalise_cell(value) -> Cell:
 
 
 def is_blank_row(cells: list[Cell]) -> bool:
-    return all(as_text(c) == "" for c in cells)
+    for cell in cells:
+        if cell.__class__ is str:
+            if cell and not cell.isspace() and as_text(cell):
+                return False
+        elif cell is not None:
+            return False
+    return True
 
 
 # --- tables ---------------------------------------------------------------------
