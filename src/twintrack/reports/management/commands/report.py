@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+from django.utils import timezone
+
 from twintrack.command import InputRejected, TwintrackCommand
 from twintrack.metrics.rules import parse_period
 from twintrack.orgs.models import OrgUnit
@@ -19,33 +21,53 @@ class Command(TwintrackCommand):
         parser.add_argument("--org", help="org unit code (default: the root)")
         parser.add_argument("--format", default="text", choices=FORMATS)
         parser.add_argument("--lang", default="zh", choices=("zh", "en"))
-        parser.add_argument("--output", help="write to this file instead of standard output")
+        parser.add_argument("--output", help="write to this file instead of standard output (xlsx, docx and pdf: "
+                                             "default bulletin-CODE-YYYY-MM-LANG.FORMAT in the working directory)")
 
     def handle(self, *args, **options):
         try:
             year, month = parse_period(options["period"])
         except ValueError as error:
             raise InputRejected(f"--period: {error}")
-        org = self._org(options["org"])
-        if options["format"] not in TEXT_FORMATS:
-            raise InputRejected(f"--format {options['format']}: not available in this version (use text or json)")
+        org = find_org(options["org"])
+        fmt, lang = options["format"], options["lang"]
+        if fmt not in TEXT_FORMATS:
+            self._binary(org, year, month, fmt, lang, options["output"])
+            return
         report = build_report(org, year, month)
-        if options["format"] == "json":
+        if fmt == "json":
             content = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
         else:
-            content = render_text(report, options["lang"])
+            content = render_text(report, lang)
         if options["output"]:
             Path(options["output"]).write_text(content, encoding="utf-8")
         else:
             self.stdout.write(content, ending="")
 
-    def _org(self, code):
-        if code:
-            org = OrgUnit.objects.filter(code=code).first()
-            if org is None:
-                raise InputRejected(f"--org {code}: no org unit has this code")
-            return org
-        roots = OrgUnit.objects.filter(parent__isnull=True).order_by("code")
-        if not roots:
-            raise InputRejected("the database holds no org units yet: run `twintrack demo` or import orgunits")
-        return roots[0]
+    def _binary(self, org, year, month, fmt, lang, output):
+        """XLSX, DOCX, PDF from today's data, marked as an unpublished draft (published
+        bulletins: `twintrack publish` and `twintrack bulletins`)."""
+        from twintrack.reports.bulletin import bulletin_data
+        from twintrack.reports.render import file_name, render
+
+        path = Path(output or file_name(org.code, f"{year:04d}-{month:02d}", lang, fmt))
+        if path.is_dir():
+            path = path / file_name(org.code, f"{year:04d}-{month:02d}", lang, fmt)
+        if not path.parent.is_dir():
+            raise InputRejected(f"--output {output}: the directory {path.parent} does not exist")
+        content = render(bulletin_data(org, year, month), fmt, lang, None, timezone.localdate())
+        path.write_bytes(content)
+        self.stdout.write(str(path))
+
+
+def find_org(code):
+    """The org unit with this code, or the root when no code is given (InputRejected if none)."""
+    if code:
+        org = OrgUnit.objects.filter(code=code).first()
+        if org is None:
+            raise InputRejected(f"--org {code}: no org unit has this code")
+        return org
+    roots = OrgUnit.objects.filter(parent__isnull=True).order_by("code")
+    if not roots:
+        raise InputRejected("the database holds no org units yet: run `twintrack demo` or import orgunits")
+    return roots[0]

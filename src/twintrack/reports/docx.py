@@ -1,0 +1,308 @@
+"""The bulletin as a Word document (python-docx), laid out as a government bulletin.
+
+Fonts are named as a Chinese government office's Windows machine has them (GB/T 9704):
+方正小标宋简体 for the masthead and title, 黑体 for section headings, 仿宋 for body text,
+宋体 for tables, Times New Roman for Latin letters and digits. Word substitutes where a
+font is missing; the PDF is the version that looks the same everywhere.
+
+The package is written with fixed zip timestamps and core properties set from the
+publication time, so the same bulletin gives the same bytes.
+"""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from docx import Document as new_document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from twintrack.reports.content import Document, Figure, Heading, Paragraph, Table
+from twintrack.reports.zipfix import normalise_zip
+
+RED = RGBColor(0xC0, 0x00, 0x00)
+BLACK = RGBColor(0, 0, 0)
+LATIN = "Times New Roman"
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+BODY_FONT = "仿宋"
+TABLE_FONT = "宋体"
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+TEXT_WIDTH_CM = 21.0 - 2.6 - 2.4
+
+
+def _font(run, east: str, size: float, bold: bool = False, color: RGBColor | None = None, latin: str = LATIN):
+    run.font.name = latin
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    return run
+
+
+def _spacing(paragraph, before: float = 0, after: float = 0, line: float | None = None, exact: bool = False):
+    fmt = paragraph.paragraph_format
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    if line is not None:
+        fmt.line_spacing = Pt(line)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY if exact else WD_LINE_SPACING.AT_LEAST
+
+
+def _first_line_indent_chars(paragraph, chars: int = 2, size: float = 15):
+    paragraph.paragraph_format.first_line_indent = Pt(chars * size)
+    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+def _bottom_border(paragraph, color: str = "C00000", size_eighths: int = 18):
+    pPr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", str(size_eighths)), ("w:space", "1"), ("w:color", color)):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    pPr.append(borders)
+
+
+def _box(paragraph, color: str = "C00000"):
+    pPr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "4"), ("w:color", color)):
+            edge.set(qn(key), value)
+        borders.append(edge)
+    pPr.append(borders)
+
+
+def _shade(cell, fill: str = "F2F2F2"):
+    tcPr = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    tcPr.append(shading)
+
+
+def _repeat_header(row):
+    trPr = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    trPr.append(flag)
+
+
+def _cant_split(row):
+    trPr = row._tr.get_or_add_trPr()
+    trPr.append(OxmlElement("w:cantSplit"))
+
+
+def _page_number_footer(section, lang: str):
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(paragraph.add_run("— "), BODY_FONT, 12)
+    run = _font(paragraph.add_run(), BODY_FONT, 12)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = " PAGE "
+            run._r.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+    _font(paragraph.add_run(" —"), BODY_FONT, 12)
+
+
+def _setup(document, doc: Document):
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.6)
+    section.left_margin, section.right_margin = Cm(2.6), Cm(2.4)
+    section.footer_distance = Cm(1.4)
+    normal = document.styles["Normal"]
+    normal.font.name = LATIN
+    normal.font.size = Pt(15)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    _page_number_footer(section, doc.lang)
+    props = document.core_properties
+    props.title = doc.title
+    props.author = doc.author
+    props.last_modified_by = doc.author
+    props.subject = doc.subject
+    props.keywords = doc.keywords
+    props.comments = "twintrack"
+    props.revision = 1
+    created = (doc.created or datetime(2000, 1, 1)).replace(tzinfo=None, microsecond=0)
+    props.created = created
+    props.modified = created
+    props.last_printed = created
+
+
+def _masthead(document, doc: Document):
+    zh = doc.lang == "zh"
+    p = document.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _spacing(p, before=6, after=6)
+    _font(p.add_run(doc.masthead), TITLE_FONT, 36 if zh else 24, bold=not zh, color=RED)
+    p = document.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _spacing(p, before=6, after=6)
+    _font(p.add_run(doc.issue), BODY_FONT, 15)
+    if doc.status:
+        _font(p.add_run(doc.status), BODY_FONT, 15, color=RED)
+    p = document.add_paragraph()
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
+    _spacing(p, before=0, after=18)
+    _font(p.add_run(doc.issuer), BODY_FONT, 14)
+    _font(p.add_run("\t" + doc.date), BODY_FONT, 14)
+    _bottom_border(p)
+    p = document.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _spacing(p, before=6, after=12, line=30)
+    _font(p.add_run(doc.title), TITLE_FONT, 22 if zh else 17, bold=not zh)
+
+
+def _heading(document, block: Heading, lang: str):
+    p = document.add_paragraph()
+    _spacing(p, before=6, after=0, line=28, exact=True)
+    if lang == "zh":
+        _first_line_indent_chars(p)
+    p.paragraph_format.keep_with_next = True
+    _font(p.add_run(block.text), HEADING_FONT, 15, bold=lang != "zh")
+
+
+def _paragraph(document, block: Paragraph, lang: str):
+    p = document.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if block.kind == "notice":
+        _box(p)
+        _spacing(p, before=6, after=6, line=22)
+        _font(p.add_run(block.text), BODY_FONT, 13)
+        return
+    _spacing(p, before=0, after=0, line=28, exact=True)
+    if lang == "zh":
+        _first_line_indent_chars(p)
+    _font(p.add_run(block.text), BODY_FONT, 15)
+
+
+def _caption(document, text: str, after: float = 3):
+    p = document.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _spacing(p, before=6, after=after)
+    p.paragraph_format.keep_with_next = True
+    _font(p.add_run(text), HEADING_FONT, 10.5, bold=True)
+
+
+def _cell_text(cell, text: str, align: str, bold: bool, alert: bool, size: float):
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    p = cell.paragraphs[0]
+    p.alignment = ALIGN.get(align, WD_ALIGN_PARAGRAPH.LEFT)
+    _spacing(p, before=0, after=0)
+    p.paragraph_format.line_spacing = 1.0
+    _font(p.add_run(text), HEADING_FONT if bold else TABLE_FONT, size, bold=bold, color=RED if alert else None)
+
+
+def _table(document, block: Table):
+    columns = sum(c.colspan for c in block.header[0])
+    size = 8 if columns >= 10 else 9
+    _caption(document, block.caption)
+    table = document.add_table(rows=len(block.header) + len(block.rows), cols=columns)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    if block.widths:
+        _column_widths(table, block.widths)
+    # header rows, with merged cells: place each header cell at the next free grid slot
+    taken = set()
+    for r, header_row in enumerate(block.header):
+        c = 0
+        for spec in header_row:
+            while (r, c) in taken:
+                c += 1
+            target = table.cell(r, c)
+            if spec.colspan > 1 or spec.rowspan > 1:
+                target = target.merge(table.cell(r + spec.rowspan - 1, c + spec.colspan - 1))
+            for dr in range(spec.rowspan):
+                for dc in range(spec.colspan):
+                    taken.add((r + dr, c + dc))
+            _cell_text(target, spec.text, "center", True, False, size)
+            _shade(target)
+            c += spec.colspan
+        _repeat_header(table.rows[r])
+    offset = len(block.header)
+    for r, row in enumerate(block.rows):
+        _cant_split(table.rows[offset + r])
+        for c, spec in enumerate(row):
+            _cell_text(table.cell(offset + r, c), spec.text, spec.align, spec.bold, spec.alert, size)
+    if block.note:
+        p = document.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        _spacing(p, before=3, after=6, line=13)
+        _font(p.add_run(block.note), TABLE_FONT, 9)
+    else:
+        _spacing(document.add_paragraph(), before=0, after=6)
+
+
+def _column_widths(table, relative: list[float]):
+    """Fixed column widths, in the grid (what LibreOffice and WPS read) and on every cell
+    (what Word reads)."""
+    total = sum(relative)
+    widths = [Cm(TEXT_WIDTH_CM * w / total) for w in relative]
+    tblPr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblPr.append(layout)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(sum(int(w.twips) for w in widths)))
+    width.set(qn("w:type"), "dxa")
+    for old in tblPr.findall(qn("w:tblW")):
+        tblPr.remove(old)
+    tblPr.append(width)
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(int(w.twips)))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths):
+            cell.width = w
+
+
+def _figure(document, block: Figure):
+    p = document.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _spacing(p, before=6, after=0)
+    p.paragraph_format.keep_with_next = True
+    p.add_run().add_picture(io.BytesIO(block.png), width=Cm(min(block.width_cm, TEXT_WIDTH_CM)))
+    _caption(document, block.caption, after=6)
+
+
+def render_docx(doc: Document) -> bytes:
+    document = new_document()
+    _setup(document, doc)
+    _masthead(document, doc)
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            _heading(document, block, doc.lang)
+        elif isinstance(block, Paragraph):
+            _paragraph(document, block, doc.lang)
+        elif isinstance(block, Table):
+            _table(document, block)
+        elif isinstance(block, Figure):
+            _figure(document, block)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_zip(buffer.getvalue(), doc.created)
+

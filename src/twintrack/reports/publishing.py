@@ -1,0 +1,213 @@
+"""Publishing bulletins, listing their versions and downloading them: plain service
+functions that the command line and the web pages call alike.
+
+- publish_bulletin(org, year, month, user, lang="zh", reason="") freezes the bulletin as
+  it stands now: its figures (the JSON), the coefficient versions they used, what changed
+  against the previous version, and its XLSX, DOCX and PDF files, rendered once.
+- bulletin_versions(org, year, month, lang=None) lists the versions, oldest first.
+- download(org, year, month, fmt, lang="zh", version=None) returns a published file's
+  stored bytes: the latest version unless one is named. Later corrections to the data
+  never reach a published file; they reach the next version.
+- current_bulletin(...) is what a page offers for "any unit and month": the latest
+  published file if there is one, else a draft rendered from today's data.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from twintrack.orgs.access import can_view_org, membership_of
+from twintrack.orgs.models import OrgUnit, Role
+from twintrack.reports import display
+from twintrack.reports.bulletin import bulletin_data
+from twintrack.reports.models import BulletinFile, PublishedBulletin
+from twintrack.reports.render import CONTENT_TYPES, FORMATS, LANGS, file_name, render, render_all
+
+FIELDS = ("actual", "target", "annual_target")
+
+
+class PublishingError(Exception):
+    """The bulletin cannot be published or downloaded as asked (a user's mistake, not a fault)."""
+
+
+class NotAllowed(PublishingError):
+    pass
+
+
+class NothingChanged(PublishingError):
+    pass
+
+
+class NotPublished(PublishingError):
+    pass
+
+
+@dataclass(frozen=True)
+class BulletinDownload:
+    name: str
+    content_type: str
+    content: bytes
+    version: int | None  # None: an unpublished draft
+    published_at: datetime | None
+    sha256: str
+
+
+# --- who may publish ---------------------------------------------------------------------
+
+def may_publish(user, org: OrgUnit) -> bool:
+    """Bureau officers (and superusers) publish for the units they see (orgs.access)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    membership = membership_of(user)
+    if not user.is_superuser and (membership is None or membership.role != Role.BUREAU):
+        return False
+    return can_view_org(user, org)
+
+
+# --- what changed ---------------------------------------------------------------------------
+
+def _units(data: dict) -> dict[str, dict]:
+    report = data["report"]
+    units = {report["org"]["code"]: report}
+    units.update({c["org"]["code"]: c for c in report["children"]})
+    return units
+
+
+def _same(old, new) -> bool:
+    if old is None or new is None:
+        return old is None and new is None
+    return abs(float(old) - float(new)) <= 1e-9 * max(1.0, abs(float(old)), abs(float(new)))
+
+
+def diff_figures(old: dict, new: dict) -> list[dict]:
+    """The figures that differ between two bulletin JSONs: for each unit (the bulletin's
+    own first, then its children by code) and metric, the actual, target and annual
+    target, old -> new. A unit that appears or disappears is one change of field "unit".
+    A metric absent from the old JSON (added to the platform since) counts as a change
+    only where the new one has a non-zero figure."""
+    old_units, new_units = _units(old), _units(new)
+    own = new["report"]["org"]["code"]
+    order = [own] + sorted((set(old_units) | set(new_units)) - {own})
+    changes = []
+    for code in order:
+        before, after = old_units.get(code), new_units.get(code)
+        if before is None or after is None:
+            org = (after or before)["org"]
+            changes.append({"org": org, "metric": None, "field": "unit",
+                            "old": before and before["org"], "new": after and after["org"]})
+            continue
+        metrics = display.metric_keys(after) + [
+            m for m in display.metric_keys(before) if m not in after["metrics"]]
+        for metric in metrics:
+            old_block, new_block = before["metrics"].get(metric), after["metrics"].get(metric)
+            for field in FIELDS:
+                o = None if old_block is None else old_block.get(field)
+                n = None if new_block is None else new_block.get(field)
+                if old_block is None and not n:
+                    continue
+                if not _same(o, n):
+                    changes.append({"org": after["org"], "metric": metric, "field": field, "old": o, "new": n})
+    return changes
+
+
+# --- publishing --------------------------------------------------------------------------------
+
+def _check(year: int, month: int, lang: str) -> None:
+    if lang not in LANGS:
+        raise PublishingError(f"language {lang!r}: one of {', '.join(LANGS)}")
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise PublishingError(f"{year}-{month:02d} is not a month")
+
+
+def publish_bulletin(org: OrgUnit, year: int, month: int, user=None, lang: str = "zh", reason: str = "",
+                     force: bool = False, now: datetime | None = None) -> PublishedBulletin:
+    """Publish the bulletin of `org` for January..`month` of `year` in `lang`.
+
+    The first publication is version 1; a later one is a corrected version that lists
+    what changed against the one before. Publishing again when no figure changed is
+    refused (NothingChanged) unless `force` (say, to fix a typo in a unit's name).
+    `user` None is the command line run by the server's operator; otherwise the user
+    must be a bureau officer who sees the unit (NotAllowed).
+    """
+    _check(year, month, lang)
+    if user is not None and not may_publish(user, org):
+        raise NotAllowed(f"{user} may not publish bulletins for {org.code}")
+    data = bulletin_data(org, year, month)
+    published_at = (now or timezone.now()).replace(microsecond=0)
+    try:
+        with transaction.atomic():
+            previous = (PublishedBulletin.objects.select_for_update()
+                        .filter(org=org, year=year, month=month, lang=lang).order_by("-version").first())
+            changes = diff_figures(previous.data, data) if previous else []
+            if previous and not changes and not force:
+                raise NothingChanged(
+                    f"no figure of {org.code} {year}-{month:02d} changed since version {previous.version} "
+                    f"({timezone.localtime(previous.published_at):%Y-%m-%d %H:%M}); nothing to publish")
+            bulletin = PublishedBulletin(
+                org=org, year=year, month=month, lang=lang, version=previous.version + 1 if previous else 1,
+                published_at=published_at, published_by=user, publisher_name=getattr(user, "username", "") or "",
+                reason=reason.strip(), data=data, coefficients=data.get("coefficients") or {}, changes=changes,
+                previous=previous,
+            )
+            bulletin.save()
+            edition = bulletin.edition()
+            period = f"{year:04d}-{month:02d}"
+            for fmt, content in render_all(data, lang, edition).items():
+                BulletinFile(bulletin=bulletin, format=fmt, name=file_name(org.code, period, lang, fmt, bulletin.version),
+                             content_type=CONTENT_TYPES[fmt], content=content, size=len(content),
+                             sha256=hashlib.sha256(content).hexdigest()).save()
+    except IntegrityError:
+        raise PublishingError(f"another version of {org.code} {year}-{month:02d} was published at the same moment; "
+                              "look at the versions and publish again if needed") from None
+    return bulletin
+
+
+def bulletin_versions(org: OrgUnit, year: int, month: int, lang: str | None = None):
+    """The published versions, oldest first (their files' bytes are not loaded)."""
+    versions = PublishedBulletin.objects.filter(org=org, year=year, month=month)
+    if lang:
+        versions = versions.filter(lang=lang)
+    return versions.order_by("lang", "version").defer("data")
+
+
+def _stored(bulletin: PublishedBulletin, fmt: str) -> BulletinDownload:
+    stored = BulletinFile.objects.get(bulletin=bulletin, format=fmt)
+    return BulletinDownload(stored.name, stored.content_type, bytes(stored.content), bulletin.version,
+                            bulletin.published_at, stored.sha256)
+
+
+def download(org: OrgUnit, year: int, month: int, fmt: str, lang: str = "zh",
+             version: int | None = None) -> BulletinDownload:
+    """A published file exactly as it was published (NotPublished if there is none)."""
+    _check(year, month, lang)
+    if fmt not in FORMATS:
+        raise PublishingError(f"format {fmt!r}: one of {', '.join(FORMATS)}")
+    versions = PublishedBulletin.objects.filter(org=org, year=year, month=month, lang=lang).defer("data")
+    bulletin = versions.filter(version=version).first() if version else versions.order_by("-version").first()
+    if bulletin is None:
+        which = f"version {version} of " if version else ""
+        raise NotPublished(f"{which}the {lang} bulletin of {org.code} {year}-{month:02d} has not been published")
+    return _stored(bulletin, fmt)
+
+
+def render_draft(org: OrgUnit, year: int, month: int, fmt: str, lang: str = "zh",
+                 generated: date | None = None) -> BulletinDownload:
+    """The bulletin rendered from today's data, marked as an unpublished draft."""
+    _check(year, month, lang)
+    if fmt not in FORMATS:
+        raise PublishingError(f"format {fmt!r}: one of {', '.join(FORMATS)}")
+    content = render(bulletin_data(org, year, month), fmt, lang, None, generated or timezone.localdate())
+    return BulletinDownload(file_name(org.code, f"{year:04d}-{month:02d}", lang, fmt), CONTENT_TYPES[fmt], content,
+                            None, None, hashlib.sha256(content).hexdigest())
+
+
+def current_bulletin(org: OrgUnit, year: int, month: int, fmt: str, lang: str = "zh") -> BulletinDownload:
+    """The latest published version's file if there is one, else a draft rendered now."""
+    try:
+        return download(org, year, month, fmt, lang)
+    except NotPublished:
+        return render_draft(org, year, month, fmt, lang)
