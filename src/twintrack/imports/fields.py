@@ -290,24 +290,37 @@ def parse_bool(value: Cell) -> bool | None:
     raise FieldError(_("%(value)s is not a yes/no value: use true or false (是 or 否)") % {"value": quoted(value)})
 
 
-def parse_enum(value: Cell, labels_zh: Mapping[str, str], *, required: bool = True,
+class Choices:
+    """An enumeration's accepted spellings: key (any case), Chinese label, English label."""
+
+    def __init__(self, labels_zh: Mapping[str, str], labels_en: Mapping[str, str] | None = None):
+        self.labels_zh = dict(labels_zh)
+        self.lookup: dict[str, str] = {}
+        for key, label in (labels_en or {}).items():
+            self.lookup[str(label).lower()] = key
+        for key, label in self.labels_zh.items():
+            self.lookup[key.lower()] = key
+            self.lookup[label] = key
+            self.lookup[_fold(label)] = key
+
+    def parse(self, value: Cell, required: bool = True) -> str:
+        text = as_text(value)
+        if not text:
+            if required:
+                raise FieldError(_("a value is required"))
+            return ""
+        key = self.lookup.get(text) or self.lookup.get(text.lower()) or self.lookup.get(_fold(text).lower())
+        if key is None:
+            choices = ", ".join(f"{key} ({label})" for key, label in self.labels_zh.items())
+            raise FieldError(_("%(value)s is not one of: %(choices)s") % {"value": quoted(value), "choices": choices})
+        return key
+
+
+def parse_enum(value: Cell, labels_zh: Mapping[str, str] | Choices, *, required: bool = True,
                labels_en: Mapping[str, str] | None = None) -> str:
     """An enumeration by key or Chinese label (or English label); returns the key."""
-    text = as_text(value)
-    if not text:
-        if required:
-            raise FieldError(_("a value is required"))
-        return ""
-    folded = _fold(text)
-    lowered = folded.lower()
-    for key, label in labels_zh.items():
-        if lowered == key.lower() or folded == label or text == label:
-            return key
-    for key, label in (labels_en or {}).items():
-        if lowered == str(label).lower():
-            return key
-    choices = ", ".join(f"{key} ({label})" for key, label in labels_zh.items())
-    raise FieldError(_("%(value)s is not one of: %(choices)s") % {"value": quoted(value), "choices": choices})
+    choices = labels_zh if isinstance(labels_zh, Choices) else Choices(labels_zh, labels_en)
+    return choices.parse(value, required)
 
 
 # --- codes ----------------------------------------------------------------------------

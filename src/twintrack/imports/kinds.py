@@ -7,6 +7,7 @@ history and the rollups exact and skip unchanged rows.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 from typing import Any, Iterable
@@ -158,17 +159,16 @@ class OrgUnits(Kind):
     keep_all = True
 
     def prepare(self) -> None:
-        from twintrack.orgs.models import OrgUnit
+        from twintrack.orgs.models import ORG_KIND_ZH, OrgKind, OrgUnit
 
+        self.kinds = f.Choices(ORG_KIND_ZH, dict(OrgKind.choices))
         self.db_parent = dict(OrgUnit.objects.values_list("code", "parent__code"))
 
     def parse(self, record: Record, ctx: Context) -> None:
-        from twintrack.orgs.models import ORG_KIND_ZH, OrgKind
-
         self.field(record, ctx, "code", f.parse_org_code)
         self.field(record, ctx, "name_zh", f.parse_text, required=True, max_length=100)
         self.field(record, ctx, "name_en", f.parse_text, max_length=200)
-        self.field(record, ctx, "kind", f.parse_enum, ORG_KIND_ZH, labels_en=dict(OrgKind.choices))
+        self.field(record, ctx, "kind", f.parse_enum, self.kinds)
         if "parent_code" in ctx.header.positions:
             if f.is_empty(record.cells.get("parent_code")):
                 record.values["parent_code"] = None
@@ -279,14 +279,13 @@ class Enterprises(Kind):
     key = ("uscc",)
 
     def prepare(self) -> None:
-        from twintrack.enterprises.models import IndustryCode
+        from twintrack.enterprises.models import SIZE_ZH, IndustryCode, Size
 
+        self.sizes = f.Choices(SIZE_ZH, dict(Size.choices))
         self.orgs = org_ids_by_code()
         self.industries = set(IndustryCode.objects.values_list("code", flat=True))
 
     def parse(self, record: Record, ctx: Context) -> None:
-        from twintrack.enterprises.models import SIZE_ZH, Size
-
         self.field(record, ctx, "uscc", f.parse_uscc)
         self.field(record, ctx, "name_zh", f.parse_text, required=True, max_length=200)
         self.field(record, ctx, "name_en", f.parse_text, max_length=300)
@@ -294,7 +293,7 @@ class Enterprises(Kind):
         if org_code is not None and org_code not in self.orgs:
             ctx.error(record, "org_code", no_org(org_code))
         self.field(record, ctx, "industry_code", f.parse_industry_code, self.industries)
-        self.field(record, ctx, "size", f.parse_enum, SIZE_ZH, required=False, labels_en=dict(Size.choices))
+        self.field(record, ctx, "size", f.parse_enum, self.sizes, required=False)
         self.field(record, ctx, "above_scale", f.parse_bool)
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
@@ -363,8 +362,13 @@ class Targets(Kind):
 
 # --- projects -----------------------------------------------------------------------------
 
+_USCC_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
+
+
 def lookup_uscc(text: str) -> str:
     """The compact form used to look an enterprise up (validated only to explain a miss)."""
+    if _USCC_SHAPE.match(text):
+        return text
     from stdnum.cn import uscc
 
     return uscc.compact(f._fold(text))
@@ -388,17 +392,19 @@ class Projects(Kind):
     key = ("code",)
 
     def prepare(self) -> None:
+        from twintrack.programme.models import PROJECT_KIND_ZH, PROJECT_STATUS_ZH, ProjectKind, ProjectStatus
+
+        self.kinds = f.Choices(PROJECT_KIND_ZH, dict(ProjectKind.choices))
+        self.statuses = f.Choices(PROJECT_STATUS_ZH, dict(ProjectStatus.choices))
         self.enterprises: dict[str, tuple[int, int]] = {}  # uscc -> (id, org_id)
 
     def parse(self, record: Record, ctx: Context) -> None:
-        from twintrack.programme.models import PROJECT_KIND_ZH, PROJECT_STATUS_ZH, ProjectKind, ProjectStatus
-
         self.field(record, ctx, "code", f.parse_text, required=True, max_length=64)
         uscc = self.field(record, ctx, "uscc", f.parse_text, required=True)
         if uscc is not None:
             record.values["uscc"] = lookup_uscc(uscc)
         self.field(record, ctx, "title", f.parse_text, required=True, max_length=300)
-        self.field(record, ctx, "kind", f.parse_enum, PROJECT_KIND_ZH, labels_en=dict(ProjectKind.choices))
+        self.field(record, ctx, "kind", f.parse_enum, self.kinds)
         self.field(record, ctx, "category", f.parse_text, max_length=100)
         start = self.field(record, ctx, "start_date", f.parse_date)
         end = self.field(record, ctx, "planned_end_date", f.parse_date, required=False)
@@ -406,7 +412,7 @@ class Projects(Kind):
             ctx.error(record, "planned_end_date", _("%(value)s is before the start date %(start)s")
                       % {"value": f.quoted(end.isoformat()), "start": start.isoformat()})
         self.amount(record, ctx, self.alternatives[0], f.parse_yuan)
-        self.field(record, ctx, "status", f.parse_enum, PROJECT_STATUS_ZH, labels_en=dict(ProjectStatus.choices))
+        self.field(record, ctx, "status", f.parse_enum, self.statuses)
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
         from twintrack.enterprises.models import Enterprise
