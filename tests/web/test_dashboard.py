@@ -84,11 +84,24 @@ def test_the_figures_are_build_reports(bureau_client, jiaxing):
 def test_the_cards_say_ahead_or_behind_schedule(bureau_client, jiaxing):
     cards = {c["key"]: c for c in bureau_client.get("/?period=2023-07", **ZH).context["cards"]}
     report = build_report(jiaxing["330400"], 2023, 7)["metrics"]
-    assert list(cards) == list(METRIC_KEYS)
+    assert list(cards) == ["projects", "investment_yuan", "energy_saved_tce"]  # no CO2 figures: no CO2 card
     for key, card in cards.items():
         annual_rate = report[key]["annual_rate"]
         assert card["ahead"] == (None if annual_rate is None else annual_rate >= 7 / 12)
         assert card["completion"] == percent(report[key]["completion_rate"])
+
+
+def test_a_later_metric_shows_once_it_has_a_target(bureau_client, jiaxing):
+    from decimal import Decimal
+
+    from twintrack.programme.services import TargetValues, save_targets
+
+    assert "co2_reduced_t" in METRIC_KEYS
+    save_targets([TargetValues(jiaxing["330400"].id, "co2_reduced_t", 2023, 12, Decimal(5000))])
+    response = bureau_client.get("/?period=2023-07", HTTP_ACCEPT_LANGUAGE="en")
+    assert [c["key"] for c in response.context["cards"]][-1] == "co2_reduced_t"
+    assert "CO2 reduced" in page(response)
+    assert "co2_reduced_t" in chart_data(response)["cumulative"]
 
 
 def test_the_children_table_lists_direct_children_with_drill_down_links(bureau_client, jiaxing):

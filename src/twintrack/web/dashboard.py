@@ -55,6 +55,9 @@ MONTH_ABBREVIATIONS = {
 
 DASH = "—"
 
+# The metrics of contract section 3, always on the page; later metrics show where they have data.
+CORE_METRICS = ("projects", "investment_yuan", "energy_saved_tce")
+
 
 def ui_lang(language_code: str | None) -> str:
     """'en' or 'zh': the narrative and amount style for a Django language code."""
@@ -209,11 +212,25 @@ def metric_card(metric: str, figures: dict, month: int, lang: str) -> dict:
     }
 
 
-def child_row(child: dict, org: OrgUnit, year: int, month: int, lang: str) -> dict:
+def shown_metrics(report: dict) -> tuple[str, ...]:
+    """The metrics the page shows: the contract's three always; a metric added later (CO2 from
+    energy carrier lines) only where the unit or a child has a figure or a target for it."""
+    shown = []
+    for key in METRIC_KEYS:
+        if key not in report["metrics"]:
+            continue
+        blocks = [report["metrics"][key]] + [child["metrics"][key] for child in report["children"]]
+        if key in CORE_METRICS or any(
+                b["actual"] or b["target"] is not None or b["annual_target"] is not None for b in blocks):
+            shown.append(key)
+    return tuple(shown)
+
+
+def child_row(child: dict, org: OrgUnit, year: int, month: int, lang: str, metrics: tuple[str, ...]) -> dict:
     summary = child["org"]
     name = summary["name_en"] if lang == "en" and summary["name_en"] else summary["name_zh"]
     cells = []
-    for metric in METRIC_KEYS:
+    for metric in metrics:
         figures = child["metrics"][metric]
         cells.append({
             "metric": metric,
@@ -224,7 +241,7 @@ def child_row(child: dict, org: OrgUnit, year: int, month: int, lang: str) -> di
     return {"code": summary["code"], "name": name, "url": dashboard_url(org, year, month), "cells": cells}
 
 
-def cumulative_series(org: OrgUnit, year: int, month: int, lang: str) -> dict:
+def cumulative_series(org: OrgUnit, year: int, month: int, lang: str, metrics: tuple[str, ...]) -> dict:
     """Per metric: cumulative actual for each month 1..M against the unit's own cumulative
     targets for those months (null where no target is set)."""
     months = tuple(range(1, month + 1))
@@ -234,7 +251,7 @@ def cumulative_series(org: OrgUnit, year: int, month: int, lang: str) -> dict:
         actuals.append(running.actuals())
     targets = targets_for([org.id], year, months)
     series = {}
-    for metric in METRIC_KEYS:
+    for metric in metrics:
         actual = [a[metric] for a in actuals]
         target = [targets.get((org.id, metric, m)) for m in months]
         scale = chart_scale(metric, max([abs(Decimal(str(v))) for v in actual + target if v is not None] or [0]),
@@ -247,10 +264,10 @@ def cumulative_series(org: OrgUnit, year: int, month: int, lang: str) -> dict:
     return series
 
 
-def ranking_series(report: dict, lang: str) -> dict:
+def ranking_series(report: dict, lang: str, metrics: tuple[str, ...]) -> dict:
     """Per metric: the child units with a target, best completion rate first."""
     ranking = {}
-    for metric in METRIC_KEYS:
+    for metric in metrics:
         rows = []
         for child in report["children"]:
             rate = child["metrics"][metric]["completion_rate"]
@@ -267,23 +284,22 @@ def ranking_series(report: dict, lang: str) -> dict:
 def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: str) -> dict:
     lang = ui_lang(language_code)
     report = build_report(org, year, month)
+    metrics = shown_metrics(report)
     children = list(org.children.order_by("code"))
     child_by_code = {c.code: c for c in children}
     prev_year, prev_month = shift_month(year, month, -1)
     next_year, next_month = shift_month(year, month, 1)
     chart_data = {
-        "metrics": [{"key": m, "label": metric_label(m, lang)} for m in METRIC_KEYS],
+        "metrics": [{"key": m, "label": metric_label(m, lang)} for m in metrics],
         "months": [str(MONTH_ABBREVIATIONS[m]) for m in range(1, month + 1)],
-        "cumulative": cumulative_series(org, year, month, lang),
-        "ranking": ranking_series(report, lang),
-        "has_children": bool(children),
+        "cumulative": cumulative_series(org, year, month, lang, metrics),
+        "ranking": ranking_series(report, lang, metrics),
         "labels": {
             "actual": _("Actual (cumulative)"),
             "target": _("Target (cumulative)"),
             "completion": _("Completion rate"),
             "full": _("Target met"),
             "no_targets": _("No targets set for the units below"),
-            "no_children": _("This unit has no units below it"),
         },
     }
     return {
@@ -291,9 +307,10 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
         "org_name": org.display_name(lang),
         "report": report,
         "narrative": report["narrative"][lang],
-        "cards": [metric_card(m, report["metrics"][m], month, lang) for m in METRIC_KEYS],
-        "children": [child_row(c, child_by_code[c["org"]["code"]], year, month, lang) for c in report["children"]],
-        "metric_labels": [metric_label(m, lang) for m in METRIC_KEYS],
+        "cards": [metric_card(m, report["metrics"][m], month, lang) for m in metrics],
+        "children": [child_row(c, child_by_code[c["org"]["code"]], year, month, lang, metrics)
+                     for c in report["children"]],
+        "metric_labels": [metric_label(m, lang) for m in metrics],
         "breadcrumb": [
             {"name": unit.display_name(lang), "url": dashboard_url(unit, year, month), "current": unit.id == org.id}
             for unit in visible_ancestors(user, org)

@@ -9,7 +9,8 @@
   var colours = { actual: "#1f5fae", target: "#c8161d", met: "#137a45", short: "#1f5fae" };
 
   var cumulative = echarts.init(document.getElementById("chart-cumulative"), null, { renderer: "canvas" });
-  var ranking = echarts.init(document.getElementById("chart-ranking"), null, { renderer: "canvas" });
+  var rankingBox = document.getElementById("chart-ranking"); // absent for a unit without units below
+  var ranking = rankingBox ? echarts.init(rankingBox, null, { renderer: "canvas" }) : null;
 
   function number(value) {
     if (value === null || value === undefined) return "—";
@@ -53,6 +54,7 @@
   }
 
   function drawRanking(metric) {
+    if (!ranking) return;
     var rows = data.ranking[metric].slice().reverse(); // best at the top of a horizontal bar chart
     var option = {
       textStyle: { fontFamily: font },
@@ -68,7 +70,7 @@
       },
       yAxis: {
         type: "category", data: rows.map(function (r) { return r.name; }), axisTick: { show: false },
-        show: rows.length > 0
+        axisLabel: { width: 150, overflow: "truncate" }, show: rows.length > 0
       },
       series: [{
         name: labels.completion, type: "bar", barMaxWidth: 22,
@@ -87,7 +89,7 @@
     };
     if (!rows.length) {
       option.series[0].markLine.data = [];
-      option.graphic = [emptyState(data.has_children ? labels.no_targets : labels.no_children)];
+      option.graphic = [emptyState(labels.no_targets)];
     }
     ranking.setOption(option, true);
   }
@@ -105,6 +107,9 @@
   document.querySelectorAll(".metric-tabs .tab").forEach(function (tab) {
     tab.addEventListener("click", function () { show(tab.getAttribute("data-metric")); });
   });
-  window.addEventListener("resize", function () { cumulative.resize(); ranking.resize(); });
+  window.addEventListener("resize", function () {
+    cumulative.resize();
+    if (ranking) ranking.resize();
+  });
   show(data.metrics[0].key);
 })();
