@@ -1,6 +1,7 @@
 from django.core.management import call_command
 
 from twintrack.command import TwintrackCommand
+from twintrack.energy.services import load_reference_data
 from twintrack.enterprises.services import load_industry_codes
 
 
@@ -10,4 +11,7 @@ class Command(TwintrackCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         count = load_industry_codes()
-        self.stdout.write(f"database ready; {count} GB/T 4754-2017 manufacturing codes loaded")
+        energy = load_reference_data()
+        self.stdout.write(f"database ready; {count} GB/T 4754-2017 manufacturing codes loaded; "
+                          f"{energy['carriers']} energy carriers (GB/T 2589-2008) and "
+                          f"{energy['grid_factors']} grid emission factors")
