@@ -235,3 +235,20 @@ def test_only_the_first_thousand_problems_are_listed(db, write_csv, rejected):
                             'row 2, column investment_yuan: "x" is not a number']
     assert messages[999] == 'row 501, column investment_yuan: "x" is not a number'
     assert messages[1000] == "... and 1400 more problems (only the first 1000 are listed)"
+
+
+def test_other_apps_can_add_row_checks_that_refuse_the_file(project_factory, write_csv, rejected, monkeypatch):
+    from twintrack.imports import kinds
+
+    def no_energy_in_march(records, ctx):
+        for record in records:
+            if record.values.get("month") == (2023, 3) and record.values.get("energy_saved_tce") is not None:
+                ctx.error(record, "energy_saved_tce", "this project-month has energy lines")
+
+    monkeypatch.setitem(kinds.ROW_CHECKS, "progress", [])
+    kinds.register_row_check("progress", no_energy_in_march)
+    project_factory("P001", start=date(2023, 1, 1))
+    rows = [PROGRESS_HEADER_ZH, ["P001", "2023-02", "1", "1", ""], ["P001", "2023-03", "1", "1", ""]]
+    assert rejected("progress", write_csv(rows)) == [
+        "row 3, column energy_saved_tce: this project-month has energy lines"]
+    assert not Progress.objects.exists()

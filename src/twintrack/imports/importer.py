@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from twintrack.imports.columns import HeaderMap, match_header
 from twintrack.imports.errors import MAX_PROBLEMS, FileRejected, ImportRejected, Problems
 from twintrack.imports.fields import as_text
-from twintrack.imports.kinds import KINDS, Context, Kind, Record
+from twintrack.imports.kinds import KINDS, ROW_CHECKS, Context, Kind, Record
 from twintrack.imports.reading import Source, Table, open_table, source_name
 
 BATCH = 5000
@@ -183,6 +183,8 @@ class _Check:
         if not batch:
             return
         self.importer.resolve(batch, self.ctx)
+        for check in ROW_CHECKS.get(self.importer.name, ()):
+            check(batch, self.ctx)
         if self.importer.keep_all:
             self.records.extend(batch)
         elif not self.problems and not self.pending:
@@ -242,6 +244,8 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
 
         reason = reason or f"import {importer.name} {Path(name).name}"[:100]
         created = updated = unchanged = 0
+        if progress is not None:
+            progress.start(_("writing"), check.rows_read)
         with transaction.atomic():
             pending: list = []
             for values in spool:
@@ -249,6 +253,8 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
                 if len(pending) >= importer.write_batch:
                     c, u, n = importer.write(pending, reason, user)
                     created, updated, unchanged = created + c, updated + u, unchanged + n
+                    if progress is not None:
+                        progress.advance(len(pending))
                     pending = []
             if pending:
                 c, u, n = importer.write(pending, reason, user)
@@ -257,6 +263,8 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
                 transaction.set_rollback(True)
     finally:
         spool.close()
+        if progress is not None:
+            progress.finish()
     return ImportResult(importer.name, name, check.rows_read, created, updated, unchanged, dry_run)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from django.db.models import F, Min
 from django.utils import timezone
@@ -575,3 +575,20 @@ class ProgressKind(Kind):
 
 
 KINDS: dict[str, type[Kind]] = {k.name: k for k in (OrgUnits, Enterprises, Targets, Projects, ProgressKind)}
+
+# Checks other apps add to a kind (from their AppConfig.ready()), run on each batch of rows
+# after the kind's own references are resolved: `check(records, ctx)` reports problems with
+# ctx.error(record, column, reason), which also keeps the row from being written. For
+# example, the energy app refuses progress tce for project-months that have carrier lines.
+ROW_CHECKS: dict[str, list[Callable[[list[Record], Context], None]]] = defaultdict(list)
+
+
+def register_row_check(kind: str, check: Callable[[list[Record], Context], None]) -> None:
+    if check not in ROW_CHECKS[kind]:
+        ROW_CHECKS[kind].append(check)
+
+
+def register_kind(cls: type[Kind]) -> type[Kind]:
+    """Add an import kind (data contract section 4's `energy`, for one); usable as a decorator."""
+    KINDS[cls.name] = cls
+    return cls
