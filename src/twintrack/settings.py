@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "twintrack.programme",
     "twintrack.metrics",
     "twintrack.imports",
+    "twintrack.energy",
     "twintrack.reports",
     "twintrack.web",
     "twintrack.demo",

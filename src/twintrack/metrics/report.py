@@ -68,6 +68,11 @@ def metrics_block(org_id: int, totals: Totals, targets: dict, through_month: int
     return block
 
 
+# Other apps add keys to the report (never renaming any): functions
+# (report, org, children, year, through_month) -> None, registered in their AppConfig.ready().
+REPORT_EXTENSIONS: list = []
+
+
 def report_for_period(org: OrgUnit, year: int, through_month: int) -> dict:
     """The bulletin's figures for January..through_month of `year`, for org and its children.
 
@@ -78,7 +83,7 @@ def report_for_period(org: OrgUnit, year: int, through_month: int) -> dict:
     ids = [org.id] + [c.id for c in children]
     totals = subtree_totals(ids, year, through_month)
     targets = targets_for(ids, year, (through_month, 12))
-    return {
+    report = {
         "org": org_summary(org),
         "period": format_period(year, through_month),
         "metrics": metrics_block(org.id, totals[org.id], targets, through_month),
@@ -87,3 +92,6 @@ def report_for_period(org: OrgUnit, year: int, through_month: int) -> dict:
             for c in children
         ],
     }
+    for extend in REPORT_EXTENSIONS:
+        extend(report, org, children, year, through_month)
+    return report

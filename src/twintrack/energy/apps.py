@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class EnergyConfig(AppConfig):
+    name = "twintrack.energy"
+    verbose_name = "Energy and carbon"
+
+    def ready(self):
+        from twintrack.energy.basis import extend_report
+        from twintrack.energy.services import line_contributions
+        from twintrack.metrics.report import REPORT_EXTENSIONS
+        from twintrack.metrics.rollups import EXTRA_CONTRIBUTIONS
+
+        if line_contributions not in EXTRA_CONTRIBUTIONS:
+            EXTRA_CONTRIBUTIONS.append(line_contributions)
+        if extend_report not in REPORT_EXTENSIONS:
+            REPORT_EXTENSIONS.append(extend_report)
