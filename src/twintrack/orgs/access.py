@@ -87,3 +87,85 @@ def visible_ancestors(user, org: OrgUnit) -> list[OrgUnit]:
     if root is None or not root.is_ancestor_of(org):
         return []
     return list(OrgUnit.objects.filter(id__in=org.ancestor_ids(), path__startswith=root.path).order_by("depth"))
+
+
+# --- one access check per object type ------------------------------------------------
+#
+# Each app registers a Policy for each of its models (in its AppConfig.ready()); pages,
+# downloads, exports and any API ask `visible(user, Model)` for what a user may see and
+# `can_change(user, obj)` for what they may change. A hidden object is a 404, a visible
+# but read-only one a 403.
+
+class Policy:
+    """What one role set may do with one model. Subclass and override."""
+
+    def visible(self, user) -> QuerySet:
+        raise NotImplementedError
+
+    def can_change(self, user, obj) -> bool:
+        return False
+
+    def can_create(self, user) -> bool:
+        return False
+
+
+POLICIES: dict[type, Policy] = {}
+
+
+def register(model: type, policy: Policy) -> None:
+    POLICIES[model] = policy
+
+
+def role_of(user) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.BUREAU
+    membership = membership_of(user)
+    return membership.role if membership is not None else None
+
+
+def is_bureau(user) -> bool:
+    return role_of(user) == Role.BUREAU
+
+
+def visible(user, model: type) -> QuerySet:
+    return POLICIES[model].visible(user)
+
+
+def get_visible_or_404(user, model: type, **lookup):
+    try:
+        return visible(user, model).get(**lookup)
+    except (model.DoesNotExist, ValueError):
+        raise Http404("not found") from None
+
+
+def can_change(user, obj) -> bool:
+    return can_view(user, obj) and POLICIES[type(obj)].can_change(user, obj)
+
+
+def can_view(user, obj) -> bool:
+    return visible(user, type(obj)).filter(pk=obj.pk).exists()
+
+
+def require_change(user, obj) -> None:
+    """Http404 if the user may not see obj, PermissionDenied (403) if they may see but not change it."""
+    from django.core.exceptions import PermissionDenied
+
+    if not can_view(user, obj):
+        raise Http404("not found")
+    if not POLICIES[type(obj)].can_change(user, obj):
+        raise PermissionDenied
+
+
+class OrgUnitPolicy(Policy):
+    """Everyone sees their scope's subtree; the bureau changes units (and their targets)."""
+
+    def visible(self, user):
+        return visible_orgs(user)
+
+    def can_change(self, user, obj):
+        return is_bureau(user)
+
+    def can_create(self, user):
+        return is_bureau(user)

@@ -1,0 +1,36 @@
+"""Projects, progress and targets follow the enterprise (projects, progress) or the unit (targets)."""
+from twintrack.enterprises.models import Enterprise
+from twintrack.orgs.access import Policy, is_bureau, role_of, visible, visible_orgs
+from twintrack.orgs.models import Role
+from twintrack.programme.models import Progress, Project, Target
+
+EDITORS = (Role.BUREAU, Role.DISTRICT)
+
+
+class ProjectPolicy(Policy):
+    def visible(self, user):
+        return Project.objects.filter(enterprise__in=visible(user, Enterprise))
+
+    def can_change(self, user, obj):
+        return role_of(user) in EDITORS
+
+    def can_create(self, user):
+        return role_of(user) in EDITORS
+
+
+class ProgressPolicy(ProjectPolicy):
+    def visible(self, user):
+        return Progress.objects.filter(project__enterprise__in=visible(user, Enterprise))
+
+
+class TargetPolicy(Policy):
+    """Targets are set by the bureau; units see their own subtree's."""
+
+    def visible(self, user):
+        return Target.objects.filter(org__in=visible_orgs(user))
+
+    def can_change(self, user, obj):
+        return is_bureau(user)
+
+    def can_create(self, user):
+        return is_bureau(user)
