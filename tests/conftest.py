@@ -6,6 +6,16 @@ import pytest
 from twintrack.enterprises.services import load_industry_codes
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The data version restarts with each test database, so cached pages must not outlive a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def industry_codes(db):
     load_industry_codes()

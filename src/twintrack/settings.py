@@ -96,6 +96,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(os.environ.get("TWINTRACK_DATABASE_URL"))}
+# Per-process memory by default; set TWINTRACK_CACHE_URL (redis://...) to share one cache
+# between workers. Entries are keyed by the data version, so neither can serve stale figures.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["TWINTRACK_CACHE_URL"]}
+        if os.environ.get("TWINTRACK_CACHE_URL") else
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -10,6 +10,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from twintrack.enterprises.models import Enterprise, IndustryCode
+from twintrack.metrics import version
 from twintrack.metrics.rollups import apply_deltas, contributions_of_projects
 from twintrack.metrics.rules import diff_contributions
 
@@ -61,6 +62,8 @@ def save_enterprises(rows: Iterable[EnterpriseValues], reason: str = "", user=No
         for field in ENTERPRISE_FIELDS:
             setattr(enterprise, field, getattr(values, field))
     before = contributions_of_projects({"enterprise_id__in": moved_ids}) if moved_ids else {}
+    if to_create or to_update:
+        version.bump()
     if to_create:
         bulk_create_with_history(to_create, Enterprise, batch_size=2000, default_user=user,
                                  default_change_reason=reason)

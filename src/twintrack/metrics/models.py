@@ -19,3 +19,13 @@ class Rollup(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "year", "month"], name="rollup_key")]
+
+
+class DataVersion(models.Model):
+    """A counter bumped in the same transaction as every write a report can see.
+
+    Pages cache what they compute from the data under the current counter, so a cached
+    dashboard is never stale and never recomputed while nothing changed.
+    """
+
+    counter = models.BigIntegerField(default=0)

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from twintrack.metrics import version
 from twintrack.metrics.models import Rollup
 from twintrack.metrics.rules import (
     ROLLUP_FIELDS, RollupKey, Totals, diff_contributions, expand_to_ancestors, merge, tce_to_micro, yuan_to_fen,
@@ -48,6 +49,7 @@ def apply_deltas(deltas: Mapping[RollupKey, Totals]) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start:start + BATCH])
+        version.bump()
     return len(rows)
 
 

@@ -13,6 +13,7 @@ from typing import Iterable, Sequence
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from twintrack.metrics import version
 from twintrack.metrics.rollups import apply_deltas, contributions_of_projects, project_count_contribution
 from twintrack.metrics.rules import Totals, diff_contributions, merge
 from twintrack.programme.bulk import write_progress_batch
@@ -75,6 +76,8 @@ def _merge_all(into: dict, contributions: dict, sign: int = 1) -> None:
 
 
 def _write_with_history(model, to_create, to_update, fields, reason, user) -> None:
+    if to_create or to_update:
+        version.bump()
     for start in range(0, len(to_create), BATCH):
         bulk_create_with_history(to_create[start:start + BATCH], model, batch_size=BATCH,
                                  default_user=user, default_change_reason=reason)
