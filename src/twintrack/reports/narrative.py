@@ -68,6 +68,29 @@ def tce_en(tce: Decimal) -> str:
     return grouped(Decimal(tce), 0 if abs(Decimal(tce)) >= 100 else 2) + " tonnes of standard coal"
 
 
+def co2_zh(tonnes: Decimal) -> str:
+    tonnes = Decimal(tonnes)
+    if abs(tonnes) >= Decimal("1e4"):
+        return trim(tonnes / Decimal("1e4"), 2) + "万吨"
+    return trim(tonnes, 2) + "吨"
+
+
+def co2_en(tonnes: Decimal) -> str:
+    return grouped(Decimal(tonnes), 0 if abs(Decimal(tonnes)) >= 100 else 2) + " tonnes"
+
+
+def co2_in_sentence(metrics: dict) -> dict | None:
+    """CO2 (from energy carrier lines) joins the opening sentence when the unit reduced some and
+    is judged on it, i.e. has a CO2 target for the period or the year. Otherwise the sentence
+    keeps the contract's three clauses exactly, as the bulletin prints them."""
+    co2 = metrics.get("co2_reduced_t")
+    if not co2 or not co2.get("actual"):
+        return None
+    if co2.get("target") is None and co2.get("annual_target") is None:
+        return None
+    return co2
+
+
 # --- periods --------------------------------------------------------------------------
 
 def months_zh(month: int) -> str:
@@ -95,22 +118,28 @@ def _en_rate(figures: dict) -> str:
 def narrative_zh(metrics: dict, month: int, org_kind: str) -> str:
     scope = SCOPE_ZH.get(org_kind, "")
     projects, invest, energy = metrics["projects"], metrics["investment_yuan"], metrics["energy_saved_tce"]
+    co2 = co2_in_sentence(metrics)
     return (
         f"{months_zh(month)}，{scope}累计启动“两化”改造项目{int(projects['actual'])}个{_zh_rate(projects)}；"
         f"完成技改投资{yuan_zh(Decimal(str(invest['actual'])))}{_zh_rate(invest)}；"
-        f"实现节能量{tce_zh(Decimal(str(energy['actual'])))}{_zh_rate(energy)}。"
+        f"实现节能量{tce_zh(Decimal(str(energy['actual'])))}{_zh_rate(energy)}"
+        + (f"；减少二氧化碳排放{co2_zh(Decimal(str(co2['actual'])))}{_zh_rate(co2)}" if co2 else "")
+        + "。"
     )
 
 
 def narrative_en(metrics: dict, year: int, month: int) -> str:
     projects, invest, energy = metrics["projects"], metrics["investment_yuan"], metrics["energy_saved_tce"]
+    co2 = co2_in_sentence(metrics)
     count = int(projects["actual"])
     noun = "project was" if count == 1 else "projects were"
     return (
         f"{months_en(year, month)}, {format_decimal(count, locale='en')} transformation {noun} launched"
         f"{_en_rate(projects)}; technological-transformation investment reached "
         f"{yuan_en(Decimal(str(invest['actual'])))}{_en_rate(invest)}; energy savings reached "
-        f"{tce_en(Decimal(str(energy['actual'])))}{_en_rate(energy)}."
+        f"{tce_en(Decimal(str(energy['actual'])))}{_en_rate(energy)}"
+        + (f"; CO2 emissions were cut by {co2_en(Decimal(str(co2['actual'])))}{_en_rate(co2)}" if co2 else "")
+        + "."
     )
 
 
