@@ -9,6 +9,13 @@ January-July city report reproduces the bureau's bulletin exactly:
     319,100 tce (target 300,000).
 
 Units differ through a performance factor: some are ahead of schedule, some behind.
+
+About two in five energy-saving (green, digital-and-green) projects report their savings
+as measured energy carriers (electricity, raw coal, natural gas, steam) instead of a tce
+figure. Their quantities are chosen so that, converted by the shipped GB/T 2589-2008 table
+(calorific electricity), each project-month's lines come within a few grams of the tce they
+replace; the grams left over go to the largest tce row of the same unit and month, so
+every unit's monthly energy, and the bulletin's 319,100 tce, stay exact.
 """
 from __future__ import annotations
 
@@ -124,6 +131,26 @@ class ProgressRow:
 
 
 @dataclass
+class EnergyRow:
+    project_code: str
+    org_code: str
+    month: int
+    carrier: str
+    quantity: Decimal
+    unit: str
+
+
+@dataclass
+class BaselineRow:
+    project_code: str
+    carrier: str
+    first_month: date
+    months: int
+    quantity: Decimal
+    unit: str
+
+
+@dataclass
 class TargetRow:
     org_code: str
     metric: str
@@ -139,6 +166,8 @@ class DemoData:
     projects: list[ProjectRow] = field(default_factory=list)
     progress: list[ProgressRow] = field(default_factory=list)
     targets: list[TargetRow] = field(default_factory=list)
+    energy: list[EnergyRow] = field(default_factory=list)
+    baselines: list[BaselineRow] = field(default_factory=list)
 
 
 # --- allocation helpers ---------------------------------------------------------------
@@ -177,6 +206,7 @@ def generate(seed: int = SEED) -> DemoData:
     data.projects = _projects(rng, data.enterprises)
     data.progress = _progress(rng, data.projects)
     data.targets = _targets()
+    data.energy, data.baselines = _energy_lines(random.Random(seed + 1), data.projects, data.progress)
     return data
 
 
@@ -307,3 +337,75 @@ def _targets() -> list[TargetRow]:
                 value = period if month == PERIOD_MONTH else annual * share
                 rows.append(TargetRow(unit.code, metric, YEAR, month, round_to(value, quantum)))
     return rows
+
+
+# --- energy carrier lines ------------------------------------------------------------------
+
+# How each category's savings split between carriers.
+CARRIER_MIX = {
+    "节能改造": (("electricity", "0.5"), ("raw_coal", "0.3"), ("natural_gas_gasfield", "0.2")),
+    "光伏发电": (("electricity", "1"),),
+    "余热回收利用": (("steam_low_pressure", "0.7"), ("raw_coal", "0.3")),
+    "电机系统节能": (("electricity", "1"),),
+    "绿色工厂": (("electricity", "0.4"), ("natural_gas_gasfield", "0.3"), ("steam_low_pressure", "0.3")),
+    "能源管理系统": (("electricity", "0.6"), ("natural_gas_gasfield", "0.2"), ("steam_low_pressure", "0.2")),
+    "数字化能碳管理": (("electricity", "0.5"), ("raw_coal", "0.5")),
+    "智能化节能产线": (("electricity", "0.8"), ("natural_gas_gasfield", "0.2")),
+}
+LINE_SHARE = 0.4  # of energy-saving projects report carrier lines
+
+
+def _carrier_quantity(carrier: str, tce: Decimal, kgce: Decimal) -> tuple[Decimal, str, Decimal]:
+    """The quantity as an enterprise would enter it, its unit, and the quantity in the carrier's
+    unit: whole kWh, kg and m3, written in 万kWh, t and 万m3 where large."""
+    base = (tce * 1000 / kgce).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if carrier == "electricity":
+        return (base / 10000, "万kWh", base) if base >= 100000 else (base, "kWh", base)
+    if carrier == "natural_gas_gasfield":
+        return (base / 10000, "万m3", base) if base >= 10000 else (base, "m3", base)
+    return base / 1000, "t", base
+
+
+def _energy_lines(rng: random.Random, projects: list[ProjectRow],
+                  progress: list[ProgressRow]) -> tuple[list[EnergyRow], list[BaselineRow]]:
+    from twintrack.energy import conversions as cv
+    from twintrack.energy.reference import carrier_rows
+
+    kgce = {row.key: row.kgce_per_unit for row in carrier_rows()}
+    chosen = {p.code for p in projects if p.kind != "digital" and p.category in CARRIER_MIX
+              and rng.random() < LINE_SHARE}
+    category = {p.code: p.category for p in projects}
+    rows_by_unit_month: dict[tuple[str, int], list[ProgressRow]] = {}
+    for row in progress:
+        if row.energy_saved_tce is not None:
+            rows_by_unit_month.setdefault((row.org_code, row.month), []).append(row)
+    lines: list[EnergyRow] = []
+    monthly: dict[tuple[str, str], list[Decimal]] = {}  # (project, carrier) -> base quantities
+    for (org_code, month), rows in sorted(rows_by_unit_month.items()):
+        keeping = [r for r in rows if r.project_code not in chosen]
+        if not keeping:
+            continue  # nowhere to put the grams left over: this unit-month stays on tce
+        remainder = Decimal(0)
+        for row in rows:
+            if row.project_code not in chosen or row.energy_saved_tce == 0:
+                continue
+            for carrier, share in CARRIER_MIX[category[row.project_code]]:
+                quantity, unit, base = _carrier_quantity(carrier, row.energy_saved_tce * Decimal(share),
+                                                         kgce[carrier])
+                lines.append(EnergyRow(row.project_code, org_code, month, carrier, quantity, unit))
+                monthly.setdefault((row.project_code, carrier), []).append(base)
+                remainder += cv.tce(base, kgce[carrier])
+            remainder -= row.energy_saved_tce
+            row.energy_saved_tce = None
+        largest = max(keeping, key=lambda r: r.energy_saved_tce)
+        largest.energy_saved_tce -= remainder
+    baselines = []
+    starts = {p.code: p.start_date for p in projects}
+    for (code, carrier), quantities in sorted(monthly.items()):
+        start = starts[code]
+        first = date(start.year - 1, start.month, 1)
+        saved = sum(quantities) / len(quantities)  # a month's saving, on average
+        base = (saved * 12 * Decimal(str(rng.uniform(4, 10)))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        quantity, unit, _ = _carrier_quantity(carrier, base * kgce[carrier] / 1000, kgce[carrier])
+        baselines.append(BaselineRow(code, carrier, first, 12, quantity, unit))
+    return lines, baselines

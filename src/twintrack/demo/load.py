@@ -6,6 +6,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from twintrack.demo.generate import CITY, DemoData, YEAR
+from twintrack.energy.services import (
+    BaselineValues, EnergyLineValues, load_reference_data, save_baselines, save_energy_lines,
+)
 from twintrack.enterprises.models import Enterprise
 from twintrack.enterprises.services import EnterpriseValues, save_enterprises
 from twintrack.orgs.models import Membership, OrgUnit, Role
@@ -35,9 +38,15 @@ def load_demo(data: DemoData) -> dict:
                                   r.investment_yuan, r.energy_saved_tce, "") for r in data.progress], REASON)
     save_targets([TargetValues(org_ids[t.org_code], t.metric, t.year, t.through_month, t.value)
                   for t in data.targets], REASON)
+    load_reference_data()  # the energy coefficient tables, if `twintrack init` has not loaded them
+    save_energy_lines([EnergyLineValues(project_ids[e.project_code], org_ids[e.org_code], YEAR, e.month, e.carrier,
+                                        e.quantity, e.unit) for e in data.energy], REASON)
+    save_baselines([BaselineValues(project_ids[b.project_code], b.carrier, b.first_month, b.months, b.quantity,
+                                   b.unit) for b in data.baselines], REASON)
     logins = _users(data, org_ids)
     return {"units": len(data.units), "enterprises": len(data.enterprises), "projects": len(data.projects),
-            "progress": len(data.progress), "targets": len(data.targets), "logins": logins}
+            "progress": len(data.progress), "targets": len(data.targets), "energy_lines": len(data.energy),
+            "logins": logins}
 
 
 def _users(data: DemoData, org_ids: dict) -> list[str]:

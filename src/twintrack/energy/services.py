@@ -506,21 +506,54 @@ def add_grid_factor(scheme: str, data_year: int, region: str, kgco2_per_kwh: Dec
 
 # --- baselines ----------------------------------------------------------------------------------
 
+@dataclass
+class BaselineValues:
+    project_id: int
+    carrier: str
+    first_month: date
+    months: int
+    quantity: Decimal  # as entered
+    unit: str  # as entered ('' = the carrier's unit)
+    note: str = ""
+
+
+BASELINE_FIELDS = ("first_month", "months", "quantity_entered", "unit_entered", "quantity", "note")
+
+
 @transaction.atomic
-def save_baseline(project, carrier: str, first_month: date, months: int, quantity: Decimal, unit: str, note: str = "",
-                  user=None) -> EnergyBaseline:
+def save_baselines(rows: Iterable[BaselineValues], reason: str = "", user=None) -> WriteResult:
+    """Create or update baselines by (project, carrier); raises ConversionError for a carrier
+    or unit the table does not know. Baselines are context for the savings, not in the rollups."""
+    rows = list(rows)
     converter = Converter()
-    coefficient = converter.coefficient(carrier, first_month.year, first_month.month)
-    unit, multiple = cv.unit_multiple(unit, coefficient.unit)
-    baseline = EnergyBaseline.objects.filter(project=project, carrier=carrier).first() or \
-        EnergyBaseline(project=project, carrier=carrier)
-    baseline.first_month, baseline.months, baseline.quantity_entered, baseline.unit_entered = (
-        first_month.replace(day=1), months, quantity, unit)
-    baseline.quantity = cv.base_quantity(quantity, multiple)
-    baseline.note = note
-    baseline._history_user = user
-    baseline.save()
-    return baseline
+    existing = {(b.project_id, b.carrier): b for b in
+                EnergyBaseline.objects.filter(project_id__in={r.project_id for r in rows})}
+    to_create, to_update, unchanged = [], [], 0
+    for v in rows:
+        first = v.first_month.replace(day=1)
+        coefficient = converter.coefficient(v.carrier, first.year, first.month)
+        unit, multiple = cv.unit_multiple(v.unit, coefficient.unit)
+        values = {"first_month": first, "months": v.months, "quantity_entered": v.quantity, "unit_entered": unit,
+                  "quantity": cv.base_quantity(v.quantity, multiple), "note": v.note or ""}
+        baseline = existing.get((v.project_id, v.carrier))
+        if baseline is None:
+            to_create.append(EnergyBaseline(project_id=v.project_id, carrier=v.carrier, **values))
+        elif all(getattr(baseline, f) == values[f] for f in BASELINE_FIELDS):
+            unchanged += 1
+        else:
+            for name, value in values.items():
+                setattr(baseline, name, value)
+            to_update.append(baseline)
+    _write(EnergyBaseline, to_create, to_update, BASELINE_FIELDS, reason, user)
+    return WriteResult(len(to_create), len(to_update), unchanged)
+
+
+@transaction.atomic
+def delete_baseline(baseline: EnergyBaseline, reason: str = "", user=None) -> None:
+    baseline._change_reason = reason[:100] or None
+    if user is not None:
+        baseline._history_user = user
+    baseline.delete()
 
 
 # --- what lines contribute to the rollups, from raw rows -------------------------------------

@@ -24,6 +24,6 @@ class Command(TwintrackCommand):
         counts = load_demo(generate(options["seed"]))
         self.stdout.write(
             "demo loaded: {units} org units, {enterprises} enterprises, {projects} projects, "
-            "{progress} progress rows, {targets} targets".format(**counts)
+            "{progress} progress rows, {targets} targets, {energy_lines} energy lines".format(**counts)
         )
         self.stdout.write(f"logins ({DEMO_PASSWORD}): " + ", ".join(counts["logins"]))
