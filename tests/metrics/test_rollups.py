@@ -102,3 +102,31 @@ def test_an_unchanged_rewrite_records_no_history(city, project_factory):
     count = Progress.history.count()
     result = save_progress(rows)
     assert result.unchanged == 1 and Progress.history.count() == count
+
+
+def test_a_project_given_to_an_enterprise_of_another_unit_takes_its_progress_along(city, project_factory):
+    from stdnum.cn import uscc
+
+    from twintrack.enterprises.models import Enterprise
+
+    project = project_factory()
+    save_progress([progress(project, 5, "700", "3")])
+    pinghu = OrgUnit.objects.get(code="330482")
+    code = "91330482MA0000002" + uscc.calc_check_digit("91330482MA0000002")
+    save_enterprises([EnterpriseValues(code, "平湖企业", "", pinghu.id, "3311", "small", False)])
+    other = Enterprise.objects.get(uscc=code)
+    save_projects([ProjectValues(project.code, other.id, pinghu.id, project.title, project.kind, "",
+                                 project.start_date, None, None, project.status)])
+    assert actual(pinghu, "investment_yuan") == 700.0 and actual(pinghu, "projects") == 1
+    assert actual(OrgUnit.objects.get(code="330402"), "projects") == 0
+    assert actual(city, "energy_saved_tce") == 3.0
+    assert rollup_differences() == []
+
+
+def test_a_project_launched_later_moves_to_its_new_month(city, project_factory):
+    project = project_factory(start=date(2023, 3, 1))
+    save_projects([ProjectValues(project.code, project.enterprise_id, project.enterprise.org_id, project.title,
+                                 project.kind, "", date(2023, 9, 1), None, None, project.status)])
+    assert actual(city, "projects", month=8) == 0
+    assert actual(city, "projects", month=9) == 1
+    assert rollup_differences() == []

@@ -53,12 +53,6 @@ def apply_deltas(deltas: Mapping[RollupKey, Totals]) -> int:
     return len(rows)
 
 
-def project_count_contribution(org_id: int, start_date, status: str) -> dict:
-    if status == ProjectStatus.CANCELLED:
-        return {}
-    return {(org_id, start_date.year, start_date.month): Totals(projects=1)}
-
-
 # Other apps (energy carrier lines) add what their rows contribute: each is a function
 # (project_filter) -> {(org_id, year, month): Totals}, registered in their AppConfig.ready().
 EXTRA_CONTRIBUTIONS: list = []

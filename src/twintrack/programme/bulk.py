@@ -1,46 +1,23 @@
-"""Set-based writing of monthly progress: the month-end path that has to take 10^6 rows.
+"""Set-based writing: the month-end path that has to take 10^6 rows.
 
-The validated rows are staged in a temporary table (COPY on PostgreSQL, executemany on
-SQLite), and everything else is a handful of SQL statements over the whole batch: match
-existing rows, classify each as new / changed / unchanged, compute the rollup deltas as
-integer fen and micro-tce, update, insert, and write the history rows (who, when, why) in
-the same transaction. No model instance is built per row.
+Validated rows are staged in a temporary table (COPY on PostgreSQL, executemany on
+SQLite); everything else is a handful of SQL statements over the whole batch: match the
+existing rows by natural key, classify each as new ('n'), changed ('c') or unchanged ('s'),
+compute the rollup deltas, update, insert, and write the history rows (who, when, why)
+in the same transaction. No model instance is built per row.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
 
 from twintrack.metrics.rules import Totals
-from twintrack.programme.models import Progress
-
-STAGE = "tt_progress_stage"
-PROGRESS = Progress._meta.db_table
-HISTORY = Progress.history.model._meta.db_table
-COLUMNS = ("project_id", "org_id", "year", "month", "investment_yuan", "energy_saved_tce", "note")
-
-
-def _create_stage(cursor) -> None:
-    money = "NUMERIC(20, 2)" if connection.vendor == "postgresql" else "NUMERIC"
-    energy = "NUMERIC(20, 6)" if connection.vendor == "postgresql" else "NUMERIC"
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} ("
-        f"project_id BIGINT NOT NULL, org_id BIGINT NOT NULL, year SMALLINT NOT NULL, month SMALLINT NOT NULL, "
-        f"investment_yuan {money} NOT NULL, energy_saved_tce {energy}, note VARCHAR(500) NOT NULL, "
-        f"progress_id BIGINT, old_investment {money}, old_energy {energy}, old_note VARCHAR(500), "
-        f"state CHAR(1))"
-    )
-    cursor.execute(f"DELETE FROM {STAGE}")
-
-
-def _load_stage(cursor, rows: list[tuple]) -> None:
-    columns = ", ".join(COLUMNS)
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        cursor.executemany(f"INSERT INTO {STAGE} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+from twintrack.enterprises.models import Enterprise
+from twintrack.metrics.rollups import contributions_of_projects
+from twintrack.metrics.rules import diff_contributions, merge
+from twintrack.programme.models import Progress, Project
 
 
 def _distinct(a: str, b: str) -> str:
@@ -48,19 +25,109 @@ def _distinct(a: str, b: str) -> str:
     return f"{a} IS DISTINCT FROM {b}" if connection.vendor == "postgresql" else f"{a} IS NOT {b}"
 
 
-def _classify(cursor) -> None:
+def _year_month(column: str) -> tuple[str, str]:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS INT)", f"CAST(EXTRACT(MONTH FROM {column}) AS INT)"
+    return f"CAST(substr({column}, 1, 4) AS INT)", f"CAST(substr({column}, 6, 2) AS INT)"
+
+
+@dataclass(frozen=True)
+class Staging:
+    """How one model's rows are staged: its natural key, the values a file sets, and the
+    stage-only columns (e.g. the enterprise's unit, for the rollups)."""
+
+    model: type
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    extra: tuple[tuple[str, str], ...] = ()  # (column, SQL type), loaded with the rows
+    derived: tuple[tuple[str, str], ...] = ()  # (column, SQL type), filled in by SQL
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    @property
+    def stage(self) -> str:
+        return f"tt_stage_{self.table}"
+
+    @property
+    def history(self) -> str:
+        return self.model.history.model._meta.db_table
+
+    def db_type(self, column: str) -> str:
+        field = next(f for f in self.model._meta.concrete_fields if f.column == column)
+        return field.db_type(connection).replace("AUTOINCREMENT", "").replace("serial", "integer")
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.keys + self.values + tuple(c for c, _ in self.extra)
+
+    def defaults(self) -> dict[str, object]:
+        """Model columns a file does not set, with their defaults (e.g. flags added later)."""
+        given = set(self.keys + self.values) | {"id"}
+        return {f.column: f.get_default() for f in self.model._meta.concrete_fields if f.column not in given}
+
+
+def _create(cursor, s: Staging) -> None:
+    definitions = [f"{c} {s.db_type(c)}" for c in s.keys + s.values]
+    definitions += [f"{c} {t}" for c, t in s.extra + s.derived]
+    definitions += ["target_id BIGINT", "state CHAR(1)"]
+    definitions += [f"old_{c} {s.db_type(c)}" for c in s.values]
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {s.stage} ({', '.join(definitions)})")
+    cursor.execute(f"DELETE FROM {s.stage}")
+
+
+def _load(cursor, s: Staging, rows: list[tuple]) -> None:
+    columns = ", ".join(s.columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {s.stage} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * len(s.columns))
+        cursor.executemany(f"INSERT INTO {s.stage} ({columns}) VALUES ({marks})", rows)
+
+
+def _classify(cursor, s: Staging) -> None:
+    olds = ", ".join(f"old_{c} = t.{c}" for c in s.values)
+    match = " AND ".join(f"t.{k} = {s.stage}.{k}" for k in s.keys)
+    cursor.execute(f"UPDATE {s.stage} SET target_id = t.id, {olds} FROM {s.table} t WHERE {match}")
+    changed = " OR ".join(_distinct(c, f"old_{c}") for c in s.values)
     cursor.execute(
-        f"UPDATE {STAGE} SET progress_id = p.id, old_investment = p.investment_yuan, "
-        f"old_energy = p.energy_saved_tce, old_note = p.note FROM {PROGRESS} p "
-        f"WHERE p.project_id = {STAGE}.project_id AND p.year = {STAGE}.year AND p.month = {STAGE}.month"
+        f"UPDATE {s.stage} SET state = CASE WHEN target_id IS NULL THEN 'n' WHEN {changed} THEN 'c' ELSE 's' END"
     )
-    changed = " OR ".join([
-        _distinct("investment_yuan", "old_investment"), _distinct("energy_saved_tce", "old_energy"),
-        _distinct("note", "old_note"),
-    ])
+
+
+def _apply(cursor, s: Staging, reason: str, user_id) -> dict[str, int]:
+    sets = ", ".join(f"{c} = x.{c}" for c in s.values)
     cursor.execute(
-        f"UPDATE {STAGE} SET state = CASE WHEN progress_id IS NULL THEN 'n' WHEN {changed} THEN 'c' ELSE 's' END"
+        f"UPDATE {s.table} SET {sets} FROM (SELECT * FROM {s.stage} WHERE state = 'c') AS x "
+        f"WHERE x.target_id = {s.table}.id"
     )
+    defaults = s.defaults()
+    columns = s.keys + s.values + tuple(defaults)
+    selected = s.keys + s.values + tuple(["%s"] * len(defaults))
+    cursor.execute(
+        f"INSERT INTO {s.table} ({', '.join(columns)}) SELECT {', '.join(selected)} FROM {s.stage} WHERE state = 'n'",
+        list(defaults.values()),
+    )
+    model_columns = [f.column for f in s.model._meta.concrete_fields]
+    match = " AND ".join(f"t.{k} = x.{k}" for k in s.keys)
+    cursor.execute(
+        f"INSERT INTO {s.history} ({', '.join(model_columns)}, history_date, history_change_reason, "
+        f"history_type, history_user_id) "
+        f"SELECT {', '.join('t.' + c for c in model_columns)}, %s, %s, CASE x.state WHEN 'n' THEN '+' ELSE '~' END, %s "
+        f"FROM {s.stage} x JOIN {s.table} t ON {match} WHERE x.state <> 's'",
+        [timezone.now(), reason[:100] or None, user_id],
+    )
+    cursor.execute(f"SELECT state, COUNT(*) FROM {s.stage} GROUP BY state")
+    return dict(cursor.fetchall())
+
+
+# --- monthly progress --------------------------------------------------------------------
+
+PROGRESS = Staging(Progress, ("project_id", "year", "month"), ("investment_yuan", "energy_saved_tce", "note"),
+                   (("org_id", "BIGINT"),))
 
 
 def _fen(column: str) -> str:
@@ -71,56 +138,74 @@ def _micro(column: str) -> str:
     return f"COALESCE(CAST(ROUND({column} * 1000000) AS BIGINT), 0)"
 
 
-def _deltas(cursor) -> dict:
+def _progress_deltas(cursor) -> dict:
     cursor.execute(
-        f"SELECT org_id, year, month, SUM({_fen('investment_yuan')} - {_fen('old_investment')}), "
-        f"SUM({_micro('energy_saved_tce')} - {_micro('old_energy')}) "
-        f"FROM {STAGE} WHERE state <> 's' GROUP BY org_id, year, month"
+        f"SELECT org_id, year, month, SUM({_fen('investment_yuan')} - {_fen('old_investment_yuan')}), "
+        f"SUM({_micro('energy_saved_tce')} - {_micro('old_energy_saved_tce')}) "
+        f"FROM {PROGRESS.stage} WHERE state <> 's' GROUP BY org_id, year, month"
     )
     return {(org, y, m): Totals(0, int(fen), int(micro)) for org, y, m, fen, micro in cursor.fetchall()}
 
 
-def _apply(cursor, reason: str, user_id) -> None:
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            f"UPDATE {PROGRESS} SET investment_yuan = s.investment_yuan, energy_saved_tce = s.energy_saved_tce, "
-            f"note = s.note FROM {STAGE} s WHERE s.progress_id = {PROGRESS}.id AND s.state = 'c'"
-        )
-    else:
-        cursor.execute(
-            f"UPDATE {PROGRESS} SET investment_yuan = s.investment_yuan, energy_saved_tce = s.energy_saved_tce, "
-            f"note = s.note FROM (SELECT * FROM {STAGE} WHERE state = 'c') AS s WHERE s.progress_id = {PROGRESS}.id"
-        )
-    cursor.execute(
-        f"INSERT INTO {PROGRESS} (project_id, year, month, investment_yuan, energy_saved_tce, note) "
-        f"SELECT project_id, year, month, investment_yuan, energy_saved_tce, note FROM {STAGE} WHERE state = 'n'"
-    )
-    cursor.execute(
-        f"INSERT INTO {HISTORY} (id, project_id, year, month, investment_yuan, energy_saved_tce, note, "
-        f"history_date, history_change_reason, history_type, history_user_id) "
-        f"SELECT p.id, p.project_id, p.year, p.month, p.investment_yuan, p.energy_saved_tce, p.note, "
-        f"%s, %s, CASE s.state WHEN 'n' THEN '+' ELSE '~' END, %s "
-        f"FROM {STAGE} s JOIN {PROGRESS} p "
-        f"ON p.project_id = s.project_id AND p.year = s.year AND p.month = s.month WHERE s.state <> 's'",
-        [timezone.now(), reason[:100] or None, user_id],
-    )
-
-
-def _counts(cursor) -> dict[str, int]:
-    cursor.execute(f"SELECT state, COUNT(*) FROM {STAGE} GROUP BY state")
-    return dict(cursor.fetchall())
-
-
 def write_progress_batch(rows: list[tuple], reason: str, user_id) -> tuple[dict, dict[str, int]]:
-    """Write one batch of (project_id, org_id, year, month, investment_yuan, energy_saved_tce, note)
-    tuples with unique keys. Returns the rollup deltas and the counts by state (n, c, s).
-    Must run inside a transaction."""
+    """Write (project_id, year, month, investment_yuan, energy_saved_tce, note, org_id) tuples
+    with unique keys. Returns the rollup deltas and the counts by state. Run inside a transaction."""
     with connection.cursor() as cursor:
-        _create_stage(cursor)
-        _load_stage(cursor, rows)
-        _classify(cursor)
-        deltas = _deltas(cursor)
-        _apply(cursor, reason, user_id)
-        counts = _counts(cursor)
-        cursor.execute(f"DELETE FROM {STAGE}")
+        _create(cursor, PROGRESS)
+        _load(cursor, PROGRESS, rows)
+        _classify(cursor, PROGRESS)
+        deltas = _progress_deltas(cursor)
+        counts = _apply(cursor, PROGRESS, reason, user_id)
+        cursor.execute(f"DELETE FROM {PROGRESS.stage}")
+    return deltas, counts
+
+
+# --- projects --------------------------------------------------------------------------------
+
+PROJECTS = Staging(Project, ("code",), ("enterprise_id", "title", "kind", "category", "start_date",
+                                        "planned_end_date", "planned_investment_yuan", "status"),
+                   (("org_id", "BIGINT"),), (("old_org_id", "BIGINT"),))
+
+
+def _project_deltas(cursor) -> tuple[dict, list[int]]:
+    """Launched-project count changes for projects that stay in their unit, and the ids of
+    projects that move to another unit (whose progress moves too: recomputed by the caller)."""
+    stage, enterprise = PROJECTS.stage, Enterprise._meta.db_table
+    cursor.execute(f"UPDATE {stage} SET old_org_id = (SELECT org_id FROM {enterprise} e "
+                   f"WHERE e.id = {stage}.old_enterprise_id) WHERE state = 'c'")
+    year, month = _year_month("start_date")
+    old_year, old_month = _year_month("old_start_date")
+    cursor.execute(
+        f"SELECT org_id, {year}, {month}, COUNT(*) FROM {stage} WHERE status <> 'cancelled' "
+        f"AND (state = 'n' OR (state = 'c' AND old_org_id = org_id)) GROUP BY 1, 2, 3"
+    )
+    deltas: dict = {}
+    for org, y, m, n in cursor.fetchall():
+        deltas[(org, y, m)] = Totals(projects=n)
+    cursor.execute(
+        f"SELECT org_id, {old_year}, {old_month}, COUNT(*) FROM {stage} WHERE old_status <> 'cancelled' "
+        f"AND state = 'c' AND old_org_id = org_id GROUP BY 1, 2, 3"
+    )
+    for org, y, m, n in cursor.fetchall():
+        deltas[(org, y, m)] = deltas.get((org, y, m), Totals()) - Totals(projects=n)
+    cursor.execute(f"SELECT target_id FROM {stage} WHERE state = 'c' AND old_org_id <> org_id")
+    return deltas, [row[0] for row in cursor.fetchall()]
+
+
+def write_projects_batch(rows: list[tuple], reason: str, user_id) -> tuple[dict, dict[str, int]]:
+    """Write (code, enterprise_id, title, kind, category, start_date, planned_end_date,
+    planned_investment_yuan, status, org_id) tuples with unique codes. Returns the rollup
+    deltas (a project moving to another unit takes its progress along) and the counts by
+    state. Run inside a transaction."""
+    with connection.cursor() as cursor:
+        _create(cursor, PROJECTS)
+        _load(cursor, PROJECTS, rows)
+        _classify(cursor, PROJECTS)
+        deltas, moved = _project_deltas(cursor)
+        before_move = contributions_of_projects({"id__in": moved}) if moved else {}
+        counts = _apply(cursor, PROJECTS, reason, user_id)
+        cursor.execute(f"DELETE FROM {PROJECTS.stage}")
+    if moved:
+        for key, delta in diff_contributions(before_move, contributions_of_projects({"id__in": moved})).items():
+            merge(deltas, key, delta)
     return deltas, counts

@@ -8,19 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from twintrack.metrics import version
-from twintrack.metrics.rollups import apply_deltas, contributions_of_projects, project_count_contribution
-from twintrack.metrics.rules import Totals, diff_contributions, merge
-from twintrack.programme.bulk import write_progress_batch
+from twintrack.metrics.rollups import apply_deltas
+from twintrack.programme.bulk import write_progress_batch, write_projects_batch
 from twintrack.programme.models import Project, Target
 
 BATCH = 2000
-PROGRESS_BATCH = 50_000
+STAGE_BATCH = 50_000
 
 
 @dataclass
@@ -36,9 +35,6 @@ class ProjectValues:
     planned_investment_yuan: Decimal | None
     status: str
 
-
-PROJECT_FIELDS = ("enterprise_id", "title", "kind", "category", "start_date", "planned_end_date",
-                  "planned_investment_yuan", "status")
 
 
 @dataclass
@@ -61,20 +57,6 @@ class WriteResult:
     unchanged: int = 0
 
 
-def _changed(instance, values, fields: Sequence[str]) -> bool:
-    return any(getattr(instance, f) != getattr(values, f) for f in fields)
-
-
-def _assign(instance, values, fields: Sequence[str]) -> None:
-    for field in fields:
-        setattr(instance, field, getattr(values, field))
-
-
-def _merge_all(into: dict, contributions: dict, sign: int = 1) -> None:
-    for key, delta in contributions.items():
-        merge(into, key, delta if sign > 0 else Totals() - delta)
-
-
 def _write_with_history(model, to_create, to_update, fields, reason, user) -> None:
     if to_create or to_update:
         version.bump()
@@ -88,59 +70,31 @@ def _write_with_history(model, to_create, to_update, fields, reason, user) -> No
 
 @transaction.atomic
 def save_projects(rows: Iterable[ProjectValues], reason: str = "", user=None) -> WriteResult:
-    """Create or update projects by code, keeping the launched-project counts in the rollups."""
-    rows = list(rows)
-    existing = {p.code: p for p in
-                Project.objects.filter(code__in=[r.code for r in rows]).select_related("enterprise")}
-    to_create, to_update, moved_ids, deltas = [], [], [], {}
-    unchanged = 0
-    for values in rows:
-        project = existing.get(values.code)
-        if project is None:
-            project = Project(code=values.code)
-            to_create.append(project)
-            _merge_all(deltas, project_count_contribution(values.org_id, values.start_date, values.status))
-        elif not _changed(project, values, PROJECT_FIELDS):
-            unchanged += 1
-            continue
-        elif project.enterprise.org_id != values.org_id:
-            moved_ids.append(project.id)  # its progress moves to another unit too
-            to_update.append(project)
-        else:
-            _merge_all(deltas, project_count_contribution(values.org_id, project.start_date, project.status), -1)
-            _merge_all(deltas, project_count_contribution(values.org_id, values.start_date, values.status))
-            to_update.append(project)
-        _assign(project, values, PROJECT_FIELDS)
-    before_move = contributions_of_projects({"id__in": moved_ids}) if moved_ids else {}
-    _write_with_history(Project, to_create, to_update, PROJECT_FIELDS, reason, user)
-    if moved_ids:
-        _merge_all(deltas, diff_contributions(before_move, contributions_of_projects({"id__in": moved_ids})))
-    apply_deltas(deltas)
-    return WriteResult(len(to_create), len(to_update), unchanged)
+    """Create or update projects by code, keeping the launched-project counts in the rollups
+    (and a project's progress, if it moves to an enterprise of another unit). Codes must be unique."""
+    tuples = [(v.code, v.enterprise_id, v.title, v.kind, v.category or "", v.start_date, v.planned_end_date,
+               v.planned_investment_yuan, v.status, v.org_id) for v in rows]
+    return _write_batches(tuples, write_projects_batch, reason, user)
+
+
+def _write_batches(tuples: list[tuple], write_batch, reason: str, user) -> WriteResult:
+    result = WriteResult()
+    for start in range(0, len(tuples), STAGE_BATCH):
+        deltas, counts = write_batch(tuples[start:start + STAGE_BATCH], reason, getattr(user, "pk", None))
+        apply_deltas(deltas)
+        result.created += counts.get("n", 0)
+        result.updated += counts.get("c", 0)
+        result.unchanged += counts.get("s", 0)
+    return result
 
 
 @transaction.atomic
 def save_progress(rows: Iterable[ProgressValues], reason: str = "", user=None) -> WriteResult:
     """Create or update monthly progress by (project, year, month), adding the differences to
     the rollups: an unchanged re-import writes nothing at all. Keys must be unique."""
-    result = WriteResult()
-    batch: list[tuple] = []
-
-    def flush():
-        deltas, counts = write_progress_batch(batch, reason, getattr(user, "pk", None))
-        apply_deltas(deltas)
-        result.created += counts.get("n", 0)
-        result.updated += counts.get("c", 0)
-        result.unchanged += counts.get("s", 0)
-        batch.clear()
-
-    for v in rows:
-        batch.append((v.project_id, v.org_id, v.year, v.month, v.investment_yuan, v.energy_saved_tce, v.note or ""))
-        if len(batch) >= PROGRESS_BATCH:
-            flush()
-    if batch:
-        flush()
-    return result
+    tuples = [(v.project_id, v.year, v.month, v.investment_yuan, v.energy_saved_tce, v.note or "", v.org_id)
+              for v in rows]
+    return _write_batches(tuples, write_progress_batch, reason, user)
 
 
 @dataclass
