@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from django.utils.translation import gettext_noop
+
 KGCE_PER_TCE = Decimal(1000)
 KCAL_PER_KGCE = Decimal(7000)  # GB/T 2589: 1 kgce = 7,000 kcal
 KJ_PER_KGCE = Decimal("29307.6")  # = 7,000 kcal (IT)
@@ -111,7 +113,7 @@ def unit_multiple(text: str, carrier_unit: str) -> tuple[str, Decimal]:
     if canonical is None:
         canonical = next((u for u in multiples if normalise_unit(u) == normalise_unit(text)), None)
     if canonical is None or canonical not in multiples:
-        raise ConversionError("%(unit)s is not a unit for this carrier (measured in %(base)s): use %(units)s",
+        raise ConversionError(gettext_noop("%(unit)s is not a unit for this carrier (measured in %(base)s): use %(units)s"),
                               unit=text.strip(), base=carrier_unit, units=", ".join(multiples))
     return canonical, multiples[canonical]
 
@@ -162,7 +164,7 @@ CALORIFIC = ElectricityBasis()
 def equal_value_kgce_per_kwh(coal_rate_gce_per_kwh: Decimal | None) -> Decimal:
     """等价值: the coal burnt to supply one kWh, from the year's coal rate in gce/kWh."""
     if coal_rate_gce_per_kwh is None or Decimal(coal_rate_gce_per_kwh) <= 0:
-        raise ConversionError("the equal-value basis needs the year's coal rate (gce/kWh)")
+        raise ConversionError(gettext_noop("the equal-value basis needs the year's coal rate (gce/kWh)"))
     return exact_quotient(Decimal(coal_rate_gce_per_kwh), Decimal(1000))
 
 
@@ -183,20 +185,20 @@ def coefficient_for(spec: CoefficientSpec, measured: Decimal | None,
         expected = electricity.kgce_per_kwh(spec.kgce_per_unit or CALORIFIC_KGCE_PER_KWH)
         if measured is not None and Decimal(measured) != expected:
             raise ConversionError(
-                "electricity is converted on the year's %(basis)s basis (%(value)s kgce/kWh), "
-                "not with a coefficient given in the file: leave kgce_per_unit empty",
+                gettext_noop("electricity is converted on the year's %(basis)s basis (%(value)s kgce/kWh), "
+                "not with a coefficient given in the file: leave kgce_per_unit empty"),
                 basis=electricity.basis.replace("_", "-"), value=display(expected))
         return expected, electricity.basis
     if spec.is_range:
         if measured is None:
             raise ConversionError(
-                "%(carrier)s has a range of %(low)s-%(high)s kgce/%(unit)s in the table: give the measured "
-                "coefficient in kgce_per_unit", carrier=spec.key, low=display(spec.kgce_min),
+                gettext_noop("%(carrier)s has a range of %(low)s-%(high)s kgce/%(unit)s in the table: give the measured "
+                "coefficient in kgce_per_unit"), carrier=spec.key, low=display(spec.kgce_min),
                 high=display(spec.kgce_max), unit=spec.unit)
         if not Decimal(spec.kgce_min) <= Decimal(measured) <= Decimal(spec.kgce_max):
             raise ConversionError(
-                "the measured coefficient %(value)s is outside the table's range for %(carrier)s "
-                "(%(low)s-%(high)s kgce/%(unit)s)", value=display(measured), carrier=spec.key,
+                gettext_noop("the measured coefficient %(value)s is outside the table's range for %(carrier)s "
+                "(%(low)s-%(high)s kgce/%(unit)s)"), value=display(measured), carrier=spec.key,
                 low=display(spec.kgce_min), high=display(spec.kgce_max), unit=spec.unit)
         return Decimal(measured), "measured"
     if measured is not None:
@@ -261,7 +263,7 @@ def convert(quantity: Decimal, spec: CoefficientSpec, *, measured: Decimal | Non
             electricity: ElectricityBasis = CALORIFIC, grid_kgco2_per_kwh: Decimal | None = None) -> Conversion:
     """Convert a quantity in the carrier's unit; raises ConversionError."""
     if Decimal(quantity) < 0:
-        raise ConversionError("a quantity saved cannot be negative")
+        raise ConversionError(gettext_noop("a quantity saved cannot be negative"))
     kgce, how = coefficient_for(spec, measured, electricity)
     factor = grid_kgco2_per_kwh if spec.is_electricity else spec.kgco2_per_unit
     return Conversion(Decimal(quantity), kgce, how, tce(quantity, kgce), factor, co2_kg(quantity, factor))

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from twintrack.energy import conversions as cv
 from twintrack.imports import fields as f
@@ -29,9 +30,15 @@ QUANTITY_PLACES = Decimal("0.000001")
 QUANTITY_LIMIT = Decimal(10) ** 18  # DecimalField(max_digits=24, decimal_places=6)
 
 
+BASIS_WORDS = (gettext_noop("calorific"), gettext_noop("equal-value"))
+
+
 def conversion_reason(error: cv.ConversionError) -> str:
-    """A ConversionError's sentence in the active language."""
-    return _(error.reason) % error.params if error.params else _(error.reason)
+    """A ConversionError's sentence in the active language (words among its values too)."""
+    if not error.params:
+        return _(error.reason)
+    params = {k: _(v) if v in BASIS_WORDS else v for k, v in error.params.items()}
+    return _(error.reason) % params
 
 
 def both_reason_for_lines(code: str, month: tuple[int, int], tce) -> str:

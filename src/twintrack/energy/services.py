@@ -19,6 +19,7 @@ from typing import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Q, Sum
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from twintrack.energy import conversions as cv
@@ -144,14 +145,14 @@ class Converter:
         version = self.version_for(year, month)
         if version is None:
             if not self.versions:
-                raise cv.ConversionError("no coefficient table is loaded: run `twintrack init`")
-            raise cv.ConversionError("no coefficient version is in force for %(month)s (the first takes effect "
-                                     "%(date)s)", month=f"{year:04d}-{month:02d}",
+                raise cv.ConversionError(gettext_noop("no coefficient table is loaded: run `twintrack init`"))
+            raise cv.ConversionError(gettext_noop("no coefficient version is in force for %(month)s (the first takes effect "
+                                     "%(date)s)"), month=f"{year:04d}-{month:02d}",
                                      date=self.versions[0].effective_from.isoformat())
         coefficient = self.coefficients.get((version.id, carrier))
         if coefficient is None:
-            raise cv.ConversionError("%(carrier)s is not in the coefficient version %(version)s, in force for "
-                                     "%(month)s", carrier=carrier, version=version.name,
+            raise cv.ConversionError(gettext_noop("%(carrier)s is not in the coefficient version %(version)s, in force for "
+                                     "%(month)s"), carrier=carrier, version=version.name,
                                      month=f"{year:04d}-{month:02d}")
         return coefficient
 

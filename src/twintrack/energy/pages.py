@@ -1,0 +1,133 @@
+"""What the project energy page shows, in the spirit of IPMVP: the baseline by carrier, the
+savings by month and cumulative, and each line's working. No rendering here.
+
+IPMVP: savings = baseline-period energy - reporting-period energy (+/- adjustments). The
+enterprise measures the saving per carrier and month; the page sets it beside the
+baseline's monthly average, so the implied reporting-period consumption and the saving
+rate can be read off.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from twintrack.energy import conversions as cv
+from twintrack.energy.models import CarrierCoefficient, EnergyBaseline, EnergyLine
+from twintrack.energy.services import Converter
+
+
+def carrier_labels(lang: str) -> dict[str, str]:
+    """key -> display name, from the latest version naming the carrier."""
+    labels = {}
+    for key, zh, en in CarrierCoefficient.objects.order_by("version__effective_from").values_list(
+            "key", "name_zh", "name_en"):
+        labels[key] = (en or zh) if lang == "en" else zh
+    return labels
+
+
+def carrier_units() -> dict[str, str]:
+    return dict(CarrierCoefficient.objects.order_by("version__effective_from").values_list("key", "unit"))
+
+
+@dataclass
+class MonthRow:
+    month: int
+    quantities: dict = field(default_factory=dict)  # carrier -> quantity in the carrier's unit
+    lines_tce: Decimal = Decimal(0)
+    progress_tce: Decimal | None = None
+    co2_kg: Decimal = Decimal(0)
+    cumulative_tce: Decimal = Decimal(0)
+    cumulative_co2_t: Decimal = Decimal(0)
+
+    @property
+    def co2_t(self) -> Decimal:
+        return self.co2_kg / 1000
+
+    @property
+    def total_tce(self) -> Decimal:
+        return self.lines_tce + (self.progress_tce or 0)
+
+
+@dataclass
+class BaselineRow:
+    baseline: EnergyBaseline
+    label: str
+    unit: str
+    monthly: Decimal  # average consumption per month, carrier unit
+    tce_per_month: Decimal | None
+    saved_per_month: Decimal | None  # this year's average saving per reported month
+    reporting_per_month: Decimal | None  # baseline - saving
+    saving_rate: float | None
+
+
+def years_with_data(project) -> list[int]:
+    from twintrack.programme.models import Progress
+
+    years = set(EnergyLine.objects.filter(project=project).values_list("year", flat=True).distinct())
+    years |= set(Progress.objects.filter(project=project, energy_saved_tce__isnull=False)
+                 .values_list("year", flat=True).distinct())
+    return sorted(years)
+
+
+def project_energy(project, year: int, lang: str) -> dict:
+    from twintrack.programme.models import Progress
+
+    labels, units = carrier_labels(lang), carrier_units()
+    lines = list(EnergyLine.objects.filter(project=project, year=year)
+                 .select_related("coefficient__version", "grid_factor").order_by("month", "carrier"))
+    progress = dict(Progress.objects.filter(project=project, year=year, energy_saved_tce__isnull=False)
+                    .values_list("month", "energy_saved_tce"))
+    carriers = sorted({l.carrier for l in lines}, key=lambda k: list(units).index(k) if k in units else 99)
+    months: dict[int, MonthRow] = {}
+    for l in lines:
+        l.label = labels.get(l.carrier, l.carrier)
+        row = months.setdefault(l.month, MonthRow(l.month))
+        row.quantities[l.carrier] = l.quantity
+        row.lines_tce += l.tce
+        row.co2_kg += l.co2_kg
+    for month, tce in progress.items():
+        months.setdefault(month, MonthRow(month)).progress_tce = tce
+    running_tce, running_co2 = Decimal(0), Decimal(0)
+    ordered = [months[m] for m in sorted(months)]
+    for row in ordered:
+        running_tce += row.total_tce
+        running_co2 += row.co2_kg
+        row.cumulative_tce, row.cumulative_co2_t = running_tce, running_co2 / 1000
+    saved = defaultdict(list)
+    for l in lines:
+        saved[l.carrier].append(l.quantity)
+    converter = Converter()
+    baselines = [baseline_row(b, labels, units, saved.get(b.carrier), converter, project.enterprise.org_id)
+                 for b in EnergyBaseline.objects.filter(project=project).order_by("carrier")]
+    lines_tce = sum((l.tce for l in lines), Decimal(0))
+    total_tce = running_tce
+    return {
+        "year": year,
+        "carriers": [{"key": k, "label": labels.get(k, k), "unit": units.get(k, "")} for k in carriers],
+        "months": [{"row": r, "cells": [r.quantities.get(k) for k in carriers]} for r in ordered],
+        "lines": lines,
+        "labels": labels,
+        "baselines": baselines,
+        "lines_tce": lines_tce,
+        "progress_tce": sum(progress.values(), Decimal(0)),
+        "total_tce": total_tce,
+        "co2_t": running_co2 / 1000,
+        "lines_share": float(lines_tce / total_tce) if total_tce else None,
+    }
+
+
+def baseline_row(b: EnergyBaseline, labels: dict, units: dict, saved: list | None, converter: Converter,
+                 org_id: int) -> BaselineRow:
+    monthly = (b.quantity / b.months).quantize(cv.TCE_QUANTUM)
+    tce = None
+    try:
+        working = converter.convert(org_id, b.first_month.year, b.first_month.month, b.carrier, monthly, None)
+        tce = working.conversion.tce
+    except cv.ConversionError:
+        pass
+    saved_avg = sum(saved) / len(saved) if saved else None
+    reporting = None if saved_avg is None else monthly - saved_avg
+    rate = float(saved_avg / monthly) if saved_avg is not None and monthly else None
+    return BaselineRow(b, labels.get(b.carrier, b.carrier), units.get(b.carrier, ""), monthly, tce, saved_avg,
+                       reporting, rate)

@@ -1,0 +1,28 @@
+"""Numbers on the energy pages: thousands separators, no trailing zeros, never 1E+4."""
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def num(value, places=6):
+    """1234567.890000 -> '1,234,567.89'; rounds to `places` decimals; None -> '—'."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{number:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return "—"
+    return num(Decimal(str(value)) * 100, 2) + "%"

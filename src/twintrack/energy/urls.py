@@ -1,0 +1,13 @@
+from django.urls import path
+
+from twintrack.energy import views
+
+app_name = "energy"
+
+urlpatterns = [
+    path("coefficients/", views.coefficients, name="coefficients"),
+    path("coefficients/add/", views.add_version, name="add_version"),
+    path("basis/", views.year_basis, name="year_basis"),
+    path("grid/add/", views.grid_factor, name="grid_factor"),
+    path("projects/<str:code>/", views.project, name="project"),
+]

@@ -1,0 +1,228 @@
+"""The energy pages. Thin: access from twintrack.orgs.access, figures from pages.py, writes
+through services.py."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from twintrack.energy import conversions as cv
+from twintrack.energy.access import manages_tables
+from twintrack.energy.forms import BaselineForm, CarrierFormSet, GridFactorForm, VersionForm, YearBasisForm
+from twintrack.energy.importing import conversion_reason
+from twintrack.energy.models import (
+    CarrierCoefficient, CoefficientVersion, EnergyBaseline, GridFactor, YearBasis,
+)
+from twintrack.energy.pages import carrier_labels, project_energy, years_with_data
+from twintrack.energy.services import (
+    BaselineValues, ReconversionFailed, add_coefficient_version, add_grid_factor, delete_baseline, save_baselines,
+    set_year_basis,
+)
+from twintrack.orgs import access
+from twintrack.orgs.access import scope_root
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def _require_scope(request: HttpRequest) -> None:
+    if scope_root(request.user) is None:
+        raise Http404("no scope")
+
+
+def _require_manager(request: HttpRequest) -> None:
+    _require_scope(request)
+    if not manages_tables(request.user):
+        raise PermissionDenied
+
+
+def _reconversion_message(request, result) -> None:
+    if result.changed:
+        messages.info(request, _("%(count)d energy lines were converted again (energy %(tce)s tce, CO2 %(co2)s t).")
+                      % {"count": result.changed, "tce": f"{result.energy_micro / 1e6:+,.6f}",
+                         "co2": f"{result.co2_g / 1e6:+,.6f}"})
+
+
+def _failures(failures) -> list[str]:
+    return [f"{line.project.code} {line.period} {line.carrier}: {conversion_reason(error)}"
+            for line, error in failures[:50]]
+
+
+# --- tables --------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET"])
+def coefficients(request: HttpRequest) -> HttpResponse:
+    _require_scope(request)
+    versions = list(CoefficientVersion.objects.order_by("-effective_from"))
+    selected = versions[0] if versions else None
+    wanted = request.GET.get("version", "").strip()
+    if wanted:
+        selected = next((v for v in versions if str(v.pk) == wanted), None)
+        if selected is None:
+            raise Http404("no such version")
+    return render(request, "energy/coefficients.html", {
+        "versions": versions,
+        "selected": selected,
+        "carriers": selected.carriers.order_by("id") if selected else [],
+        "grid_factors": GridFactor.objects.order_by("-data_year", "scheme", "region"),
+        "year_bases": YearBasis.objects.order_by("-year"),
+        "can_manage": manages_tables(request.user),
+        "calorific": cv.CALORIFIC_KGCE_PER_KWH,
+    })
+
+
+CARRIER_FORM_FIELDS = ("key", "name_zh", "unit", "kgce_per_unit", "kgce_min", "kgce_max", "kgco2_per_unit",
+                       "co2_source")
+CARRIED_OVER = ("name_en", "aliases", "ncv_kj_per_unit", "basis", "source", "note", "carbon_tc_per_tj",
+                "oxidation_rate")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_version(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    latest = CoefficientVersion.objects.order_by("-effective_from").first()
+    base = {c.key: c for c in latest.carriers.order_by("id")} if latest else {}
+    failures: list[str] = []
+    if request.method == "POST":
+        form = VersionForm(request.POST)
+        formset = CarrierFormSet(request.POST, prefix="carriers")
+        if form.is_valid() and formset.is_valid():
+            rows = []
+            for carrier in formset.cleaned_data:
+                key = (carrier.get("key") or "").strip()
+                if not key:
+                    continue
+                row = {f: carrier.get(f) for f in CARRIER_FORM_FIELDS}
+                row["key"], row["name_zh"] = key, carrier["name_zh"].strip()
+                row["co2_source"] = row["co2_source"] or ""
+                previous = base.get(key)
+                for f in CARRIED_OVER:
+                    row[f] = getattr(previous, f) if previous is not None else ("" if f in (
+                        "name_en", "aliases", "basis", "source", "note") else None)
+                if previous is not None and previous.kgco2_per_unit != row["kgco2_per_unit"]:
+                    row["carbon_tc_per_tj"] = row["oxidation_rate"] = None  # the factor no longer follows them
+                rows.append(row)
+            d = form.cleaned_data
+            try:
+                version, result = add_coefficient_version(d["name"], d["effective_from"], d["source"].strip(),
+                                                          d["note"].strip(), rows, request.user)
+            except ReconversionFailed as error:
+                failures = _failures(error.failures)
+            else:
+                messages.success(request, _("Version %(name)s added; it applies from %(date)s.")
+                                 % {"name": version.name, "date": version.effective_from.isoformat()})
+                _reconversion_message(request, result)
+                return redirect(reverse("energy:coefficients") + f"?version={version.pk}")
+    else:
+        form = VersionForm(initial={"effective_from": timezone.localdate().replace(day=1)})
+        formset = CarrierFormSet(prefix="carriers", initial=[
+            {f: getattr(c, f) for f in CARRIER_FORM_FIELDS} for c in base.values()])
+    return render(request, "energy/version_form.html", {
+        "form": form, "formset": formset, "latest": latest, "failures": failures})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_basis(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    if request.method == "POST":
+        form = YearBasisForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                basis, result = set_year_basis(d["year"], d["electricity"], d.get("coal_rate_gce_per_kwh"), d["grid"],
+                                               d.get("source", "").strip(), request.user)
+            except ReconversionFailed as error:
+                form.add_error(None, "; ".join(_failures(error.failures)))
+            else:
+                messages.success(request, _("The basis for %(year)d is saved.") % {"year": basis.year})
+                _reconversion_message(request, result)
+                return redirect("energy:coefficients")
+    else:
+        try:
+            year = int(request.GET.get("year", ""))
+        except ValueError:
+            year = timezone.localdate().year
+        form = YearBasisForm.for_year(max(2000, min(2100, year)))
+    return render(request, "energy/basis_form.html", {"form": form, "calorific": cv.CALORIFIC_KGCE_PER_KWH})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_factor(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    if request.method == "POST":
+        form = GridFactorForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                factor, result = add_grid_factor("mee_nbs_average", d["data_year"], d["region"], d["kgco2_per_kwh"],
+                                                 d.get("published", ""), d["source"].strip(), user=request.user)
+            except ReconversionFailed as error:
+                form.add_error(None, "; ".join(_failures(error.failures)))
+            else:
+                messages.success(request, _("Grid factor %(year)d %(region)s added.")
+                                 % {"year": factor.data_year, "region": factor.region_zh})
+                _reconversion_message(request, result)
+                return redirect("energy:coefficients")
+    else:
+        form = GridFactorForm()
+    return render(request, "energy/grid_form.html", {"form": form})
+
+
+# --- a project's energy -------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project(request: HttpRequest, code: str) -> HttpResponse:
+    from twintrack.programme.models import Project
+
+    _require_scope(request)
+    project = access.get_visible_or_404(request.user, Project, code=code)
+    can_edit = access.POLICIES[EnergyBaseline].can_create(request.user)
+    years = years_with_data(project)
+    try:
+        year = int(request.GET.get("year") or (years[-1] if years else timezone.localdate().year))
+    except ValueError:
+        raise Http404("no such year")
+    lang = _lang()
+    labels = carrier_labels(lang)
+    choices = [(k, f"{labels[k]} ({k})") for k in sorted(labels)]
+    form = BaselineForm(carriers=choices)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if "delete" in request.POST:
+            baseline = EnergyBaseline.objects.filter(project=project, pk=request.POST.get("delete")).first()
+            if baseline is not None:
+                delete_baseline(baseline, "deleted on the project energy page", request.user)
+            return redirect(request.get_full_path())
+        form = BaselineForm(request.POST, carriers=choices)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    save_baselines([BaselineValues(project.id, d["carrier"], d["first_month"], d["months"],
+                                                   d["quantity"], d.get("unit", ""), d.get("note", ""))],
+                                   "baseline entered on the project energy page", request.user)
+            except cv.ConversionError as error:
+                form.add_error("unit" if "unit" in error.reason else "carrier", conversion_reason(error))
+            else:
+                messages.success(request, _("Baseline saved."))
+                return redirect(request.get_full_path())
+    context = project_energy(project, year, lang)
+    context.update({"project": project, "years": years if year in years else sorted(set(years) | {year}),
+                    "form": form, "can_edit": can_edit, "lang": lang,
+                    "dashboard_url": reverse("dashboard") + f"?org={project.enterprise.org.code}"})
+    return render(request, "energy/project.html", context)
