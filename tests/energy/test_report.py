@@ -143,3 +143,19 @@ def test_the_co2_clause_in_reporting_units():
     assert narrative_en(metrics, 2023, 7).endswith("CO2 emissions were cut by 123,456 tonnes.")
     metrics["co2_reduced_t"]["actual"] = 0.0
     assert narrative_zh(metrics, 7, "city").endswith("实现节能量2万吨标准煤。")
+
+
+def test_the_text_report_says_which_basis_it_used_only_when_lines_are_in_it(projects, line, city):
+    from twintrack.reports.text import render_text
+
+    assert "GB/T 2589" not in render_text(build_report(city, 2023, 7), "zh")
+    save_energy_lines([line(projects["G1"], 3, "electricity", 10000)])
+    report = build_report(city, 2023, 7)
+    assert render_text(report, "zh").rstrip().endswith(
+        "说明：节能量中100%来自分品种节能明细，按GB/T 2589-2008折标，电力按当量值折标（0.1229千克标准煤/千瓦时）；"
+        "二氧化碳按华东电网2023年排放因子0.55千克/千瓦时计算，燃料排放因子仅供参考。")
+    set_year_basis(2023, "equal_value", Decimal("300.5"), "national", "")
+    assert render_text(build_report(city, 2023, 7), "en").rstrip().endswith(
+        "Basis: 100% of the energy saved came from carrier lines, converted with GB/T 2589-2008, electricity on the "
+        "equal-value basis (coal rate 300.5 gce/kWh, 0.3005 kgce/kWh); CO2 with the China grid factor of 2023, "
+        "0.5306 kg/kWh; fuel factors for reference, not regulatory.")

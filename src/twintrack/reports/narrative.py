@@ -91,6 +91,37 @@ def co2_in_sentence(metrics: dict) -> dict | None:
     return co2
 
 
+def basis_sentence(report: dict, lang: str) -> str | None:
+    """How energy and CO2 were converted (contract section 4), for a report whose energy came
+    partly from carrier lines; None otherwise, so reports without lines read as before."""
+    energy = report["metrics"].get("energy_saved_tce", {})
+    co2 = report["metrics"].get("co2_reduced_t", {}).get("basis") or {}
+    basis = energy.get("basis")
+    if not basis or not energy.get("carrier_lines_share"):
+        return None
+    versions = "、".join(v["name"] for v in basis["coefficient_versions"]) if lang == "zh" else ", ".join(
+        v["name"] for v in basis["coefficient_versions"])
+    kgce = trim(Decimal(str(basis["kgce_per_kwh"])), 6) if basis.get("kgce_per_kwh") is not None else "?"
+    share = percent(energy["carrier_lines_share"])
+    factor = co2.get("grid_factor_kgco2_per_kwh")
+    if lang == "zh":
+        electricity = (f"电力按当量值折标（{kgce}千克标准煤/千瓦时）" if basis["electricity"] == "calorific" else
+                       f"电力按等价值折标（供电煤耗{trim(Decimal(str(basis['coal_rate_gce_per_kwh'])), 3)}克标准煤/千瓦时，"
+                       f"即{kgce}千克标准煤/千瓦时）")
+        grid = (f"二氧化碳按{co2.get('grid_region_zh') or '全国'}电网{co2.get('grid_factor_year')}年排放因子"
+                f"{trim(Decimal(str(factor)), 4)}千克/千瓦时计算" if factor is not None else "电力二氧化碳未计算")
+        return (f"说明：节能量中{share}来自分品种节能明细，按{versions}折标，{electricity}；{grid}，"
+                f"燃料排放因子仅供参考。")
+    electricity = (f"electricity on the calorific-equivalent basis ({kgce} kgce/kWh)"
+                   if basis["electricity"] == "calorific" else
+                   f"electricity on the equal-value basis (coal rate "
+                   f"{trim(Decimal(str(basis['coal_rate_gce_per_kwh'])), 3)} gce/kWh, {kgce} kgce/kWh)")
+    grid = (f"CO2 with the {co2.get('grid_region_en') or 'national'} grid factor of {co2.get('grid_factor_year')}, "
+            f"{trim(Decimal(str(factor)), 4)} kg/kWh" if factor is not None else "no electricity CO2")
+    return (f"Basis: {share} of the energy saved came from carrier lines, converted with {versions}, "
+            f"{electricity}; {grid}; fuel factors for reference, not regulatory.")
+
+
 # --- periods --------------------------------------------------------------------------
 
 def months_zh(month: int) -> str:

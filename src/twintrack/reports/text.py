@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from twintrack.metrics.rules import METRICS
-from twintrack.reports.narrative import percent, trim
+from twintrack.reports.narrative import basis_sentence, percent, trim
 
 LABELS = {
     "zh": {"metric": "指标", "actual": "完成", "target": "目标", "completion": "完成率", "annual_target": "年度目标",
@@ -52,6 +52,9 @@ def render_text(report: dict, lang: str = "zh") -> str:
     lines.append(_table(rows))
     if report["children"]:
         lines += ["", _children_table(report, lang)]
+    basis = basis_sentence(report, lang)
+    if basis:
+        lines += ["", basis]
     return "\n".join(lines) + "\n"
 
 
