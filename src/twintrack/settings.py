@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "twintrack.imports",
     "twintrack.energy",
     "twintrack.reports",
+    "twintrack.approvals",
     "twintrack.web",
     "twintrack.demo",
 ]

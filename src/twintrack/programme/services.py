@@ -13,6 +13,7 @@ from typing import Iterable
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from twintrack.approvals.services import refuse_locked
 from twintrack.metrics import version
 from twintrack.metrics.rollups import apply_deltas
 from twintrack.programme.bulk import write_progress_batch, write_projects_batch
@@ -94,6 +95,7 @@ def save_progress(rows: Iterable[ProgressValues], reason: str = "", user=None) -
     the rollups: an unchanged re-import writes nothing at all. Keys must be unique."""
     tuples = [(v.project_id, v.year, v.month, v.investment_yuan, v.energy_saved_tce, v.note or "", v.org_id)
               for v in rows]
+    refuse_locked({(t[6], t[1], t[2]) for t in tuples})  # approved months are locked (twintrack.approvals)
     return _write_batches(tuples, write_progress_batch, reason, user)
 
 
