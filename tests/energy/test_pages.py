@@ -172,3 +172,14 @@ def test_the_pages_render_in_chinese(client, city, lines, settings):
     assert response.status_code == 200
     assert "原煤" in html and "计算过程" in html and "当量值" in html
     assert "折标" in client.get(reverse("energy:coefficients")).content.decode()
+
+
+def test_the_project_list_shows_only_visible_projects_with_lines(pinghu, lines, client):
+    response = pinghu.get(reverse("energy:projects"))
+    assert response.status_code == 200 and response.context["total"] == 0
+    client.force_login(user("nanhu2", "district", lines.enterprise.org))
+    response = client.get(reverse("energy:projects") + "?year=2023")
+    assert response.context["total"] == 1
+    row = response.context["rows"][0]
+    assert (row.code, row.lines, row.tce) == ("G001", 3, Decimal("35.6485"))
+    assert reverse("energy:project", args=["G001"]) in response.content.decode()

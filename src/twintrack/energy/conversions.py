@@ -277,6 +277,16 @@ def display(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def coefficient_text(value: Decimal | None, places: int = 4) -> str:
+    """A coefficient as the standard prints it: at least four decimals, more only where
+    significant (0.9 -> 0.9000, 0.03412 -> 0.03412)."""
+    if value is None:
+        return ""
+    text = display(value)
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(places, '0')}"
+
+
 # --- grid regions --------------------------------------------------------------------------
 
 # The regional grids of the MEE/NBS electricity CO2 factors, by key: (Chinese, English).

@@ -20,14 +20,14 @@ from twintrack.energy.services import Converter
 def carrier_labels(lang: str) -> dict[str, str]:
     """key -> display name, from the latest version naming the carrier."""
     labels = {}
-    for key, zh, en in CarrierCoefficient.objects.order_by("version__effective_from").values_list(
+    for key, zh, en in CarrierCoefficient.objects.order_by("version__effective_from", "id").values_list(
             "key", "name_zh", "name_en"):
         labels[key] = (en or zh) if lang == "en" else zh
     return labels
 
 
 def carrier_units() -> dict[str, str]:
-    return dict(CarrierCoefficient.objects.order_by("version__effective_from").values_list("key", "unit"))
+    return dict(CarrierCoefficient.objects.order_by("version__effective_from", "id").values_list("key", "unit"))
 
 
 @dataclass
@@ -61,6 +61,19 @@ class BaselineRow:
     saving_rate: float | None
 
 
+def co2_label(line: EnergyLine, lang: str) -> str:
+    """A short name for a line's CO2 factor; the full source goes in a tooltip."""
+    from django.utils.translation import gettext as _
+
+    grid = line.grid_factor
+    if grid is not None:
+        region = grid.region_en if lang == "en" else grid.region_zh
+        return _("%(region)s grid %(year)d") % {"region": region, "year": grid.data_year}
+    if line.kgco2_per_unit is not None:
+        return _("fuel factor (reference)")
+    return _("no factor")
+
+
 def years_with_data(project) -> list[int]:
     from twintrack.programme.models import Progress
 
@@ -82,6 +95,7 @@ def project_energy(project, year: int, lang: str) -> dict:
     months: dict[int, MonthRow] = {}
     for l in lines:
         l.label = labels.get(l.carrier, l.carrier)
+        l.co2_label = co2_label(l, lang)
         row = months.setdefault(l.month, MonthRow(l.month))
         row.quantities[l.carrier] = l.quantity
         row.lines_tce += l.tce

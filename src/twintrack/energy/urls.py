@@ -9,5 +9,6 @@ urlpatterns = [
     path("coefficients/add/", views.add_version, name="add_version"),
     path("basis/", views.year_basis, name="year_basis"),
     path("grid/add/", views.grid_factor, name="grid_factor"),
+    path("projects/", views.projects, name="projects"),
     path("projects/<str:code>/", views.project, name="project"),
 ]

@@ -83,6 +83,7 @@ def coefficients(request: HttpRequest) -> HttpResponse:
 
 CARRIER_FORM_FIELDS = ("key", "name_zh", "unit", "kgce_per_unit", "kgce_min", "kgce_max", "kgco2_per_unit",
                        "co2_source")
+COEFFICIENT_FIELDS = ("kgce_per_unit", "kgce_min", "kgce_max", "kgco2_per_unit")
 CARRIED_OVER = ("name_en", "aliases", "ncv_kj_per_unit", "basis", "source", "note", "carbon_tc_per_tj",
                 "oxidation_rate")
 
@@ -127,7 +128,8 @@ def add_version(request: HttpRequest) -> HttpResponse:
     else:
         form = VersionForm(initial={"effective_from": timezone.localdate().replace(day=1)})
         formset = CarrierFormSet(prefix="carriers", initial=[
-            {f: getattr(c, f) for f in CARRIER_FORM_FIELDS} for c in base.values()])
+            {f: cv.coefficient_text(getattr(c, f)) if f in COEFFICIENT_FIELDS else getattr(c, f)
+             for f in CARRIER_FORM_FIELDS} for c in base.values()])
     return render(request, "energy/version_form.html", {
         "form": form, "formset": formset, "latest": latest, "failures": failures})
 
@@ -179,6 +181,38 @@ def grid_factor(request: HttpRequest) -> HttpResponse:
     else:
         form = GridFactorForm()
     return render(request, "energy/grid_form.html", {"form": form})
+
+
+# --- projects with carrier lines ---------------------------------------------------------
+
+PROJECT_LIST_LIMIT = 200
+
+
+@login_required
+@require_http_methods(["GET"])
+def projects(request: HttpRequest) -> HttpResponse:
+    """The visible projects with carrier lines in a year, largest savings first."""
+    from django.db.models import Count, Sum
+
+    from twintrack.energy.models import EnergyLine
+    from twintrack.programme.models import Project
+
+    _require_scope(request)
+    years = sorted(EnergyLine.objects.values_list("year", flat=True).distinct())
+    try:
+        year = int(request.GET.get("year") or (years[-1] if years else timezone.localdate().year))
+    except ValueError:
+        raise Http404("no such year")
+    rows = (access.visible(request.user, Project).filter(energy_lines__year=year)
+            .annotate(tce=Sum("energy_lines__tce"), co2_kg=Sum("energy_lines__co2_kg"), lines=Count("energy_lines"))
+            .select_related("enterprise__org").order_by("-tce", "code"))
+    total = rows.count()
+    listed = list(rows[:PROJECT_LIST_LIMIT])
+    for row in listed:
+        row.co2_t = (row.co2_kg or 0) / 1000
+    return render(request, "energy/projects.html", {
+        "year": year, "years": years, "rows": listed, "total": total,
+        "limit": PROJECT_LIST_LIMIT})
 
 
 # --- a project's energy -------------------------------------------------------------------

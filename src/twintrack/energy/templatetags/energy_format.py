@@ -26,3 +26,13 @@ def percent(value):
     if value is None:
         return "—"
     return num(Decimal(str(value)) * 100, 2) + "%"
+
+
+@register.filter
+def coef(value):
+    """A coefficient as the standard prints it: 0.9 -> 0.9000."""
+    from twintrack.energy.conversions import coefficient_text
+
+    if value is None or value == "":
+        return "—"
+    return coefficient_text(Decimal(str(value)))
