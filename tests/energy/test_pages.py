@@ -182,4 +182,5 @@ def test_the_project_list_shows_only_visible_projects_with_lines(pinghu, lines, 
     assert response.context["total"] == 1
     row = response.context["rows"][0]
     assert (row.code, row.lines, row.tce) == ("G001", 3, Decimal("35.6485"))
+    assert response.context["years"] == [2023]
     assert reverse("energy:project", args=["G001"]) in response.content.decode()

@@ -198,7 +198,7 @@ def projects(request: HttpRequest) -> HttpResponse:
     from twintrack.programme.models import Project
 
     _require_scope(request)
-    years = sorted(EnergyLine.objects.values_list("year", flat=True).distinct())
+    years = list(EnergyLine.objects.order_by("year").values_list("year", flat=True).distinct())
     try:
         year = int(request.GET.get("year") or (years[-1] if years else timezone.localdate().year))
     except ValueError:
