@@ -40,3 +40,21 @@ def progress():
                                       None if tce is None else Decimal(str(tce)), "")])
 
     return write
+
+
+@pytest.fixture
+def shipped_carriers(tables):
+    """shipped_carriers(raw_coal={"kgce_per_unit": Decimal("0.7")}) -> the shipped version's carriers as
+    dicts for add_coefficient_version, with changes."""
+    from twintrack.energy.models import CarrierCoefficient
+    from twintrack.energy.services import CARRIER_FIELDS
+
+    def rows(**changes) -> list[dict]:
+        result = []
+        for c in CarrierCoefficient.objects.filter(version__name="GB/T 2589-2008").order_by("id"):
+            row = {f: getattr(c, f) for f in CARRIER_FIELDS}
+            row.update(changes.get(c.key, {}))
+            result.append(row)
+        return result
+
+    return rows

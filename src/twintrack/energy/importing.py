@@ -106,8 +106,11 @@ class EnergyKind(Kind):
         from twintrack.programme.models import Project
 
         wanted = [c for c in codes if c not in self.projects]
+        projects = Project.objects.all()
+        if any(f.name == "is_active" for f in Project._meta.get_fields()):
+            projects = projects.filter(is_active=True)  # a deleted (deactivated) project takes no lines
         for batch in chunks(wanted, 5000):
-            for code, pid, org_id, start in (Project.objects.filter(code__in=batch)
+            for code, pid, org_id, start in (projects.filter(code__in=batch)
                                              .values_list("code", "id", "enterprise__org_id", "start_date")):
                 self.projects[code] = (pid, org_id, start.year * 100 + start.month)
 

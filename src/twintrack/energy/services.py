@@ -337,7 +337,10 @@ def save_energy_lines(rows: Iterable[EnergyLineValues], reason: str = "", user=N
     Raises DoubleCounting when a project-month already has a progress tce figure, and
     ConversionError when a line cannot be converted; then nothing is written.
     """
+    from twintrack.approvals.services import refuse_locked
+
     rows = list(rows)
+    refuse_locked({(r.org_id, r.year, r.month) for r in rows})  # approved months are locked (twintrack.approvals)
     converter = converter or Converter()
     clashes = progress_with_tce({(r.project_id, r.year, r.month) for r in rows})
     if clashes:
@@ -384,8 +387,11 @@ def _org_of_project(project_ids: Iterable[int]) -> dict[int, int]:
 @transaction.atomic
 def delete_energy_lines(lines: Iterable[EnergyLine], reason: str = "", user=None) -> WriteResult:
     """Delete lines (their history records the deletion) and take them out of the rollups."""
+    from twintrack.approvals.services import refuse_locked
+
     lines = list(lines)
     orgs = _org_of_project(l.project_id for l in lines)
+    refuse_locked({(orgs[l.project_id], l.year, l.month) for l in lines})
     deltas: dict[RollupKey, Totals] = {}
     for line in lines:
         merge(deltas, (orgs[line.project_id], line.year, line.month), Totals() - contribution(line.tce, line.co2_kg))
@@ -416,7 +422,8 @@ class ReconversionFailed(ValueError):
 def reconvert_lines(lines, reason: str, user=None, strict: bool = True) -> Reconversion:
     """Convert these lines again with the rules in force now; update those whose working
     changed. With `strict`, any line that no longer converts raises ReconversionFailed (and
-    the caller's transaction is rolled back)."""
+    the caller's transaction is rolled back). A line of an approved (locked) month whose
+    working would change raises approvals' MonthLocked: the bureau reopens the month first."""
     converter = Converter()
     result = Reconversion()
     deltas: dict[RollupKey, Totals] = {}
@@ -443,6 +450,10 @@ def reconvert_lines(lines, reason: str, user=None, strict: bool = True) -> Recon
         to_update.append(line)
     if result.failures and strict:
         raise ReconversionFailed(result.failures)
+    # A rule change that would change an approved month's figures needs the month reopened first.
+    from twintrack.approvals.services import refuse_locked
+
+    refuse_locked({(line.project.enterprise.org_id, line.year, line.month) for line in to_update})
     _write(EnergyLine, [], to_update, LINE_FIELDS, reason, user)
     result.changed = len(to_update)
     apply_deltas(deltas)

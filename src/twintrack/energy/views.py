@@ -26,6 +26,7 @@ from twintrack.energy.services import (
     BaselineValues, ReconversionFailed, add_coefficient_version, add_grid_factor, delete_baseline, save_baselines,
     set_year_basis,
 )
+from twintrack.approvals.services import ApprovalRefused
 from twintrack.orgs import access
 from twintrack.orgs.access import scope_root
 
@@ -120,6 +121,8 @@ def add_version(request: HttpRequest) -> HttpResponse:
                                                           d["note"].strip(), rows, request.user)
             except ReconversionFailed as error:
                 failures = _failures(error.failures)
+            except ApprovalRefused as error:  # it would change an approved month
+                failures = [error.message]
             else:
                 messages.success(request, _("Version %(name)s added; it applies from %(date)s.")
                                  % {"name": version.name, "date": version.effective_from.isoformat()})
@@ -147,6 +150,8 @@ def year_basis(request: HttpRequest) -> HttpResponse:
                                                d.get("source", "").strip(), request.user)
             except ReconversionFailed as error:
                 form.add_error(None, "; ".join(_failures(error.failures)))
+            except ApprovalRefused as error:
+                form.add_error(None, error.message)
             else:
                 messages.success(request, _("The basis for %(year)d is saved.") % {"year": basis.year})
                 _reconversion_message(request, result)
@@ -173,6 +178,8 @@ def grid_factor(request: HttpRequest) -> HttpResponse:
                                                  d.get("published", ""), d["source"].strip(), user=request.user)
             except ReconversionFailed as error:
                 form.add_error(None, "; ".join(_failures(error.failures)))
+            except ApprovalRefused as error:
+                form.add_error(None, error.message)
             else:
                 messages.success(request, _("Grid factor %(year)d %(region)s added.")
                                  % {"year": factor.data_year, "region": factor.region_zh})

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from twintrack.energy.models import CarrierCoefficient, CoefficientVersion, EnergyLine
+from twintrack.energy.models import CoefficientVersion, EnergyLine
 from twintrack.energy.services import (
     ReconversionFailed, add_coefficient_version, add_grid_factor, save_energy_lines,
 )
@@ -13,25 +13,12 @@ from twintrack.metrics.report import report_for_period
 from twintrack.metrics.rollups import rollup_differences
 from twintrack.reports.build import build_report
 
-FIELDS = ("key", "name_zh", "name_en", "aliases", "unit", "kgce_per_unit", "kgce_min", "kgce_max", "ncv_kj_per_unit",
-          "basis", "source", "note", "kgco2_per_unit", "carbon_tc_per_tj", "oxidation_rate", "co2_source")
-
-
-def carriers_like_shipped(**changes) -> list[dict]:
-    rows = []
-    for c in CarrierCoefficient.objects.filter(version__name="GB/T 2589-2008").order_by("id"):
-        row = {f: getattr(c, f) for f in FIELDS}
-        row.update(changes.get(c.key, {}))
-        rows.append(row)
-    return rows
-
-
-def test_a_new_version_converts_the_months_from_its_effective_date(green, line, city):
+def test_a_new_version_converts_the_months_from_its_effective_date(green, line, city, shipped_carriers):
     save_energy_lines([line(green, 3, "raw_coal", 1, "t"), line(green, 4, "raw_coal", 1, "t"),
                        line(green, 5, "electricity", 10000)])
     version, result = add_coefficient_version(
         "Bureau 2023 revision", date(2023, 4, 1), "measured by the provincial institute", "",
-        carriers_like_shipped(raw_coal={"kgce_per_unit": Decimal("0.7000")}))
+        shipped_carriers(raw_coal={"kgce_per_unit": Decimal("0.7000")}))
     assert (result.changed, result.failures) == (2, [])  # April's coal and May's electricity now cite it
     assert (result.energy_micro, result.co2_g) == (-14300, 0)
     by_month = {l.month: l for l in EnergyLine.objects.select_related("coefficient__version")}
@@ -46,11 +33,11 @@ def test_a_new_version_converts_the_months_from_its_effective_date(green, line, 
     assert [v["name"] for v in versions] == ["GB/T 2589-2008", "Bureau 2023 revision"]
 
 
-def test_a_version_a_measured_line_falls_outside_of_is_refused_and_nothing_changes(green, line):
+def test_a_version_a_measured_line_falls_outside_of_is_refused_and_nothing_changes(green, line, shipped_carriers):
     save_energy_lines([line(green, 4, "coke_oven_gas", 1000, measured="0.6")])
     with pytest.raises(ReconversionFailed) as info:
         add_coefficient_version("narrower", date(2023, 1, 1), "x", "",
-                                carriers_like_shipped(coke_oven_gas={"kgce_min": Decimal("0.58"),
+                                shipped_carriers(coke_oven_gas={"kgce_min": Decimal("0.58"),
                                                                      "kgce_max": Decimal("0.59")}))
     assert len(info.value.failures) == 1
     assert CoefficientVersion.objects.count() == 1
