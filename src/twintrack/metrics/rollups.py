@@ -8,18 +8,18 @@ two transactions always lock shared ancestor rows in the same order (no deadlock
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import astuple
+from decimal import Decimal
 from typing import Iterable, Mapping
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import BigIntegerField, Count, F, Sum, Value
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Round
 
 from twintrack.metrics import version
 from twintrack.metrics.models import Rollup
 from twintrack.metrics.rules import (
-    ROLLUP_FIELDS, RollupKey, Totals, diff_contributions, expand_to_ancestors, merge, tce_to_micro, yuan_to_fen,
+    ROLLUP_FIELDS, RollupKey, Totals, diff_contributions, expand_to_ancestors, merge,
 )
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Progress, Project, ProjectStatus
@@ -59,6 +59,7 @@ EXTRA_CONTRIBUTIONS: list = []
 
 
 def contributions_of_projects(project_filter: dict) -> dict[RollupKey, Totals]:
+    project_filter = {**project_filter, "is_active": True}  # deleted (deactivated) projects count nowhere
     result = _programme_contributions(project_filter)
     for contributor in EXTRA_CONTRIBUTIONS:
         for key, value in contributor(project_filter).items():
@@ -84,29 +85,18 @@ def _programme_contributions(project_filter: dict) -> dict[RollupKey, Totals]:
     progress = (
         Progress.objects.filter(**progress_filter)
         .values("project__enterprise__org_id", "year", "month")
-        .annotate(inv=Sum("investment_yuan"), energy=Sum("energy_saved_tce"))
+        .annotate(fen=Sum(scaled("investment_yuan", 100)), micro=Sum(scaled("energy_saved_tce", 1_000_000)))
     )
-    if connection.vendor == "sqlite":
-        # SQLite sums decimals as floats: add them up exactly in Python instead.
-        return _merge_exact_progress(result, progress_filter)
     for row in progress:
         merge(result, (row["project__enterprise__org_id"], row["year"], row["month"]),
-              Totals(0, yuan_to_fen(row["inv"]), tce_to_micro(row["energy"])))
+              Totals(0, row["fen"] or 0, row["micro"] or 0))
     return result
 
 
-def _merge_exact_progress(result: dict, progress_filter: dict) -> dict:
-    rows = Progress.objects.filter(**progress_filter).values_list(
-        "project__enterprise__org_id", "year", "month", "investment_yuan", "energy_saved_tce",
-    )
-    sums: dict[RollupKey, list[int]] = defaultdict(lambda: [0, 0])
-    for org_id, year, month, inv, energy in rows.iterator(chunk_size=10000):
-        acc = sums[(org_id, year, month)]
-        acc[0] += yuan_to_fen(inv)
-        acc[1] += tce_to_micro(energy)
-    for key, (fen, micro) in sums.items():
-        merge(result, key, Totals(0, fen, micro))
-    return result
+def scaled(column: str, factor: int):
+    """A decimal column as an exact integer count of 1/factor units, summable on any engine
+    (SQLite keeps decimals as floats, whose sums drift; each value rounds back exactly)."""
+    return Cast(Round(F(column) * Value(Decimal(factor))), output_field=BigIntegerField())
 
 
 class ContributionsMove:
