@@ -131,8 +131,10 @@ def refuse_locked_rows(records, ctx) -> None:
 # --- transitions ----------------------------------------------------------------------------
 
 def _record(org: OrgUnit, year: int, month: int) -> MonthApproval:
-    approval, _created = MonthApproval.objects.select_for_update().get_or_create(org=org, year=year, month=month)
-    return approval
+    """The month's row, locked for this transaction; a new one is saved only with its first transition,
+    so that every history row names who did it."""
+    approval = MonthApproval.objects.select_for_update().filter(org=org, year=year, month=month).first()
+    return approval or MonthApproval(org=org, year=year, month=month)
 
 
 def _save(approval: MonthApproval, user, reason: str) -> None:

@@ -42,6 +42,9 @@ class Enterprise(models.Model):
     industry = models.ForeignKey(IndustryCode, on_delete=models.PROTECT, verbose_name=_("industry"))
     size = models.CharField(_("size"), max_length=8, choices=Size.choices, blank=True)
     above_scale = models.BooleanField(_("above designated size"), null=True, blank=True)
+    # Nothing is hard-deleted: a deleted enterprise is deactivated (see programme/lifecycle.py).
+    is_active = models.BooleanField(_("active"), default=True, db_default=True, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

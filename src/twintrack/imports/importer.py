@@ -227,6 +227,7 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
             if problems:
                 raise problems.rejection()
             check = _Check(importer, header, problems, len(table.header), progress, spool)
+            check.ctx.user = user
             if progress is not None:
                 progress.start(_("checking"), table.estimated_rows)
             try:

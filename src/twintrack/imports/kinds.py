@@ -42,9 +42,10 @@ class Context:
     (exactly, with the first row's number), `duplicate(record, column, key, rescan_key)` uses
     the kind's compact `seen_before` index and names the first row after reading again."""
 
-    def __init__(self, problems, header, duplicate=None):
+    def __init__(self, problems, header, duplicate=None, user=None):
         self.problems = problems
         self.header = header
+        self.user = user  # who imports (None from the command line): row checks may limit them to their scope
         self.duplicate = duplicate or (lambda record, column, key, rescan_key=None: None)
 
     def error(self, record: Record, column: str, reason: str) -> None:

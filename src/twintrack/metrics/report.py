@@ -73,15 +73,21 @@ def metrics_block(org_id: int, totals: Totals, targets: dict, through_month: int
 REPORT_EXTENSIONS: list = []
 
 
-def report_for_period(org: OrgUnit, year: int, through_month: int) -> dict:
+def report_for_period(org: OrgUnit, year: int, through_month: int, approved_only: bool = False) -> dict:
     """The bulletin's figures for January..through_month of `year`, for org and its children.
 
     Reads at most (1 + children) x 12 rollup rows and their target rows, whatever the
-    number of projects below.
+    number of projects below. With `approved_only`, a unit-month counts only once it is
+    approved (twintrack.approvals.figures), and the report says so (`"approved_only": true`).
     """
     children = list(org.children.order_by("code"))
     ids = [org.id] + [c.id for c in children]
-    totals = subtree_totals(ids, year, through_month)
+    if approved_only:
+        from twintrack.approvals.figures import approved_subtree_totals
+
+        totals = approved_subtree_totals([org] + children, year, through_month)
+    else:
+        totals = subtree_totals(ids, year, through_month)
     targets = targets_for(ids, year, (through_month, 12))
     report = {
         "org": org_summary(org),
@@ -92,6 +98,8 @@ def report_for_period(org: OrgUnit, year: int, through_month: int) -> dict:
             for c in children
         ],
     }
+    if approved_only:
+        report["approved_only"] = True
     for extend in REPORT_EXTENSIONS:
         extend(report, org, children, year, through_month)
     return report

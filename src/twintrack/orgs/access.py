@@ -5,8 +5,12 @@ A user sees one subtree of org units, rooted at their *scope root*:
 - a superuser or a bureau officer: their membership's unit, or the root of the tree if
   they have none;
 - a district officer: their unit;
-- anyone else (supervisor, enterprise, service provider): their unit if one is set, else
-  nothing.
+- a supervisor: their unit if one is set (read-only; the supervision app may narrow it to
+  the units of their round), else nothing;
+- an enterprise user or a service provider: no unit at all. They reach enterprises, not
+  units: an enterprise user its own (Membership.enterprise), a service provider the
+  enterprises it is assigned (registered by the diagnosis app with
+  `register_assigned_enterprises`), and nothing before any assignment exists.
 
 A unit outside the scope does not exist as far as the user can tell: callers raise
 Http404, never 403, so that codes and ids cannot be probed.
@@ -44,9 +48,9 @@ def _scope_root(user) -> OrgUnit | None:
         if membership is not None and membership.org_id is not None:
             return membership.org
         return tree_root()
-    if membership is None:
+    if membership is None or membership.role in (Role.ENTERPRISE, Role.PROVIDER):
         return None
-    return membership.org  # district officers and everyone else: their unit, or None
+    return membership.org  # district officers and supervisors: their unit, or None
 
 
 def scope_root(user) -> OrgUnit | None:
@@ -169,3 +173,68 @@ class OrgUnitPolicy(Policy):
 
     def can_create(self, user):
         return is_bureau(user)
+
+
+# Enterprises a user reaches by assignment rather than through an org unit (service providers:
+# the diagnosis app knows who is assigned to what). Each function (user) -> a QuerySet of
+# enterprise ids, or None; a provider sees the union, nothing while none is registered.
+ASSIGNED_ENTERPRISES: list = []
+
+
+def register_assigned_enterprises(function) -> None:
+    if function not in ASSIGNED_ENTERPRISES:
+        ASSIGNED_ENTERPRISES.append(function)
+
+
+def assigned_enterprise_filter(user):
+    """A Q on Enterprise for the enterprises assigned to `user` (matches nothing by default)."""
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for function in ASSIGNED_ENTERPRISES:
+        ids = function(user)
+        if ids is not None:
+            query |= Q(pk__in=ids)
+    return query
+
+
+def can_create(user, model: type) -> bool:
+    return POLICIES[model].can_create(user)
+
+
+# --- imports by a person: the same scope, row by row ---------------------------------------
+#
+# The importer passes the importing user to its row checks as `ctx.user` (None from the
+# command line, which is trusted). Each app registers a scope check per import kind next to
+# its Policy; a row outside the user's scope reads exactly like a row naming something that
+# does not exist, so that codes cannot be probed through uploads either.
+
+def importing_user(ctx):
+    return getattr(ctx, "user", None)
+
+
+def refuse_all_rows(records, ctx, column: str, reason: str) -> None:
+    for record in records:
+        ctx.error(record, column, reason)
+
+
+def refuse_orgunit_rows_outside_scope(records, ctx) -> None:
+    from django.utils.translation import gettext as _
+
+    user = importing_user(ctx)
+    if user is None:
+        return
+    if not can_create(user, OrgUnit):
+        refuse_all_rows(records, ctx, "code", _("your account may not change org units"))
+        return
+    root = scope_root(user)
+    codes = {r.values.get("code") for r in records} | {r.values.get("parent_code") for r in records}
+    paths = dict(OrgUnit.objects.filter(code__in={c for c in codes if c}).values_list("code", "path"))
+    for record in records:
+        for column in ("code", "parent_code"):
+            code = record.values.get(column)
+            if code and code in paths and not paths[code].startswith(root.path):
+                ctx.error(record, column, _("no org unit has code %(code)s") % {"code": f'"{code}"'})
+        if record.values.get("code") == root.code and record.values.get("parent_code") != (
+                root.parent.code if root.parent_id else None):
+            ctx.error(record, "parent_code", _("your account may not move the top unit it sees"))

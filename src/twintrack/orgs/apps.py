@@ -11,3 +11,7 @@ class OrgsConfig(AppConfig):
         from twintrack.orgs.models import OrgUnit
 
         access.register(OrgUnit, access.OrgUnitPolicy())
+
+        from twintrack.imports.kinds import register_row_check
+
+        register_row_check("orgunits", access.refuse_orgunit_rows_outside_scope)

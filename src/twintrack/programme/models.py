@@ -64,6 +64,10 @@ class Project(models.Model):
     planned_end_date = models.DateField(_("planned end date"), null=True, blank=True)
     planned_investment_yuan = models.DecimalField(_("planned investment (yuan)"), null=True, blank=True, **YUAN)
     status = models.CharField(_("status"), max_length=16, choices=ProjectStatus.choices)
+    # Nothing is hard-deleted: a deleted project is deactivated and then counts nowhere, like
+    # a cancelled one, and its progress leaves the rollups too (see programme/lifecycle.py).
+    is_active = models.BooleanField(_("active"), default=True, db_default=True, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

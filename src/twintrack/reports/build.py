@@ -4,7 +4,7 @@ from twintrack.orgs.models import OrgUnit
 from twintrack.reports.narrative import narrative
 
 
-def build_report(org: OrgUnit, year: int, through_month: int) -> dict:
-    report = report_for_period(org, year, through_month)
+def build_report(org: OrgUnit, year: int, through_month: int, approved_only: bool = False) -> dict:
+    report = report_for_period(org, year, through_month, approved_only=approved_only)
     report["narrative"] = narrative(report, org.kind)
     return report

@@ -21,6 +21,8 @@ class Command(TwintrackCommand):
         parser.add_argument("--org", help="org unit code (default: the root)")
         parser.add_argument("--format", default="text", choices=FORMATS)
         parser.add_argument("--lang", default="zh", choices=("zh", "en"))
+        parser.add_argument("--approved-only", action="store_true",
+                            help="count a unit's month only once it is approved (text and json)")
         parser.add_argument("--output", help="write to this file instead of standard output (xlsx, docx and pdf: "
                                              "default bulletin-CODE-YYYY-MM-LANG.FORMAT in the working directory)")
 
@@ -31,10 +33,13 @@ class Command(TwintrackCommand):
             raise InputRejected(f"--period: {error}")
         org = find_org(options["org"])
         fmt, lang = options["format"], options["lang"]
+        if options["approved_only"] and fmt not in TEXT_FORMATS:
+            raise InputRejected("--approved-only: only with --format text or json (a bulletin file is published "
+                                "from all submitted data)")
         if fmt not in TEXT_FORMATS:
             self._binary(org, year, month, fmt, lang, options["output"])
             return
-        report = build_report(org, year, month)
+        report = build_report(org, year, month, approved_only=options["approved_only"])
         if fmt == "json":
             content = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
         else:

@@ -1,0 +1,130 @@
+"""Deleting without deleting: enterprises and projects are deactivated, never removed.
+
+A deactivated project counts nowhere: not as launched (like a cancelled one) and not with
+its progress or energy lines, which leave the rollups with it (`contributions_of_projects`
+only sees active projects). Deactivating an enterprise deactivates its active projects at
+the same moment, and restoring it restores those. Every change is a history row with who,
+when and why; a project whose figures fall in an approved (locked) month cannot be
+deactivated until the bureau reopens that month.
+
+The import kinds refuse rows that would write to a deleted record (`refuse_deleted_*`,
+registered in ProgrammeConfig.ready()).
+"""
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from twintrack.approvals.services import refuse_locked
+from twintrack.enterprises.models import Enterprise
+from twintrack.metrics.rollups import ContributionsMove, contributions_of_projects
+from twintrack.programme.models import Project
+
+FIELDS = ["is_active", "deleted_at"]
+
+
+def _set(model, objects: list, active: bool, when, reason: str, user) -> None:
+    for obj in objects:
+        obj.is_active, obj.deleted_at = active, (None if active else when)
+    if objects:
+        bulk_update_with_history(objects, model, FIELDS, default_user=user, default_change_reason=reason[:100])
+
+
+def _refuse_locked_figures(project_ids: list[int]) -> None:
+    """Deactivating or restoring changes every month the projects have figures in."""
+    contributions = contributions_of_projects({"id__in": project_ids}) if project_ids else {}
+    refuse_locked(key for key, totals in contributions.items() if totals)
+
+
+@transaction.atomic
+def deactivate_projects(projects, reason: str, user=None) -> int:
+    projects = [p for p in projects if p.is_active]
+    ids = [p.id for p in projects]
+    _refuse_locked_figures(ids)
+    with ContributionsMove({"id__in": ids}):
+        _set(Project, projects, False, timezone.now(), reason, user)
+    return len(projects)
+
+
+@transaction.atomic
+def restore_projects(projects, reason: str, user=None) -> int:
+    projects = [p for p in projects if not p.is_active]
+    ids = [p.id for p in projects]
+    with ContributionsMove({"id__in": ids}):
+        _set(Project, projects, True, None, reason, user)
+    _refuse_locked_figures(ids)  # after: only active projects have contributions
+    return len(projects)
+
+
+@transaction.atomic
+def deactivate_enterprise(enterprise: Enterprise, reason: str, user=None) -> int:
+    """Deactivate the enterprise and its active projects; returns how many projects went with it."""
+    when = timezone.now()
+    projects = list(enterprise.projects.filter(is_active=True))
+    ids = [p.id for p in projects]
+    _refuse_locked_figures(ids)
+    with ContributionsMove({"id__in": ids}):
+        _set(Project, projects, False, when, reason, user)
+    _set(Enterprise, [enterprise], False, when, reason, user)
+    return len(projects)
+
+
+@transaction.atomic
+def restore_enterprise(enterprise: Enterprise, reason: str, user=None) -> int:
+    """Restore the enterprise and the projects that were deactivated with it."""
+    if enterprise.is_active:
+        return 0
+    projects = list(enterprise.projects.filter(is_active=False, deleted_at=enterprise.deleted_at))
+    _set(Enterprise, [enterprise], True, None, reason, user)
+    return restore_projects(projects, reason, user)
+
+
+# --- import row checks: nothing is written to a deleted record ------------------------------
+
+def _deleted_project(code: str) -> str:
+    return _("project %(code)s has been deleted; the bureau can restore it") % {"code": code}
+
+
+def _deleted_enterprise(uscc: str) -> str:
+    return _("the enterprise %(uscc)s has been deleted; the bureau can restore it") % {"uscc": uscc}
+
+
+def refuse_deleted_project_rows(records, ctx) -> None:
+    """progress and energy rows for a deleted project."""
+    good = [r for r in records if r.out is not None and not r.bad]
+    if not good:
+        return
+    deleted = set(Project.objects.filter(id__in={r.out.project_id for r in good}, is_active=False)
+                  .values_list("id", flat=True))
+    for record in good:
+        if record.out.project_id in deleted:
+            ctx.error(record, "project_code", _deleted_project(record.values.get("project_code", "")))
+
+
+def refuse_deleted_in_projects(records, ctx) -> None:
+    """projects rows that update a deleted project or attach one to a deleted enterprise."""
+    good = [r for r in records if r.out is not None and not r.bad]
+    if not good:
+        return
+    deleted = set(Project.objects.filter(code__in={r.out.code for r in good}, is_active=False)
+                  .values_list("code", flat=True))
+    gone = set(Enterprise.objects.filter(id__in={r.out.enterprise_id for r in good}, is_active=False)
+               .values_list("id", flat=True))
+    for record in good:
+        if record.out.code in deleted:
+            ctx.error(record, "code", _deleted_project(record.out.code))
+        if record.out.enterprise_id in gone:
+            ctx.error(record, "uscc", _deleted_enterprise(record.values.get("uscc", "")))
+
+
+def refuse_deleted_enterprises(records, ctx) -> None:
+    good = [r for r in records if r.out is not None and not r.bad]
+    if not good:
+        return
+    deleted = set(Enterprise.objects.filter(uscc__in={r.out.uscc for r in good}, is_active=False)
+                  .values_list("uscc", flat=True))
+    for record in good:
+        if record.out.uscc in deleted:
+            ctx.error(record, "uscc", _deleted_enterprise(record.out.uscc))
