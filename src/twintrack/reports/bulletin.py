@@ -79,6 +79,10 @@ def coefficients_used(org: OrgUnit, year: int, month: int) -> dict:
     `twintrack.energy.snapshot.coefficients_used(org, year, month) -> dict`; until it
     exists the figures use none and the snapshot records an empty dict.
     """
+    from django.apps import apps
+
+    if not apps.is_installed("twintrack.energy"):
+        return {}
     try:
         from twintrack.energy.snapshot import coefficients_used as energy_coefficients  # type: ignore
     except ImportError:

@@ -119,11 +119,11 @@ def cumulative_chart(data: dict, lang: str, metrics: list[str] | None = None) ->
     T = TEXT[lang]
     series = data["series"]
     metrics = [m for m in (metrics or display.metrics_in_use(data["report"])) if m in series]
-    columns = min(len(metrics), 3) or 1
+    columns = 2 if len(metrics) == 4 else (min(len(metrics), 3) or 1)  # four metrics: two by two
     rows = (len(metrics) + columns - 1) // columns
     labels = _month_labels(lang)
     with matplotlib.rc_context(_rc()):
-        figure = Figure(figsize=(16 * CM, 5.6 * CM * rows), layout="constrained")
+        figure = Figure(figsize=(16 * CM, (5.1 if rows == 1 else 4.6) * CM * rows), layout="constrained")
         axes = figure.subplots(rows, columns, squeeze=False).flatten()
         for ax, metric in zip(axes, metrics):
             scale = display.document_scale(metric, lang)

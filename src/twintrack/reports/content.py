@@ -224,7 +224,7 @@ def build_document(data: dict, lang: str = "zh", edition: dict | None = None,
     doc.blocks += _outlook_blocks(data, month, lang, next_number("table"))
     section += 1
     doc.blocks.append(Heading(W["h_notes"].format(n=numeral(section))))
-    doc.blocks += [Paragraph(text) for text in _notes(month, lang)]
+    doc.blocks += [Paragraph(text) for text in _notes(month, lang) + _basis_notes(report, lang)]
     if edition and edition.get("changes"):
         doc.blocks.append(_changes_table(edition, month, lang))
     return doc
@@ -393,21 +393,33 @@ def _main_table(report: dict, month: int, lang: str, number: int) -> Table:
                  [header], rows, note, widths=[2.2, 1.6, 1.7, 1.7, 1.7, 1.7, 1.5, 1.6])
 
 
+def _has_targets(report: dict, metric: str) -> bool:
+    return any(c["metrics"][metric].get(f) is not None for c in report["children"]
+               for f in ("target", "annual_target"))
+
+
 def _units_table(data: dict, month: int, lang: str, number: int) -> Table:
+    """Child units ranked; per metric: actual, completion rate, annual rate. A metric no
+    unit has a target for (CO2 in its first year) gets its actual column only."""
     W = WORDS[lang]
     report = data["report"]
     metrics = display.metrics_in_use(report)
+    targeted = {m: _has_targets(report, m) for m in metrics}
     by_code = {c["org"]["code"]: c for c in report["children"]}
     months = months_label(month, lang)
     top = [Cell(W["rank"], align="center", bold=True, rowspan=2), Cell(W["org"], align="center", bold=True, rowspan=2)]
+    second, widths = [], [1.15, 2.9]
     for metric in metrics:
         unit = display.document_scale(metric, lang).unit(lang)
         text = f"{display.label(metric, lang, short=True)}（{unit}）" if lang == "zh" else \
             f"{display.label(metric, lang, short=True)} ({unit})"
-        top.append(Cell(text, align="center", bold=True, colspan=3))
-    second = []
-    for _ in metrics:
-        second += _header([W["done"], W["completion"], W["annual_rate"]])
+        top.append(Cell(text, align="center", bold=True, colspan=3 if targeted[metric] else 1))
+        if targeted[metric]:
+            second += _header([W["done"], W["completion"], W["annual_rate"]])
+            widths += [1.25, 1.55, 1.65]
+        else:
+            second += _header([W["done"]])
+            widths += [2.0]
     rows = []
     ranked = data["ranking"]["ranked"]
     for position, code in enumerate(ranked + data["ranking"]["no_target"], start=1):
@@ -416,7 +428,10 @@ def _units_table(data: dict, month: int, lang: str, number: int) -> Table:
                Cell(display.org_name(child["org"], lang), align="left")]
         for metric in metrics:
             f = child["metrics"][metric]
-            row += [_amount(f["actual"], metric, lang), _rate_or(f["completion_rate"], lang)]
+            row.append(_amount(f["actual"], metric, lang))
+            if not targeted[metric]:
+                continue
+            row.append(_rate_or(f["completion_rate"], lang))
             annual = _rate_or(f["annual_rate"], lang)
             if is_ahead_of_schedule(f["annual_rate"], month) is False:
                 annual = Cell(annual.text + "\u00a0▼", align="right", alert=True)
@@ -424,13 +439,20 @@ def _units_table(data: dict, month: int, lang: str, number: int) -> Table:
         rows.append(row)
     schedule = display.rate_text(schedule_rate(month))
     metric_name = display.label(data["ranking"]["metric"], lang, short=True)
-    note = (f"注：按{metric_name}完成率排序；▼表示年度完成率低于序时进度（{schedule}）；“无目标”表示该地区未下达相应目标，"
-            f"不参与排名，列于表末。" if lang == "zh" else
-            f"Note: ranked by {metric_name.lower()} completion rate; ▼ marks an annual rate below the schedule "
-            f"({schedule}); \"no target\" means the unit has no such target: not ranked, listed last.")
+    untargeted = [display.label(m, lang, short=True) for m in metrics if not targeted[m]]
+    if lang == "zh":
+        note = (f"注：按{metric_name}完成率排序；▼表示年度完成率低于序时进度（{schedule}）；“无目标”表示该地区未下达相应目标，"
+                f"不参与排名，列于表末。")
+        if untargeted:
+            note += f"{_enum(untargeted, lang)}各地均未下达目标，仅列完成数。"
+    else:
+        note = (f"Note: ranked by {metric_name.lower()} completion rate; ▼ marks an annual rate below the schedule "
+                f"({schedule}); \"no target\" means the unit has no such target: not ranked, listed last.")
+        if untargeted:
+            note += f" No unit has a target for {_enum([u.lower() for u in untargeted], lang)}: actual only."
     return Table(W["t_units"].format(n=number, months=months,
                                      metric=metric_name if lang == "zh" else metric_name.lower()),
-                 [top, second], rows, note, widths=[1.0, 2.9] + [1.25, 1.55, 1.65] * len(metrics))
+                 [top, second], rows, note, widths=widths)
 
 
 METHOD_ZH = {
@@ -516,7 +538,7 @@ def _outlook_blocks(data: dict, month: int, lang: str, number: int) -> list:
                      meet, _amount(o["needed_per_month"], metric, lang),
                      _amount(o["recent_per_month"], metric, lang)])
     table = Table(W["t_outlook"].format(n=number), [header], rows, method_note(outlook, metrics, month, lang),
-                  widths=[2.6, 1.6, 1.6, 1.6, 1.5, 1.4, 1.7, 1.7])
+                  widths=[2.6, 1.5, 1.5, 1.5, 1.6, 1.7, 1.7, 1.6])
     return [Paragraph(text), table]
 
 
@@ -570,6 +592,26 @@ def _notes(month: int, lang: str) -> list[str]:
         f"{calendar.month_name[month]}; an annual rate below it is behind schedule.",
         "4. A published bulletin is frozen; later corrections come as a new version, and earlier versions are kept.",
     ]
+
+
+def _basis_notes(report: dict, lang: str) -> list[str]:
+    """How CO2 was computed, when the report says (the energy app's basis block)."""
+    co2 = report["metrics"].get("co2_reduced_t") or {}
+    basis = co2.get("basis") or {}
+    if not co2.get("actual") or not basis.get("grid_factor_kgco2_per_kwh"):
+        return []
+    factor, year = basis["grid_factor_kgco2_per_kwh"], basis.get("grid_factor_year")
+    if lang == "zh":
+        region = basis.get("grid_region_zh") or ""
+        grid = f"{region}电网" if basis.get("grid") == "regional" and region else "全国电网平均"
+        when = f"（{year}年）" if year else ""
+        return [f"5. 二氧化碳减排量：节约电力按{grid}排放因子{factor} kgCO2/kWh{when}折算，节约化石燃料按其排放因子折算；"
+                "所用系数版本随本通报一并存档。"]
+    region = basis.get("grid_region_en") or ""
+    grid = f"the {region} grid" if basis.get("grid") == "regional" and region else "the national average grid"
+    when = f" ({year})" if year else ""
+    return [f"5. CO2 reduced: electricity saved at {grid} factor of {factor} kgCO2/kWh{when}, fuels at their own "
+            "factors; the coefficient versions used are archived with this bulletin."]
 
 
 def _changes_table(edition: dict, month: int, lang: str) -> Table:

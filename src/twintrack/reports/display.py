@@ -28,19 +28,19 @@ class Scale:
 
 # metric -> (document scale zh, document scale en, spreadsheet scale)
 DOCUMENT_ZH = {
-    "projects": Scale(Decimal(1), "个", "projects", 0),
+    "projects": Scale(Decimal(1), "个", "number", 0),
     "investment_yuan": Scale(Decimal("1e8"), "亿元", "100 million yuan", 2),
     "energy_saved_tce": Scale(Decimal("1e4"), "万吨标准煤", "10k tce", 2),
     "co2_reduced_t": Scale(Decimal("1e4"), "万吨", "10k t", 2),
 }
 DOCUMENT_EN = {
-    "projects": Scale(Decimal(1), "个", "projects", 0),
+    "projects": Scale(Decimal(1), "个", "number", 0),
     "investment_yuan": Scale(Decimal("1e6"), "百万元", "million yuan", 1),
     "energy_saved_tce": Scale(Decimal(1), "吨标准煤", "tce", 0),
     "co2_reduced_t": Scale(Decimal(1), "吨", "t", 0),
 }
 SPREADSHEET = {
-    "projects": Scale(Decimal(1), "个", "projects", 0),
+    "projects": Scale(Decimal(1), "个", "number", 0),
     "investment_yuan": Scale(Decimal("1e4"), "万元", "10,000 yuan", 2),
     "energy_saved_tce": Scale(Decimal(1), "吨标准煤", "tce", 2),
     "co2_reduced_t": Scale(Decimal(1), "吨", "t", 2),

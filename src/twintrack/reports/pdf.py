@@ -26,7 +26,7 @@ def _blocks(doc: Document) -> list[dict]:
             total = sum(block.widths) if block.widths else 0
             widths = [f"{100 * w / total:.2f}" for w in block.widths] if block.widths else None
             blocks.append({"kind": "table", "caption": block.caption, "header": block.header, "rows": block.rows,
-                           "note": block.note, "widths": widths})
+                           "note": block.note, "widths": widths, "wide": len(block.widths or []) > 10})
         elif isinstance(block, Figure):
             src = "data:image/png;base64," + base64.b64encode(block.png).decode("ascii")
             blocks.append({"kind": "figure", "caption": block.caption, "src": src, "width_cm": block.width_cm})
@@ -34,12 +34,11 @@ def _blocks(doc: Document) -> list[dict]:
 
 
 def render_html(doc: Document) -> str:
-    wide = any(isinstance(b, Table) and len(b.widths or []) > 10 for b in doc.blocks)
     created = None
     if doc.created:  # W3C-DTF with a zone, as WeasyPrint wants it; naive times are Beijing time
         created = doc.created.isoformat(timespec="seconds")
         created += "" if doc.created.tzinfo else "+08:00"
-    return render_to_string("reports/bulletin.html", {"doc": doc, "blocks": _blocks(doc), "wide": wide,
+    return render_to_string("reports/bulletin.html", {"doc": doc, "blocks": _blocks(doc),
                                                       "created": created})
 
 

@@ -18,7 +18,8 @@ class Command(TwintrackCommand):
         parser.add_argument("--org", help="org unit code (default: the root)")
         parser.add_argument("--lang", default="zh", choices=("zh", "en"))
         parser.add_argument("--format", choices=("xlsx", "docx", "pdf"), help="write this published file")
-        parser.add_argument("--version", type=int, help="that version (default: the latest)")
+        parser.add_argument("--edition", type=int, metavar="VERSION",
+                            help="that published version (default: the latest)")
         parser.add_argument("--output", help="file or directory to write to (default: the file's own name here)")
 
     def handle(self, *args, **options):
@@ -29,7 +30,7 @@ class Command(TwintrackCommand):
         org = find_org(options["org"])
         if options["format"]:
             try:
-                stored = download(org, year, month, options["format"], options["lang"], options["version"])
+                stored = download(org, year, month, options["format"], options["lang"], options["edition"])
             except PublishingError as error:
                 raise InputRejected(str(error))
             path = Path(options["output"] or stored.name)
