@@ -184,3 +184,16 @@ def test_the_project_list_shows_only_visible_projects_with_lines(pinghu, lines, 
     assert (row.code, row.lines, row.tce) == ("G001", 3, Decimal("35.6485"))
     assert response.context["years"] == [2023]
     assert reverse("energy:project", args=["G001"]) in response.content.decode()
+
+
+def test_an_enterprise_user_reads_the_tables_and_their_projects_energy_but_changes_nothing(client, lines):
+    from twintrack.orgs.models import Membership
+
+    u = user("firm")
+    Membership.objects.create(user=u, role="enterprise", enterprise=lines.enterprise)
+    client.force_login(u)
+    assert client.get(reverse("energy:coefficients")).status_code == 200
+    assert client.get(reverse("energy:add_version")).status_code == 403
+    response = client.get(reverse("energy:project", args=["G001"]))
+    assert response.status_code == 200 and not response.context["can_edit"]
+    assert client.post(reverse("energy:project", args=["G001"]), {"carrier": "electricity"}).status_code == 403

@@ -2,8 +2,8 @@
 
 - Lines and baselines follow their project: whoever sees the project sees them; district
   officers and the bureau change them.
-- The coefficient tables, grid factors and the year's basis are the deployment's: everyone
-  with a scope reads them; only a bureau officer at the top of the tree (or a superuser)
+- The coefficient tables, grid factors and the year's basis are the deployment's: every
+  signed-in user reads them; only a bureau officer at the top of the tree (or a superuser)
   adds a version, a grid factor or sets a year's basis, since they change every unit's figures.
 """
 from twintrack.energy.models import (
@@ -49,7 +49,8 @@ class TablePolicy(Policy):
         self.model = model
 
     def visible(self, user):
-        return self.model.objects.all() if scope_root(user) is not None else self.model.objects.none()
+        signed_in = user is not None and getattr(user, "is_authenticated", False) and user.is_active
+        return self.model.objects.all() if signed_in else self.model.objects.none()
 
     def can_change(self, user, obj):
         return manages_tables(user)
