@@ -159,3 +159,19 @@ def test_the_text_report_says_which_basis_it_used_only_when_lines_are_in_it(proj
         "Basis: 100% of the energy saved came from carrier lines, converted with GB/T 2589-2008, electricity on the "
         "equal-value basis (coal rate 300.5 gce/kWh, 0.3005 kgce/kWh); CO2 with the China grid factor of 2023, "
         "0.5306 kg/kWh; fuel factors for reference, not regulatory.")
+
+
+def test_a_bulletin_snapshot_keeps_the_tables_its_figures_used(projects, line, city):
+    import json
+
+    from twintrack.energy.snapshot import coefficients_used
+
+    save_energy_lines([line(projects["G1"], 3, "electricity", 10000)])
+    used = coefficients_used(city, 2023, 7)
+    json.dumps(used)
+    assert used["energy_basis"]["electricity"] == "calorific"
+    assert used["co2_basis"]["grid_factor_kgco2_per_kwh"] == 0.55
+    [version] = used["versions"]
+    coal = next(c for c in version["carriers"] if c["key"] == "raw_coal")
+    assert (version["name"], coal["kgce_per_unit"], coal["kgco2_per_unit"]) == ("GB/T 2589-2008", 0.7143, 1.9003)
+    assert {(g["data_year"], g["region"]) for g in used["grid_factors"]} >= {(2023, "east_china"), (2023, "national")}

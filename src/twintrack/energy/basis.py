@@ -21,8 +21,6 @@ Stored lines always follow these rules: changing them re-converts the lines (ser
 """
 from __future__ import annotations
 
-from datetime import date
-
 from twintrack.energy import conversions as cv
 from twintrack.energy.models import CoefficientVersion
 from twintrack.energy.reference import FUEL_STATUS_NOTE
@@ -115,5 +113,4 @@ def coefficients_used(org, year: int, month: int) -> dict:
             for g in sorted(converter.grid_by_id.values(), key=lambda g: (g.data_year, g.region))
             if g.data_year <= year or not any(f.data_year <= year for f in converter.grid)
         ],
-        "as_of": date.today().isoformat(),
     }
