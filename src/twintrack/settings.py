@@ -7,6 +7,7 @@ TWINTRACK_DEBUG         1 for development
 TWINTRACK_ALLOWED_HOSTS comma-separated
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     "twintrack.orgs",
     "twintrack.enterprises",
     "twintrack.programme",
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
     "twintrack.energy",
     "twintrack.reports",
     "twintrack.approvals",
+    "twintrack.diagnosis",
+    "twintrack.supervision",
     "twintrack.web",
     "twintrack.demo",
 ]
@@ -69,12 +73,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "twintrack.web.security.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "twintrack.web.security.UserLanguageMiddleware",
+    "twintrack.web.security.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "twintrack.urls"
@@ -91,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "twintrack.web.context_processors.menu",
             ],
         },
     },
@@ -109,10 +118,20 @@ CACHES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",  # argon2-cffi; older PBKDF2 hashes upgrade at login
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # login throttling: refuses a locked-out username/address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("TWINTRACK_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TWINTRACK_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one address guessing one account; others can still log in
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "twintrack.web.security.lockout_response"  # web/locked_out.html, 429
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TWINTRACK_PROXY_COUNT", "0")) or None
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -132,6 +151,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"  # uploaded attachments; served only through views that check access
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -147,6 +167,25 @@ X_FRAME_OPTIONS = "DENY"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Web security (issue 3). Sessions end after an idle hour or when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("TWINTRACK_SESSION_IDLE_MINUTES", "60")) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the idle clock restarts on every request
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the chosen language sticks (and is kept on the account)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = int(os.environ.get("TWINTRACK_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0"))
+SECURE_SSL_REDIRECT = os.environ.get("TWINTRACK_SSL_REDIRECT", "0") == "1"
+if os.environ.get("TWINTRACK_BEHIND_TLS_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("TWINTRACK_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+TWINTRACK_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+                 "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+TWINTRACK_MAX_UPLOAD_BYTES = int(os.environ.get("TWINTRACK_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 LOGGING = {
     "version": 1,

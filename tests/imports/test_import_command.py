@@ -70,7 +70,9 @@ def test_file_level_problems_exit_2_with_one_clear_line(database, args, message)
     folder, _ = database
     (folder / "notes.txt").write_text("code\n")
     result = run(database, *args)
-    assert (result.returncode, result.stderr.strip()) == (2, message)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(message)  # other apps may add kinds after these five
 
 
 def test_a_corrupt_workbook_exits_2(database):

@@ -70,8 +70,9 @@ def test_a_file_with_a_header_but_no_data_rows_is_refused(write_csv, write_xlsx)
 def test_an_unknown_kind_is_refused_before_the_file_is_read(tmp_path):
     with pytest.raises(FileRejected) as info:
         import_file("companies", tmp_path / "missing.csv")
-    assert info.value.messages == [
-        'unknown kind "companies": use one of orgunits, enterprises, targets, projects, progress']
+    assert len(info.value.messages) == 1
+    assert info.value.messages[0].startswith(  # other apps may add kinds (energy)
+        'unknown kind "companies": use one of orgunits, enterprises, targets, projects, progress')
 
 
 def test_a_kind_may_be_given_in_capitals(write_csv):

@@ -238,3 +238,40 @@ def refuse_orgunit_rows_outside_scope(records, ctx) -> None:
         if record.values.get("code") == root.code and record.values.get("parent_code") != (
                 root.parent.code if root.parent_id else None):
             ctx.error(record, "parent_code", _("your account may not move the top unit it sees"))
+
+
+class UserPolicy(Policy):
+    """Accounts: the bureau sees and manages the accounts attached inside its scope (all of
+    them, and accounts without a unit, when its scope is the whole tree); anyone else only
+    their own account, read-only. Only a superuser changes a superuser."""
+
+    def visible(self, user):
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        User = get_user_model()
+        if not is_bureau(user):
+            return User.objects.filter(pk=getattr(user, "pk", None)) if role_of(user) else User.objects.none()
+        root = scope_root(user)
+        if root is None:
+            return User.objects.none()
+        if root.parent_id is None:
+            return User.objects.all()
+        return User.objects.filter(Q(membership__org__path__startswith=root.path) |
+                                   Q(membership__enterprise__org__path__startswith=root.path) | Q(pk=user.pk))
+
+    def can_change(self, user, obj):
+        return is_bureau(user) and (user.is_superuser or not obj.is_superuser)
+
+    def can_create(self, user):
+        return is_bureau(user)
+
+
+class MembershipPolicy(Policy):
+    def visible(self, user):
+        from django.contrib.auth import get_user_model
+
+        return Membership.objects.filter(user__in=visible(user, get_user_model()))
+
+    def can_change(self, user, obj):
+        return is_bureau(user)

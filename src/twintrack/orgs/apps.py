@@ -12,6 +12,13 @@ class OrgsConfig(AppConfig):
 
         access.register(OrgUnit, access.OrgUnitPolicy())
 
+        from django.contrib.auth import get_user_model
+
+        from twintrack.orgs.models import Membership
+
+        access.register(get_user_model(), access.UserPolicy())
+        access.register(Membership, access.MembershipPolicy())
+
         from twintrack.imports.kinds import register_row_check
 
         register_row_check("orgunits", access.refuse_orgunit_rows_outside_scope)

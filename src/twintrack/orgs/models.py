@@ -83,6 +83,11 @@ class Membership(models.Model):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("enterprise"),
     )
+    provider = models.ForeignKey(
+        "diagnosis.ServiceProvider", null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        verbose_name=_("service provider"),
+    )
+    language = models.CharField(_("language"), max_length=16, blank=True)  # '' = the browser's choice
     history = HistoricalRecords()
 
     def __str__(self):

@@ -189,8 +189,11 @@ def rate_percent(rate: float | None) -> float | None:
 
 # --- the page ------------------------------------------------------------------------------
 
-def dashboard_url(org: OrgUnit, year: int, month: int) -> str:
-    return reverse("dashboard") + "?" + urlencode({"org": org.code, "period": format_period(year, month)})
+def dashboard_url(org: OrgUnit, year: int, month: int, approved_only: bool = False) -> str:
+    query = {"org": org.code, "period": format_period(year, month)}
+    if approved_only:
+        query["approved"] = "1"
+    return reverse("dashboard") + "?" + urlencode(query)
 
 
 def metric_card(metric: str, figures: dict, month: int, lang: str) -> dict:
@@ -226,7 +229,8 @@ def shown_metrics(report: dict) -> tuple[str, ...]:
     return tuple(shown)
 
 
-def child_row(child: dict, org: OrgUnit, year: int, month: int, lang: str, metrics: tuple[str, ...]) -> dict:
+def child_row(child: dict, org: OrgUnit, year: int, month: int, lang: str, metrics: tuple[str, ...],
+              approved_only: bool = False) -> dict:
     summary = child["org"]
     name = summary["name_en"] if lang == "en" and summary["name_en"] else summary["name_zh"]
     cells = []
@@ -234,19 +238,28 @@ def child_row(child: dict, org: OrgUnit, year: int, month: int, lang: str, metri
         figures = child["metrics"][metric]
         cells.append({
             "metric": metric,
+            "label": metric_label(metric, lang),
             "actual": format_amount(metric, figures["actual"], lang, short=True),
             "completion": percent(figures["completion_rate"]),
             "ahead": is_ahead_of_schedule(figures["annual_rate"], month),
         })
-    return {"code": summary["code"], "name": name, "url": dashboard_url(org, year, month), "cells": cells}
+    return {"code": summary["code"], "name": name, "url": dashboard_url(org, year, month, approved_only),
+            "cells": cells}
 
 
-def cumulative_series(org: OrgUnit, year: int, month: int, lang: str, metrics: tuple[str, ...]) -> dict:
+def cumulative_series(org: OrgUnit, year: int, month: int, lang: str, metrics: tuple[str, ...],
+                      approved_only: bool = False) -> dict:
     """Per metric: cumulative actual for each month 1..M against the unit's own cumulative
     targets for those months (null where no target is set)."""
     months = tuple(range(1, month + 1))
     running, actuals = Totals(), []
-    for totals in monthly_totals(org.id, year, month):
+    if approved_only:
+        from twintrack.approvals.figures import approved_monthly_totals
+
+        by_month = approved_monthly_totals([org], year, month)[org.id]
+    else:
+        by_month = monthly_totals(org.id, year, month)
+    for totals in by_month:
         running = running + totals
         actuals.append(running.actuals())
     targets = targets_for([org.id], year, months)
@@ -281,9 +294,12 @@ def ranking_series(report: dict, lang: str, metrics: tuple[str, ...]) -> dict:
     return ranking
 
 
-def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: str) -> dict:
+def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: str,
+                      approved_only: bool = False) -> dict:
+    from twintrack.web.geo import map_context
+
     lang = ui_lang(language_code)
-    report = build_report(org, year, month)
+    report = build_report(org, year, month, approved_only=approved_only)
     metrics = shown_metrics(report)
     children = list(org.children.order_by("code"))
     child_by_code = {c.code: c for c in children}
@@ -292,7 +308,7 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
     chart_data = {
         "metrics": [{"key": m, "label": metric_label(m, lang)} for m in metrics],
         "months": [str(MONTH_ABBREVIATIONS[m]) for m in range(1, month + 1)],
-        "cumulative": cumulative_series(org, year, month, lang, metrics),
+        "cumulative": cumulative_series(org, year, month, lang, metrics, approved_only),
         "ranking": ranking_series(report, lang, metrics),
         "labels": {
             "actual": _("Actual (cumulative)"),
@@ -300,26 +316,39 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
             "completion": _("Completion rate"),
             "full": _("Target met"),
             "no_targets": _("No targets set for the units below"),
+            "no_target": _("no target"),
+            "rate_bands": [_("below 60%"), _("60% to 80%"), _("80% to 100%"), _("100% or more")],
         },
     }
+    children_rows = [child_row(c, child_by_code[c["org"]["code"]], year, month, lang, metrics, approved_only)
+                     for c in report["children"]]
+    own_rates = {m: rate_percent(report["metrics"][m]["completion_rate"]) for m in metrics}
+    geo = map_context(org, children_rows, chart_data["ranking"], own_rates, lang)
+    chart_data["map"] = geo["map"]
     return {
         "org": org,
         "org_name": org.display_name(lang),
         "report": report,
         "narrative": report["narrative"][lang],
         "cards": [metric_card(m, report["metrics"][m], month, lang) for m in metrics],
-        "children": [child_row(c, child_by_code[c["org"]["code"]], year, month, lang, metrics)
-                     for c in report["children"]],
+        "children": children_rows,
+        "zones": geo["zones"],
+        "map_scripts": geo.get("map_scripts", []),
+        "has_map": geo["map"] is not None,
+        "approved_only": approved_only,
+        "all_data_url": dashboard_url(org, year, month),
+        "approved_url": dashboard_url(org, year, month, True),
         "metric_labels": [metric_label(m, lang) for m in metrics],
         "breadcrumb": [
-            {"name": unit.display_name(lang), "url": dashboard_url(unit, year, month), "current": unit.id == org.id}
+            {"name": unit.display_name(lang), "url": dashboard_url(unit, year, month, approved_only),
+             "current": unit.id == org.id}
             for unit in visible_ancestors(user, org)
         ],
         "period": format_period(year, month),
         "period_label": period_label(year, month),
         "schedule_rate": percent(month / 12),
-        "prev_url": dashboard_url(org, prev_year, prev_month),
-        "next_url": dashboard_url(org, next_year, next_month) if (next_year, next_month) <= current_month() else None,
+        "prev_url": dashboard_url(org, prev_year, prev_month, approved_only),
+        "next_url": dashboard_url(org, next_year, next_month, approved_only) if (next_year, next_month) <= current_month() else None,
         "chart_data": chart_data,
     }
 

@@ -2,21 +2,28 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.views.i18n import set_language
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from twintrack.metrics.rules import parse_period
-from twintrack.orgs.access import get_visible_org_or_404, scope_root
+from twintrack.orgs.access import get_visible_org_or_404, membership_of, role_of, scope_root
+from twintrack.orgs.models import Role
 from twintrack.web.dashboard import dashboard_context, default_period
+from twintrack.web.roles import home_url
 
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return home_url(self.request.user)
 
 
 def message(request: HttpRequest, title: str, text: str, status: int, back_url: str | None = None) -> HttpResponse:
@@ -28,6 +35,13 @@ def message(request: HttpRequest, title: str, text: str, status: int, back_url: 
 def dashboard(request: HttpRequest) -> HttpResponse:
     root = scope_root(request.user)
     if root is None:
+        home = home_url(request.user)
+        if home != reverse("dashboard"):
+            return redirect(home)  # an enterprise user starts at their enterprise
+        if role_of(request.user) == Role.PROVIDER:
+            return message(request, _("No enterprises assigned yet"),
+                           _("Your service-provider account sees the enterprises it is assigned to; none is "
+                             "assigned yet."), 403)
         return message(
             request, _("No data available"),
             _("Your account is not attached to an org unit yet. Ask the bureau to assign one."), 403)
@@ -45,5 +59,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 400, back_url=reverse("dashboard") + ("?" + urlencode({"org": org.code}) if code else ""))
     else:
         year, month = default_period(root)
-    context = dashboard_context(request.user, org, year, month, get_language())
+    approved_only = request.GET.get("approved") == "1"
+    context = dashboard_context(request.user, org, year, month, get_language(), approved_only)
     return render(request, "web/dashboard.html", context)
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, and the choice kept on the account so that it follows the user."""
+    response = set_language(request)
+    code = request.POST.get("language", "")
+    membership = membership_of(request.user)
+    if membership is not None and code in dict(settings.LANGUAGES) and membership.language != code:
+        membership.language = code
+        membership._change_reason = "language"
+        membership.save(update_fields=["language"])
+    return response

@@ -94,9 +94,102 @@
     ranking.setOption(option, true);
   }
 
+  // --- the map: units below coloured by completion rate; zones are listed beside it -----------
+  var mapBox = document.getElementById("chart-map");
+  var mapData = data.map;
+  var mapChart = mapBox && mapData ? echarts.init(mapBox, null, { renderer: "canvas" }) : null;
+  var CITY_OUTLINES = ["杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水"];
+
+  function geoOf(name) {
+    var map = echarts.getMap(name);
+    return map ? (map.geoJSON || map.geoJson) : null;
+  }
+
+  function assembleProvince(name) {
+    // One map from the per-city outline files (each registers "<city>轮廓" with one feature).
+    if (geoOf(name)) return;
+    var features = [];
+    CITY_OUTLINES.forEach(function (city) {
+      var geo = geoOf(city + "轮廓");
+      if (geo) features = features.concat(geo.features);
+    });
+    if (features.length) echarts.registerMap(name, { type: "FeatureCollection", features: features, UTF8Encoding: true });
+  }
+
+  function featureFor(features, region) {
+    for (var i = 0; i < features.length; i++) {
+      var feature = features[i], name = feature.properties && feature.properties.name;
+      if (feature.id === region.code || name === region.name_zh) return name;
+    }
+    for (var j = 0; j < features.length; j++) {
+      var other = features[j].properties && features[j].properties.name;
+      if (other && region.name_zh.indexOf(other) === 0) return other;
+    }
+    return null;
+  }
+
+  function drawMap(metric) {
+    if (!mapChart) return;
+    if (mapData.assemble) assembleProvince(mapData.name);
+    var geo = geoOf(mapData.name);
+    if (!geo) {
+      mapChart.setOption({ graphic: [emptyState("—")] }, true);
+      return;
+    }
+    var rates = mapData.rates[metric] || {};
+    var items = [];
+    mapData.regions.forEach(function (region) {
+      var name = featureFor(geo.features, region);
+      if (!name) return;
+      var rate = rates[region.code];
+      items.push({ name: name, value: rate === undefined || rate === null ? NaN : rate, label: region.name,
+                   url: region.url, focus: mapData.focus === region.code });
+    });
+    mapChart.setOption({
+      textStyle: { fontFamily: font },
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) {
+          if (!p.data) return p.name;
+          return p.data.label + "<br>" + labels.completion + ": " +
+            (isNaN(p.data.value) ? labels.no_target : number(p.data.value) + "%");
+        }
+      },
+      visualMap: {
+        type: "piecewise", left: 8, bottom: 8, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11 },
+        pieces: [
+          { lt: 60, color: "#f3b7a6", label: labels.rate_bands[0] },
+          { gte: 60, lt: 80, color: "#f6dc8f", label: labels.rate_bands[1] },
+          { gte: 80, lt: 100, color: "#9cc5ec", label: labels.rate_bands[2] },
+          { gte: 100, color: "#5fb583", label: labels.rate_bands[3] }
+        ]
+      },
+      series: [{
+        type: "map", map: mapData.name, roam: false, selectedMode: false, layoutCenter: ["55%", "50%"],
+        layoutSize: "95%", data: items,
+        itemStyle: { areaColor: "#e9edf3", borderColor: "#ffffff", borderWidth: 1 },
+        emphasis: { label: { show: true, color: "#0c2d5e" }, itemStyle: { areaColor: "#cfe0f5" } },
+        label: {
+          show: true, fontSize: 12, color: "#1d2433",
+          formatter: function (p) {
+            if (!p.data) return "";
+            return p.data.label + (isNaN(p.data.value) ? "" : "\n" + number(p.data.value) + "%");
+          }
+        }
+      }]
+    }, true);
+  }
+
+  if (mapChart) {
+    mapChart.on("click", function (p) {
+      if (p.data && p.data.url) window.location.href = p.data.url;
+    });
+  }
+
   function show(metric) {
     drawCumulative(metric);
     drawRanking(metric);
+    drawMap(metric);
     document.querySelectorAll(".metric-tabs .tab").forEach(function (tab) {
       var active = tab.getAttribute("data-metric") === metric;
       tab.classList.toggle("active", active);
@@ -108,6 +201,7 @@
     tab.addEventListener("click", function () { show(tab.getAttribute("data-metric")); });
   });
   window.addEventListener("resize", function () {
+    if (mapChart) mapChart.resize();
     cumulative.resize();
     if (ranking) ranking.resize();
   });

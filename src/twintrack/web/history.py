@@ -1,0 +1,117 @@
+"""Every record's history page: who, when, what changed (django-simple-history rows).
+
+A model appears here once registered with `register_history(key, Model)` (other apps add
+theirs); the page is `/history/<key>/<pk>/` and uses the model's access Policy, so a
+record a user may not see has no history for them either (404).
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+HISTORY_MODELS: dict[str, type] = {}
+KIND_LABELS: dict[str, object] = {}
+HIDDEN_FIELDS = {"id", "path", "depth"}
+
+
+def register_history(key: str, model: type, label=None) -> None:
+    HISTORY_MODELS[key] = model
+    KIND_LABELS[key] = label or model._meta.verbose_name
+
+
+def register_defaults() -> None:
+    from twintrack.approvals.models import MonthApproval
+    from twintrack.enterprises.models import Enterprise
+    from twintrack.orgs.models import Membership, OrgUnit
+    from twintrack.programme.models import Progress, Project, Target
+
+    register_history("orgunit", OrgUnit)
+    register_history("enterprise", Enterprise)
+    register_history("project", Project)
+    register_history("progress", Progress)
+    register_history("target", Target, gettext_lazy("target"))
+    register_history("approval", MonthApproval)
+    register_history("account", Membership, gettext_lazy("account"))
+
+
+def key_of(obj) -> str | None:
+    for key, model in HISTORY_MODELS.items():
+        if type(obj) is model:
+            return key
+    return None
+
+
+ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
+
+
+def _display(field: models.Field | None, value, cache: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if field is None:
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(field, models.ForeignKey):
+        key = (field.related_model, value)
+        if key not in cache:
+            related = field.related_model._default_manager.filter(pk=value).first()
+            cache[key] = str(related) if related is not None else f"#{value}"
+        return cache[key]
+    if isinstance(field, models.DateTimeField):
+        return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+    return str(value)
+
+
+def _field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except Exception:
+        return None
+
+
+def _label(model, name: str) -> str:
+    field = _field(model, name)
+    return str(field.verbose_name) if field is not None else name
+
+
+def history_entries(obj) -> list[dict]:
+    """Newest first: one entry per history row with its changes field by field."""
+    model = type(obj)
+    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    tracked = [f.name for f in model._meta.concrete_fields
+               if f.name not in HIDDEN_FIELDS and f.attname not in HIDDEN_FIELDS]
+    cache: dict = {}
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is None:
+            for name in tracked:
+                value = getattr(record, _field(model, name).attname, None)
+                if value not in (None, ""):
+                    changes.append({"field": _label(model, name), "old": "—",
+                                    "new": _display(_field(model, name), value, cache)})
+        else:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in HIDDEN_FIELDS:
+                    continue
+                field = _field(model, change.field)
+                changes.append({"field": _label(model, change.field), "old": _display(field, change.old, cache),
+                                "new": _display(field, change.new, cache)})
+        user = record.history_user
+        entries.append({
+            "when": record.history_date,
+            "who": (user.get_full_name() or user.get_username()) if user is not None else _("system"),
+            "action": ACTIONS.get(record.history_type, record.history_type),
+            "reason": record.history_change_reason or "",
+            "changes": changes,
+        })
+        previous = record
+    entries.reverse()
+    return entries

@@ -1,0 +1,89 @@
+"""Middleware for a platform on a government network.
+
+- SecurityHeadersMiddleware: a content-security policy (no inline scripts or styles
+  anywhere: every page keeps its JS and CSS in static files) and a permissions policy.
+- UploadLimitMiddleware: a request body over the upload limit is refused with 413 and a
+  clear message before anything reads it (CSRF checking would otherwise spool it).
+- UserLanguageMiddleware: the language a user chose is kept on their account, so it
+  follows them to another browser; the cookie carries it before login.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import translation
+
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.TWINTRACK_CSP)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")  # nothing of a user's data in shared caches
+        return response
+
+
+def max_upload_megabytes() -> int:
+    return settings.TWINTRACK_MAX_UPLOAD_BYTES // (1024 * 1024)
+
+
+class UploadLimitMiddleware:
+    """413 for a body larger than the upload limit (plus room for the form's other fields)."""
+
+    MARGIN = 64 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.TWINTRACK_MAX_UPLOAD_BYTES + self.MARGIN:
+            response = render(request, "web/too_large.html", {"limit": max_upload_megabytes()}, status=413)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+def stored_language(user) -> str | None:
+    from twintrack.orgs.access import membership_of
+
+    membership = membership_of(user)
+    language = getattr(membership, "language", "") if membership is not None else ""
+    return language if language in dict(settings.LANGUAGES) else None
+
+
+class UserLanguageMiddleware:
+    """After authentication: a logged-in user's stored language wins over the cookie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = stored_language(user) if user is not None and user.is_authenticated else None
+        if language and language != translation.get_language():
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                                path=settings.LANGUAGE_COOKIE_PATH, secure=settings.LANGUAGE_COOKIE_SECURE,
+                                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        return response
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes: the page shown after too many failed logins (429), in the user's language."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "web/locked_out.html", {"cooloff_minutes": minutes}, status=429)

@@ -1,0 +1,232 @@
+"""The monthly cycle in the browser: templates, upload with preview and row errors, confirm;
+submitting a month, approving it, reopening it. Rules: `web.uploads`, `approvals.services`."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from twintrack.approvals import services as approvals
+from twintrack.approvals.access import can_approve, can_reopen, can_submit
+from twintrack.approvals.models import MonthState
+from twintrack.imports.kinds import KINDS
+from twintrack.metrics.rules import format_period, parse_period
+from twintrack.orgs.access import get_visible_org_or_404, visible_orgs
+from twintrack.web import uploads
+from twintrack.web.dashboard import current_month, period_label, shift_month, ui_lang
+from twintrack.web.import_templates import template_file_name, template_workbook
+from twintrack.web.roles import require_data_entry, require_units
+from twintrack.web.security import max_upload_megabytes
+from twintrack.web.views_registry import xlsx_response
+
+KIND_LABELS = {
+    "orgunits": gettext_lazy("Org units"), "enterprises": gettext_lazy("Enterprises"),
+    "targets": gettext_lazy("Targets"), "projects": gettext_lazy("Projects"),
+    "progress": gettext_lazy("Monthly progress"), "energy": gettext_lazy("Energy savings by carrier"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def _period(request, default: tuple[int, int]) -> tuple[int, int]:
+    text = (request.GET.get("period") or request.POST.get("period") or "").strip()
+    try:
+        return parse_period(text) if text else default
+    except ValueError:
+        return default
+
+
+def reporting_month() -> tuple[int, int]:
+    """The month a district usually reports: the one before the current month."""
+    return shift_month(*current_month(), -1)
+
+
+def month_status(user, org, year: int, month: int) -> dict:
+    approval = approvals.approval_of(org, year, month)
+    state = approval.state if approval is not None else MonthState.OPEN
+    above = approvals.approving_unit(org, year, month)
+    return {"org": org, "approval": approval, "state": state, "state_label": MonthState(state).label,
+            "locked_by": above, "can_submit": state == MonthState.OPEN and can_submit(user, org),
+            "can_approve": state == MonthState.SUBMITTED and can_approve(user, org),
+            "can_reopen": state != MonthState.OPEN and can_reopen(user, org),
+            "waiting": approvals.unapproved_children(org, year, month) if state == MonthState.SUBMITTED else []}
+
+
+@require_GET
+@login_required
+def monthly(request: HttpRequest) -> HttpResponse:
+    root = require_data_entry(request.user)
+    year, month = _period(request, reporting_month())
+    lang = ui_lang(get_language())
+    kinds = uploads.upload_kinds(request.user)
+    return render(request, "web/monthly.html", {
+        "root": root, "root_name": root.display_name(lang), "period": format_period(year, month),
+        "period_label": period_label(year, month), "status": month_status(request.user, root, year, month),
+        "kinds": [{"key": k, "label": kind_label(k)} for k in kinds],
+        "default_kind": "progress" if "progress" in kinds else (kinds[0] if kinds else ""),
+        "max_mb": max_upload_megabytes(),
+        "approvals_url": reverse("approvals") + "?" + urlencode({"period": format_period(year, month)}),
+    })
+
+
+@require_GET
+@login_required
+def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    require_data_entry(request.user)
+    if kind not in KINDS:
+        raise Http404("no such kind")
+    if kind not in uploads.upload_kinds(request.user):
+        raise PermissionDenied
+    return xlsx_response(template_workbook(kind, request.user), template_file_name(kind))
+
+
+@require_POST
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    require_data_entry(request.user)
+    uploaded = request.FILES.get("file")
+    kind = (request.POST.get("kind") or "").strip()
+    if uploaded is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("monthly")
+    try:
+        stored = uploads.store_upload(uploaded, kind, request.user)
+    except uploads.UploadRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("monthly")
+    return redirect("upload_preview", token=stored.token)
+
+
+def _stored(request, token: str) -> uploads.Upload:
+    require_data_entry(request.user)
+    stored = uploads.load_upload(token, request.user)
+    if stored is None:
+        raise Http404("no such upload")
+    return stored
+
+
+@require_GET
+@login_required
+def upload_preview(request: HttpRequest, token: str) -> HttpResponse:
+    stored = _stored(request, token)
+    shown = uploads.preview(stored, request.user)
+    return render(request, "web/upload_preview.html", {
+        "upload": stored, "kind_label": kind_label(stored.kind), "preview": shown,
+        "problem_count": shown.total or len(shown.problems) or len(shown.messages),
+    })
+
+
+@require_POST
+@login_required
+def upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    stored = _stored(request, token)
+    outcome = uploads.confirm(stored, request.user)
+    if not outcome.ok:
+        messages.error(request, _("Nothing was imported: the file has problems (listed below)."))
+        return redirect("upload_preview", token=token)
+    uploads.discard(stored)
+    messages.success(request, outcome.result.summary())
+    return redirect("monthly")
+
+
+@require_POST
+@login_required
+def upload_discard(request: HttpRequest, token: str) -> HttpResponse:
+    uploads.discard(_stored(request, token))
+    messages.info(request, _("The upload was discarded; nothing was imported."))
+    return redirect("monthly")
+
+
+# --- approvals ---------------------------------------------------------------------------------------
+
+@require_GET
+@login_required
+def approval_list(request: HttpRequest) -> HttpResponse:
+    root = require_units(request.user)
+    year, month = _period(request, reporting_month())
+    lang = ui_lang(get_language())
+    units = list(visible_orgs(request.user).filter(depth__lte=root.depth + 2).order_by("path"))
+    rows = []
+    states = approvals.states_for([u.id for u in units], year, month)
+    locks = approvals.locked_months_for([u.id for u in units], [year])
+    for unit in units:
+        approval = states.get(unit.id)
+        state = approval.state if approval is not None else MonthState.OPEN
+        rows.append({"unit": unit, "name": unit.display_name(lang), "indent": unit.depth - root.depth,
+                     "approval": approval, "state": state, "state_label": MonthState(state).label,
+                     "locked": (unit.id, year, month) in locks,
+                     "can_submit": state == MonthState.OPEN and can_submit(request.user, unit),
+                     "can_approve": state == MonthState.SUBMITTED and can_approve(request.user, unit),
+                     "can_reopen": state != MonthState.OPEN and can_reopen(request.user, unit)})
+    prev_year, prev_month = shift_month(year, month, -1)
+    next_year, next_month = shift_month(year, month, 1)
+    return render(request, "web/approvals.html", {
+        "rows": rows, "period": format_period(year, month), "period_label": period_label(year, month),
+        "prev": format_period(prev_year, prev_month),
+        "next": format_period(next_year, next_month) if (next_year, next_month) <= current_month() else None,
+    })
+
+
+def _approval_target(request, code: str, period: str):
+    org = get_visible_org_or_404(request.user, code)
+    try:
+        year, month = parse_period(period)
+    except ValueError:
+        raise Http404("no such month") from None
+    return org, year, month
+
+
+def _back(request, period: str) -> HttpResponse:
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(reverse("approvals") + "?" + urlencode({"period": period}))
+
+
+def _transition(request, code: str, period: str, action) -> HttpResponse:
+    org, year, month = _approval_target(request, code, period)
+    try:
+        action(org, year, month)
+    except approvals.ApprovalRefused as refused:
+        messages.error(request, refused.message)
+    return _back(request, format_period(year, month))
+
+
+@require_POST
+@login_required
+def approval_submit(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    def act(org, year, month):
+        approvals.submit(org, year, month, request.user, (request.POST.get("note") or "").strip())
+        messages.success(request, _("%(unit)s %(period)s submitted for approval.") % {
+            "unit": org.name_zh, "period": format_period(year, month)})
+    return _transition(request, code, period, act)
+
+
+@require_POST
+@login_required
+def approval_approve(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    def act(org, year, month):
+        approvals.approve(org, year, month, request.user)
+        messages.success(request, _("%(unit)s %(period)s approved: the month is locked.") % {
+            "unit": org.name_zh, "period": format_period(year, month)})
+    return _transition(request, code, period, act)
+
+
+@require_POST
+@login_required
+def approval_reopen(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    def act(org, year, month):
+        approvals.reopen(org, year, month, request.user, request.POST.get("reason", ""))
+        messages.success(request, _("%(unit)s %(period)s reopened.") % {
+            "unit": org.name_zh, "period": format_period(year, month)})
+    return _transition(request, code, period, act)

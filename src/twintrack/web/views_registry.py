@@ -1,0 +1,329 @@
+"""Units, enterprises, projects, monthly progress and history pages. Thin: the rules are in
+`twintrack.orgs.access` (what a user sees and changes), `web.listing` (filters),
+`web.formrows` (a form is an import row), `programme.lifecycle` (deactivation)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from twintrack.approvals.models import MonthApproval
+from twintrack.approvals.services import ApprovalRefused, locked_months_for
+from twintrack.enterprises.models import Enterprise, Size
+from twintrack.metrics.rules import METRICS
+from twintrack.orgs.access import (
+    can_change, get_visible_or_404, get_visible_org_or_404, is_bureau, require_change, visible, visible_ancestors,
+    visible_orgs,
+)
+from twintrack.orgs.models import OrgUnit
+from twintrack.programme import lifecycle
+from twintrack.programme.models import Progress, Project, ProjectKind, ProjectStatus, Target
+from twintrack.web import listing
+from twintrack.web.dashboard import current_month, format_amount, ui_lang
+from twintrack.web.exports import enterprises_xlsx, projects_xlsx
+from twintrack.web.formrows import write_rows
+from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries
+from twintrack.web.roles import require_programme, require_units
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(request, default: int) -> int:
+    text = (request.GET.get("year") or "").strip()
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else default
+
+
+def xlsx_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- org units and their targets ----------------------------------------------------------
+
+def targets_grid(org: OrgUnit, year: int) -> list[dict]:
+    """Per metric: the unit's own cumulative targets for months 1..12 (None where not set)."""
+    values = {(t.metric, t.through_month): t for t in Target.objects.filter(org=org, year=year)}
+    lang = ui_lang(get_language())
+    return [{"key": m.key, "label": m.label_en if lang == "en" else m.label_zh,
+             "cells": [{"month": month, "target": values.get((m.key, month)),
+                        "text": format_amount(m.key, values[(m.key, month)].value, lang, short=True)
+                        if (m.key, month) in values else ""} for month in range(1, 13)]}
+            for m in METRICS]
+
+
+@require_GET
+@login_required
+def orgunit_list(request: HttpRequest) -> HttpResponse:
+    root = require_units(request.user)
+    year = _year(request, current_month()[0])
+    units = list(visible_orgs(request.user).order_by("path"))
+    annual = {(t.org_id, t.metric): t.value for t in Target.objects.filter(
+        org__in=units, year=year, through_month=12)}
+    enterprises = dict(Enterprise.objects.filter(org__in=units, is_active=True).values("org_id")
+                       .annotate(n=Count("id")).values_list("org_id", "n"))
+    lang = ui_lang(get_language())
+    rows = [{"unit": u, "indent": u.depth - root.depth, "name": u.display_name(lang),
+             "enterprises": enterprises.get(u.id, 0),
+             "targets": [format_amount(m.key, annual.get((u.id, m.key)), lang, short=True) for m in METRICS[:3]]}
+            for u in units]
+    return render(request, "web/orgunit_list.html", {
+        "rows": rows, "year": year, "metrics": [m.label_en if lang == "en" else m.label_zh for m in METRICS[:3]],
+        "can_edit": is_bureau(request.user)})
+
+
+@require_GET
+@login_required
+def orgunit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_visible_org_or_404(request.user, code)
+    year = _year(request, current_month()[0])
+    lang = ui_lang(get_language())
+    approvals = {a.month: a for a in MonthApproval.objects.filter(org=org, year=year)}
+    locked = {m for (_o, _y, m) in locked_months_for([org.id], [year])}
+    months = [{"month": m, "approval": approvals.get(m), "locked": m in locked} for m in range(1, 13)]
+    return render(request, "web/orgunit_detail.html", {
+        "org": org, "name": org.display_name(lang), "year": year,
+        "breadcrumb": visible_ancestors(request.user, org),
+        "children": [{"unit": c, "name": c.display_name(lang)} for c in org.children.order_by("code")],
+        "grid": targets_grid(org, year), "months": months,
+        "can_edit_targets": can_change(request.user, org),
+        "enterprise_count": Enterprise.objects.filter(org__path__startswith=org.path, is_active=True).count(),
+    })
+
+
+# --- enterprises -----------------------------------------------------------------------------
+
+@require_GET
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    require_programme(request.user)
+    filters = listing.enterprise_filters(request.user, request.GET)
+    rows = listing.search_enterprises(request.user, filters).annotate(
+        project_count=Count("projects", filter=Q(projects__is_active=True)))
+    page = listing.page_of(rows, request.GET.get("page"))
+    return render(request, "web/enterprise_list.html", {
+        "filters": filters, "page": page, "query": listing.query_without_page(request.GET),
+        "units": visible_orgs(request.user).order_by("path"), "divisions": listing.divisions(),
+        "sizes": Size.choices, "lang": ui_lang(get_language()),
+    })
+
+
+@require_GET
+@login_required
+def enterprise_export(request: HttpRequest) -> HttpResponse:
+    require_programme(request.user)
+    filters = listing.enterprise_filters(request.user, request.GET)
+    content = enterprises_xlsx(listing.search_enterprises(request.user, filters))
+    return xlsx_response(content, f"enterprises-{timezone.localdate().isoformat()}.xlsx")
+
+
+@require_GET
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_visible_or_404(request.user, Enterprise, pk=pk)
+    projects = (visible(request.user, Project).filter(enterprise=enterprise)
+                .annotate(invested=Sum("progress__investment_yuan")).order_by("-is_active", "-start_date"))
+    return render(request, "web/enterprise_detail.html", {
+        "enterprise": enterprise, "projects": projects, "lang": ui_lang(get_language()),
+        "can_change": can_change(request.user, enterprise), "can_restore": is_bureau(request.user),
+    })
+
+
+def _reason(request) -> str:
+    return (request.POST.get("reason") or "").strip()[:100]
+
+
+@require_POST
+@login_required
+def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_visible_or_404(request.user, Enterprise, pk=pk)
+    require_change(request.user, enterprise)
+    reason = _reason(request)
+    if not reason:
+        messages.error(request, _("Give a reason for deleting the enterprise."))
+    elif enterprise.is_active:
+        try:
+            count = lifecycle.deactivate_enterprise(enterprise, reason, request.user)
+            messages.success(request, _("%(name)s was deleted with its %(count)d projects; the bureau can restore "
+                                        "it.") % {"name": enterprise.name_zh, "count": count})
+        except ApprovalRefused as refused:
+            messages.error(request, refused.message)
+    return redirect("enterprise_detail", pk=enterprise.pk)
+
+
+@require_POST
+@login_required
+def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_visible_or_404(request.user, Enterprise, pk=pk)
+    require_change(request.user, enterprise)
+    if not is_bureau(request.user):
+        from django.core.exceptions import PermissionDenied
+        raise PermissionDenied
+    if not enterprise.is_active:
+        try:
+            lifecycle.restore_enterprise(enterprise, _reason(request) or "restored", request.user)
+            messages.success(request, _("%(name)s was restored.") % {"name": enterprise.name_zh})
+        except ApprovalRefused as refused:
+            messages.error(request, refused.message)
+    return redirect("enterprise_detail", pk=enterprise.pk)
+
+
+# --- projects and their monthly progress --------------------------------------------------------
+
+@require_GET
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    require_programme(request.user)
+    filters = listing.project_filters(request.user, request.GET)
+    page = listing.page_of(listing.search_projects(request.user, filters), request.GET.get("page"))
+    return render(request, "web/project_list.html", {
+        "filters": filters, "page": page, "query": listing.query_without_page(request.GET),
+        "units": visible_orgs(request.user).order_by("path"), "kinds": ProjectKind.choices,
+        "statuses": ProjectStatus.choices, "lang": ui_lang(get_language()),
+    })
+
+
+@require_GET
+@login_required
+def project_export(request: HttpRequest) -> HttpResponse:
+    require_programme(request.user)
+    filters = listing.project_filters(request.user, request.GET)
+    content = projects_xlsx(listing.search_projects(request.user, filters))
+    return xlsx_response(content, f"projects-{timezone.localdate().isoformat()}.xlsx")
+
+
+def progress_rows(project: Project) -> tuple[list[dict], dict]:
+    rows = list(project.progress.order_by("year", "month"))
+    locked = locked_months_for([project.enterprise.org_id], {r.year for r in rows}) if rows else set()
+    org_id = project.enterprise.org_id
+    cumulative = Decimal(0)
+    table, chart = [], {"months": [], "investment": [], "cumulative": [], "energy": []}
+    for row in rows:
+        cumulative += row.investment_yuan
+        table.append({"row": row, "locked": (org_id, row.year, row.month) in locked, "cumulative": cumulative})
+        chart["months"].append(row.period)
+        chart["investment"].append(round(float(row.investment_yuan) / 10_000, 2))
+        chart["cumulative"].append(round(float(cumulative) / 10_000, 2))
+        chart["energy"].append(None if row.energy_saved_tce is None else float(row.energy_saved_tce))
+    return table, chart
+
+
+def _project_page(request, project: Project, form: dict | None = None, errors: dict | None = None,
+                  general: list | None = None, status: int = 200) -> HttpResponse:
+    table, chart = progress_rows(project)
+    chart["labels"] = {"investment": _("Investment in the month (10,000 yuan)"),
+                       "cumulative": _("Cumulative investment (10,000 yuan)"),
+                       "energy": _("Energy saved (tce)")}
+    year, month = current_month()
+    return render(request, "web/project_detail.html", {
+        "project": project, "progress": table, "chart": chart, "lang": ui_lang(get_language()),
+        "can_change": can_change(request.user, project) and project.is_active,
+        "can_restore": is_bureau(request.user),
+        "form": form or {"month": f"{year:04d}-{month:02d}"}, "errors": errors or {}, "general": general or [],
+        "total": sum((r["row"].investment_yuan for r in table), Decimal(0)),
+    }, status=status)
+
+
+@require_GET
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_visible_or_404(request.user, Project, pk=pk)
+    return _project_page(request, project)
+
+
+PROGRESS_FIELDS = ("month", "investment_yuan", "energy_saved_tce", "note")
+
+
+@require_POST
+@login_required
+def progress_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add or correct one month of a project: the progress import's rules, row checks and service."""
+    project = get_visible_or_404(request.user, Project, pk=pk)
+    require_change(request.user, project)
+    form = {key: (request.POST.get(key) or "").strip() for key in PROGRESS_FIELDS}
+    row = {"project_code": project.code, **form}
+    outcome = write_rows("progress", [row], request.user, reason=f"web form {project.code} {form['month']}"[:100])
+    if outcome.ok:
+        messages.success(request, _("Progress for %(month)s saved.") % {"month": form["month"]})
+        return redirect("project_detail", pk=project.pk)
+    return _project_page(request, project, form, outcome.for_row(0), outcome.general)
+
+
+@require_POST
+@login_required
+def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_visible_or_404(request.user, Project, pk=pk)
+    require_change(request.user, project)
+    reason = _reason(request)
+    if not reason:
+        messages.error(request, _("Give a reason for deleting the project."))
+    elif project.is_active:
+        try:
+            lifecycle.deactivate_projects([project], reason, request.user)
+            messages.success(request, _("Project %(code)s was deleted; the bureau can restore it.") % {
+                "code": project.code})
+        except ApprovalRefused as refused:
+            messages.error(request, refused.message)
+    return redirect("project_detail", pk=project.pk)
+
+
+@require_POST
+@login_required
+def project_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_visible_or_404(request.user, Project, pk=pk)
+    require_change(request.user, project)
+    if not is_bureau(request.user):
+        from django.core.exceptions import PermissionDenied
+        raise PermissionDenied
+    if not project.is_active:
+        if not project.enterprise.is_active:
+            messages.error(request, _("Restore the enterprise first."))
+        else:
+            try:
+                lifecycle.restore_projects([project], _reason(request) or "restored", request.user)
+                messages.success(request, _("Project %(code)s was restored.") % {"code": project.code})
+            except ApprovalRefused as refused:
+                messages.error(request, refused.message)
+    return redirect("project_detail", pk=project.pk)
+
+
+# --- history -------------------------------------------------------------------------------------
+
+def _back_url(obj) -> str | None:
+    if isinstance(obj, Enterprise):
+        return reverse("enterprise_detail", args=[obj.pk])
+    if isinstance(obj, Project):
+        return reverse("project_detail", args=[obj.pk])
+    if isinstance(obj, Progress):
+        return reverse("project_detail", args=[obj.project_id])
+    if isinstance(obj, OrgUnit):
+        return reverse("orgunit_detail", args=[obj.code])
+    if isinstance(obj, (Target, MonthApproval)):
+        return reverse("orgunit_detail", args=[obj.org.code])
+    return None
+
+
+@require_GET
+@login_required
+def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = HISTORY_MODELS.get(kind)
+    if model is None:
+        raise Http404("no such kind of record")
+    obj = get_visible_or_404(request.user, model, pk=pk)
+    related = []
+    if isinstance(obj, Project):  # a project's page shows its months' changes too
+        related = [{"title": str(p.period), "url": reverse("history", args=["progress", p.pk])}
+                   for p in obj.progress.order_by("year", "month")]
+    return render(request, "web/history.html", {
+        "object": obj, "kind_label": KIND_LABELS[kind], "entries": history_entries(obj),
+        "back_url": _back_url(obj), "related": related,
+    })
