@@ -51,3 +51,18 @@ def test_a_rule_change_that_would_change_an_approved_month_is_refused(green, lin
     add_coefficient_version("from April", date(2023, 4, 1), "x", "",
                             shipped_carriers(raw_coal={"kgce_per_unit": Decimal("0.7")}))
     assert EnergyLine.objects.get(carrier="raw_coal").tce == Decimal("0.7")
+
+
+def test_an_upgrade_shipping_a_new_factor_converts_open_months_and_leaves_approved_ones(green, line, approved_march):
+    from twintrack.energy.models import GridFactor
+    from twintrack.energy.services import load_reference_data
+
+    GridFactor.objects.filter(data_year=2023).delete()  # as before 2023's factors were published
+    save_energy_lines([line(green, 4, "electricity", 10000)])
+    EnergyLine.objects.update(month=3)  # a line of the approved month, converted with 2022's factor
+    save_energy_lines([line(green, 5, "electricity", 10000)])
+    assert set(EnergyLine.objects.values_list("co2_kg", flat=True)) == {Decimal("5617")}
+    result = load_reference_data()["reconverted"]  # the upgrade ships 2023's factors
+    assert (result.changed, result.locked) == (1, 1)
+    by_month = dict(EnergyLine.objects.values_list("month", "co2_kg"))
+    assert by_month == {3: Decimal("5617"), 5: Decimal("5500")}

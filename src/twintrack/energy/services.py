@@ -61,11 +61,13 @@ def load_reference_data() -> dict:
     new = [GridFactor(**r.__dict__) for r in grid_rows() if (r.scheme, r.data_year, r.region) not in have]
     if new:
         bulk_create_with_history(new, GridFactor, default_change_reason="twintrack init")
-    if created_version or new:
-        reconvert_lines(EnergyLine.objects.all(), "reference data loaded")
+    reconverted = None
+    if created_version or new:  # an upgrade that ships a newly published factor: lines that now pick it
+        reconverted = reconvert_lines(EnergyLine.objects.all(), "reference data loaded", strict=False,
+                                      skip_locked=True)
     return {"carriers": CarrierCoefficient.objects.filter(version__name=SHIPPED_VERSION_NAME).count(),
             "grid_factors": GridFactor.objects.count(), "version_created": created_version,
-            "grid_factors_added": len(new)}
+            "grid_factors_added": len(new), "reconverted": reconverted}
 
 
 # --- carriers by name ---------------------------------------------------------------------
@@ -408,6 +410,7 @@ class Reconversion:
     changed: int = 0
     unchanged: int = 0
     failures: list = field(default_factory=list)  # (line, reason)
+    locked: int = 0  # lines of approved months left as they were (skip_locked)
     energy_micro: int = 0  # the change in total energy
     co2_g: int = 0
 
@@ -419,15 +422,17 @@ class ReconversionFailed(ValueError):
 
 
 @transaction.atomic
-def reconvert_lines(lines, reason: str, user=None, strict: bool = True) -> Reconversion:
+def reconvert_lines(lines, reason: str, user=None, strict: bool = True, skip_locked: bool = False) -> Reconversion:
     """Convert these lines again with the rules in force now; update those whose working
     changed. With `strict`, any line that no longer converts raises ReconversionFailed (and
     the caller's transaction is rolled back). A line of an approved (locked) month whose
-    working would change raises approvals' MonthLocked: the bureau reopens the month first."""
+    working would change raises approvals' MonthLocked (the bureau reopens the month first),
+    or with `skip_locked` keeps its working and is counted in `locked`."""
+    from twintrack.approvals.services import locked_months_for, refuse_locked
+
     converter = Converter()
     result = Reconversion()
-    deltas: dict[RollupKey, Totals] = {}
-    to_update = []
+    changes = []  # (line, org_id, values)
     for line in lines.select_related("project__enterprise").iterator(chunk_size=BATCH):
         org_id = line.project.enterprise.org_id
         v = EnergyLineValues(line.project_id, org_id, line.year, line.month, line.carrier, line.quantity_entered,
@@ -439,7 +444,19 @@ def reconvert_lines(lines, reason: str, user=None, strict: bool = True) -> Recon
             continue
         if _same(line, values):
             result.unchanged += 1
-            continue
+        else:
+            changes.append((line, org_id, values))
+    if result.failures and strict:
+        raise ReconversionFailed(result.failures)
+    keys = {(org_id, line.year, line.month) for line, org_id, _ in changes}
+    if skip_locked:
+        locked = locked_months_for({k[0] for k in keys}, {k[1] for k in keys}) & keys
+        result.locked = sum(1 for line, org_id, _ in changes if (org_id, line.year, line.month) in locked)
+        changes = [c for c in changes if (c[1], c[0].year, c[0].month) not in locked]
+    else:  # a rule change that would change an approved month's figures needs the month reopened first
+        refuse_locked(keys)
+    deltas: dict[RollupKey, Totals] = {}
+    for line, org_id, values in changes:
         before = contribution(line.tce, line.co2_kg)
         after = contribution(values["tce"], values["co2_kg"])
         merge(deltas, (org_id, line.year, line.month), after - before)
@@ -447,15 +464,8 @@ def reconvert_lines(lines, reason: str, user=None, strict: bool = True) -> Recon
         result.co2_g += after.co2_g - before.co2_g
         for name, value in values.items():
             setattr(line, name, value)
-        to_update.append(line)
-    if result.failures and strict:
-        raise ReconversionFailed(result.failures)
-    # A rule change that would change an approved month's figures needs the month reopened first.
-    from twintrack.approvals.services import refuse_locked
-
-    refuse_locked({(line.project.enterprise.org_id, line.year, line.month) for line in to_update})
-    _write(EnergyLine, [], to_update, LINE_FIELDS, reason, user)
-    result.changed = len(to_update)
+    _write(EnergyLine, [], [line for line, _, _ in changes], LINE_FIELDS, reason, user)
+    result.changed = len(changes)
     apply_deltas(deltas)
     return result
 
