@@ -153,3 +153,49 @@ def bureau_client(client, bureau_user):
 def nanhu_client(client, nanhu_user):
     client.force_login(nanhu_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing is deliberately slow in production (Argon2); tests create many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+
+
+class World:
+    """The sample data every URL case runs against (described in twintrack/web/url_access.py)."""
+
+
+@pytest.fixture
+def world(jiaxing):
+    from twintrack.enterprises.models import Enterprise
+    from twintrack.orgs.models import Membership
+    from twintrack.programme.models import Progress, Project, Target
+
+    w = World()
+    w.orgs = jiaxing
+    w.org, w.other_org = jiaxing["330402"], jiaxing["330482"]
+    w.enterprise = Enterprise.objects.get(org=w.org)
+    w.other_enterprise = Enterprise.objects.get(org=w.other_org)
+    w.project = Project.objects.get(code="P1")
+    w.other_project = Project.objects.get(code="P3")
+    w.progress = Progress.objects.filter(project=w.project).order_by("month").first()
+    w.target = Target.objects.filter(org=w.org).first()
+    w.year, w.month, w.period = YEAR, 7, "2023-07"
+    enterprise_user = make_user("dewei", "enterprise")
+    Membership.objects.filter(user=enterprise_user).update(enterprise=w.enterprise)
+    enterprise_user.refresh_from_db()
+    w.users = {
+        "anonymous": None,
+        "bureau": make_user("bureau", "bureau"),
+        "district": make_user("nanhu", "district", w.org),
+        "other_district": make_user("pinghu", "district", w.other_org),
+        "supervisor": make_user("supervisor", "supervisor", w.org),
+        "enterprise": enterprise_user,
+        "provider": make_user("provider", "provider"),
+    }
+    return w

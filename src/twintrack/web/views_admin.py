@@ -49,7 +49,9 @@ def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         for m in METRICS:
             for month in range(1, 13):
                 name = f"t-{m.key}-{month}"
-                text = (request.POST.get(name) or "").strip()
+                if name not in request.POST:
+                    continue  # a cell not sent is left as it is
+                text = request.POST[name].strip()
                 values[name] = text
                 if not text:
                     if (m.key, month) in existing:
