@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from twintrack.energy import conversions as cv
+from twintrack.energy.models import EnergyLine
 from twintrack.imports import fields as f
 from twintrack.imports.columns import Column
 from twintrack.imports.errors import ImportRejected
@@ -65,6 +66,8 @@ class EnergyKind(Kind):
     )
     key = ("project_code", "month", "carrier")
     write_batch = 5000
+
+    model = EnergyLine  # whose access policy decides who may upload this kind (web uploads)
 
     def prepare(self) -> None:
         from twintrack.energy.services import Converter, carrier_choices, carrier_names
