@@ -197,3 +197,10 @@ def test_an_enterprise_user_reads_the_tables_and_their_projects_energy_but_chang
     response = client.get(reverse("energy:project", args=["G001"]))
     assert response.status_code == 200 and not response.context["can_edit"]
     assert client.post(reverse("energy:project", args=["G001"]), {"carrier": "electricity"}).status_code == 403
+
+
+def test_the_project_page_of_the_web_app_links_to_the_energy_page_and_back(nanhu, lines):
+    detail = reverse("project_detail", args=[lines.pk])
+    energy = reverse("energy:project", args=["G001"])
+    assert energy in nanhu.get(detail).content.decode()
+    assert detail in nanhu.get(energy).content.decode()
