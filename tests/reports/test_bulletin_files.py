@@ -263,3 +263,16 @@ def test_a_unit_without_a_target_is_listed_last_and_marked(city, pdf_text):
     assert rows[-1]["备注"] == "未下达1-7月技改投资目标，不参与排名"
     flat = "".join(pdf_text(files["pdf"]).split())
     assert "嘉兴港区（港区）未下达1-7月技改投资目标，列于表末，不参与排名。" in flat
+
+
+def test_the_about_sheet_carries_the_title_narrative_method_and_notes(bulletin):
+    data, files = bulletin
+    rows = rows_of(workbook(files["zh"]["xlsx"])["说明"])
+    about = {}
+    for row in rows:
+        about.setdefault(row["项目"], []).append(row["内容"])
+    assert about["标题"] == ["嘉兴市2023年1-7月“两化”改造工作进展情况"]
+    assert about["总体情况"] == [data["report"]["narrative"]["zh"]]
+    assert about["状态"] == ["未发布稿"]
+    assert about["预测方法"][0].startswith("注：预计全年数")
+    assert len(about["说明"]) >= 4 and about["说明"][0].startswith("1. ")

@@ -1,6 +1,6 @@
 """The year-end outlook: this year's level, a year's shape from the best source there is."""
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twintrack.reports.outlook import (
@@ -98,6 +98,7 @@ def test_the_monthly_figures_must_cover_the_period():
         outlook_metric("projects", [1, 2], 3)
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=11),
        st.lists(st.integers(min_value=1, max_value=10**6), min_size=12, max_size=12))
 def test_the_projection_never_falls_below_the_actual(monthly, last_year):

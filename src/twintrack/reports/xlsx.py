@@ -15,6 +15,7 @@ outlook, unit and children), 更正说明 (what changed, for a corrected version
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -295,7 +296,7 @@ def _about(wb, doc: Document, data: dict, edition: dict | None, month: int, lang
         (labels[6], data["report"]["narrative"][lang]),
         (labels[7], display.rate_text(schedule_rate(month))), (labels[8], method),
     ]
-    notes = [b.text for b in doc.blocks if isinstance(b, Paragraph) and b.text[:2] in ("1.", "2.", "3.", "4.")]
+    notes = [b.text for b in doc.blocks if isinstance(b, Paragraph) and re.match(r"\d+\. ", b.text)]
     rows += [(labels[9], note) for note in notes]
     for key, value in rows:
         sheet.add([key, value])
