@@ -77,3 +77,115 @@ def test_log_in_see_the_charts_and_switch_to_english(bureau_user, password, live
     page.wait_for_timeout(800)
     page.screenshot(path=str(ARTIFACTS / "dashboard-en-nanhu.png"), full_page=True)
     assert errors == []
+
+
+def log_in(page, base: str, username: str, password: str) -> None:
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit].button-primary")
+    page.wait_for_load_state("load")
+
+
+def write_progress_file(path: Path, template: Path, rows: list[tuple]) -> None:
+    """Fill the downloaded template, as a district officer does in Excel."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(template)
+    sheet = book["progress"]
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+
+
+def test_the_monthly_cycle_in_the_browser(world, password, live_server, browser, tmp_path):
+    """A district officer downloads a template, uploads a file with errors, sees them, fixes it,
+    imports it and submits the month; the bureau approves it; the locked month refuses an edit;
+    the dashboard shows the new figures. Screenshots in test-artifacts/monthly-*.png."""
+    from openpyxl import load_workbook
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1360, "height": 1000}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text)
+            if message.type == "error" or "Content Security Policy" in message.text else None)
+
+    # 1. The district officer logs in and downloads the progress template.
+    log_in(page, base, "nanhu", password)
+    page.goto(base + "/monthly/?period=2023-08")
+    with page.expect_download() as download:
+        page.click("a[data-kind=progress]")
+    template = tmp_path / "template.xlsx"
+    download.value.save_as(template)
+    sheet = load_workbook(template)["progress"]
+    assert [c.value for c in sheet[1]][:3] == ["项目编号*", "月份*", "完成投资（元）"]
+    assert sheet.data_validations is not None
+
+    # 2. A file with errors: a month that does not exist, another district's project, a negative amount.
+    bad = tmp_path / "progress-2023-08.xlsx"
+    write_progress_file(bad, template, [("P1", "2023-08", 5000000, 150, "8月"), ("P2", "2023-13", 1000000, None, ""),
+                                        ("P3", "2023-08", 2000000, None, ""), ("P2", "2023-08", -5, None, "")])
+    page.select_option("#upload-kind", "progress")
+    page.set_input_files("#upload-file", str(bad))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#problems")
+    table = page.inner_text("#problems")
+    assert page.locator("#problems tbody tr").count() == 3
+    assert "2023-13" in table and '"P3"' in table and "-5" in table
+    assert page.locator("#preview td.cell-bad").count() == 3
+    page.screenshot(path=str(ARTIFACTS / "monthly-1-errors.png"), full_page=True)
+
+    # 3. Fixed: only Nanhu's projects, valid values; preview, then confirm.
+    page.click("#discard-upload")
+    good = tmp_path / "progress-2023-08-fixed.xlsx"
+    write_progress_file(good, template, [("P1", "2023-08", 5000000, 150, "8月"), ("P2", "2023-08", 1000000, None, "")])
+    page.set_input_files("#upload-file", str(good))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#confirm-import")
+    assert "2" in page.inner_text("#preview-summary")
+    page.screenshot(path=str(ARTIFACTS / "monthly-2-preview.png"), full_page=True)
+    page.click("#confirm-import")
+    page.wait_for_selector(".alert-success")
+
+    # 4. The zone below Nanhu is approved by Nanhu's officer; Nanhu submits its month.
+    page.goto(base + "/approvals/?period=2023-08")
+    page.click("tr[data-unit=NHGX] form[action*=submit] button")
+    page.click("tr[data-unit=NHGX] form[action*=approve] button")
+    page.wait_for_selector("tr[data-unit=NHGX] .badge-approved")
+    page.goto(base + "/monthly/?period=2023-08")
+    page.click("#submit-month")
+    page.wait_for_selector(".month-status .badge-submitted")
+    page.screenshot(path=str(ARTIFACTS / "monthly-3-submitted.png"), full_page=True)
+
+    # 5. The bureau approves Nanhu's month.
+    page.click("form.logout button")
+    log_in(page, base, "bureau", password)
+    page.goto(base + "/approvals/?period=2023-08")
+    page.click("tr[data-unit='330402'] form[action*=approve] button")
+    page.wait_for_selector("tr[data-unit='330402'] .badge-approved")
+    page.screenshot(path=str(ARTIFACTS / "monthly-4-approved.png"), full_page=True)
+
+    # 6. The locked month refuses an edit, with the reason beside the month.
+    page.goto(base + f"/projects/{world.project.pk}/")
+    page.fill("#progress-form input[name=month]", "2023-08")
+    page.fill("#progress-form input[name=investment_yuan]", "7000000")
+    page.click("#progress-form button[type=submit]")
+    page.wait_for_selector("#progress-form .field-error")
+    assert "锁定" in page.inner_text("#progress-form")
+    assert "5,000,000.00" in page.inner_text("#progress-table tr[data-month='2023-08']")
+    page.screenshot(path=str(ARTIFACTS / "monthly-5-locked.png"), full_page=True)
+
+    # 7. The dashboard shows the new figures; approved months only, just August's.
+    page.goto(base + "/?period=2023-08")
+    wait_for_charts(page)
+    assert page.inner_text(".card[data-metric=investment_yuan] .number") == "1.09"  # 103 + 6 million yuan
+    page.click("#approved-only")
+    page.wait_for_selector("#approved-only.active")
+    assert page.inner_text(".card[data-metric=investment_yuan] .card-value") .replace(" ", "") == "600万元"
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / "monthly-6-dashboard-approved.png"), full_page=True)
+    assert problems == []
+    context.close()

@@ -317,7 +317,7 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
             "full": _("Target met"),
             "no_targets": _("No targets set for the units below"),
             "no_target": _("no target"),
-            "rate_bands": [_("below 60%"), _("60% to 80%"), _("80% to 100%"), _("100% or more")],
+            "rate_bands": [_("below 60%"), _("60% to 80%"), _("80% to 100%"), _("at least 100%")],
         },
     }
     children_rows = [child_row(c, child_by_code[c["org"]["code"]], year, month, lang, metrics, approved_only)

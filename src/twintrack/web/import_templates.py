@@ -123,9 +123,8 @@ def template_workbook(kind: str, user) -> bytes:
         cell.alignment = Alignment(horizontal="center")
         cell.comment = Comment(f"{column.key}" + (" (必填 required)" if column.required else ""), "twintrack")
         sheet.column_dimensions[letter].width = max(12, len(column.label_zh) * 2 + 4)
-        if column.key in TEXT_COLUMNS:
-            for row in range(2, DATA_ROWS + 2):
-                sheet.cell(row=row, column=index).number_format = "@"
+        if column.key in TEXT_COLUMNS:  # the whole column as text; no empty cells are written
+            sheet.column_dimensions[letter].number_format = "@"
         choices = CHOICES.get((kind, column.key))
         values = [safe_cell(v) for v in choices(user)] if choices else []
         if values:

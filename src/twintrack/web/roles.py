@@ -51,6 +51,16 @@ def require_data_entry(user) -> OrgUnit:
     return scope_root(user)
 
 
+# Menu entries other apps add (supervision, diagnosis, energy): (url name, label, function(user) -> bool),
+# shown after the web app's own entries, in the order registered.
+EXTRA_MENU: list[tuple[str, object, object]] = []
+
+
+def register_menu(url_name: str, label, visible_to) -> None:
+    if all(entry[0] != url_name for entry in EXTRA_MENU):
+        EXTRA_MENU.append((url_name, label, visible_to))
+
+
 def navigation(user) -> list[dict]:
     """The menu entries a user may open (names of URL patterns and their labels)."""
     from django.utils.translation import gettext as _
@@ -68,6 +78,9 @@ def navigation(user) -> list[dict]:
         entries.append(("monthly", _("Monthly submission")))
     if units:
         entries.append(("approvals", _("Approvals")))
+    for url_name, label, visible_to in EXTRA_MENU:
+        if visible_to(user):
+            entries.append((url_name, str(label)))
     if is_bureau(user):
         entries.append(("user_list", _("Users")))
     return [{"name": name, "label": label, "url": reverse(name)} for name, label in entries]

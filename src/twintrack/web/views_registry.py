@@ -28,7 +28,7 @@ from twintrack.orgs.models import OrgUnit
 from twintrack.programme import lifecycle
 from twintrack.programme.models import Progress, Project, ProjectKind, ProjectStatus, Target
 from twintrack.web import listing
-from twintrack.web.dashboard import current_month, format_amount, ui_lang
+from twintrack.web.dashboard import MONTH_ABBREVIATIONS, MONTH_NAMES, current_month, format_amount, ui_lang
 from twintrack.web.exports import enterprises_xlsx, projects_xlsx
 from twintrack.web.formrows import write_rows
 from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries
@@ -89,12 +89,14 @@ def orgunit_detail(request: HttpRequest, code: str) -> HttpResponse:
     lang = ui_lang(get_language())
     approvals = {a.month: a for a in MonthApproval.objects.filter(org=org, year=year)}
     locked = {m for (_o, _y, m) in locked_months_for([org.id], [year])}
-    months = [{"month": m, "approval": approvals.get(m), "locked": m in locked} for m in range(1, 13)]
+    months = [{"month": m, "label": str(MONTH_NAMES[m]), "approval": approvals.get(m), "locked": m in locked}
+              for m in range(1, 13)]
     return render(request, "web/orgunit_detail.html", {
         "org": org, "name": org.display_name(lang), "year": year,
         "breadcrumb": visible_ancestors(request.user, org),
         "children": [{"unit": c, "name": c.display_name(lang)} for c in org.children.order_by("code")],
         "grid": targets_grid(org, year), "months": months,
+        "month_labels": [str(MONTH_ABBREVIATIONS[m]) for m in range(1, 13)],
         "can_edit_targets": can_change(request.user, org),
         "enterprise_count": Enterprise.objects.filter(org__path__startswith=org.path, is_active=True).count(),
     })
