@@ -3,5 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("energy/", include("twintrack.energy.urls")),
+    path("diagnosis/", include("twintrack.diagnosis.urls")),
     path("", include("twintrack.web.urls")),
 ]
