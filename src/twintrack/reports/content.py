@@ -408,7 +408,7 @@ def _units_table(data: dict, month: int, lang: str, number: int) -> Table:
     by_code = {c["org"]["code"]: c for c in report["children"]}
     months = months_label(month, lang)
     top = [Cell(W["rank"], align="center", bold=True, rowspan=2), Cell(W["org"], align="center", bold=True, rowspan=2)]
-    second, widths = [], [1.15, 2.9]
+    second, widths = [], [1.0, 2.4]
     for metric in metrics:
         unit = display.document_scale(metric, lang).unit(lang)
         text = f"{display.label(metric, lang, short=True)}（{unit}）" if lang == "zh" else \
@@ -416,10 +416,10 @@ def _units_table(data: dict, month: int, lang: str, number: int) -> Table:
         top.append(Cell(text, align="center", bold=True, colspan=3 if targeted[metric] else 1))
         if targeted[metric]:
             second += _header([W["done"], W["completion"], W["annual_rate"]])
-            widths += [1.25, 1.55, 1.65]
+            widths += [1.15, 1.5, 1.75]
         else:
             second += _header([W["done"]])
-            widths += [2.0]
+            widths += [1.6]
     rows = []
     ranked = data["ranking"]["ranked"]
     for position, code in enumerate(ranked + data["ranking"]["no_target"], start=1):
