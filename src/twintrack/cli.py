@@ -6,7 +6,7 @@
 import os
 import sys
 
-ALIASES = {"verify-rollups": "verify_rollups"}
+ALIASES = {"verify-rollups": "verify_rollups", "load-framework": "load_framework"}
 
 
 def main(argv: list[str] | None = None) -> None:
