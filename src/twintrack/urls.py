@@ -4,5 +4,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("energy/", include("twintrack.energy.urls")),
     path("diagnosis/", include("twintrack.diagnosis.urls")),
+    path("supervision/", include("twintrack.supervision.urls")),
     path("", include("twintrack.web.urls")),
 ]

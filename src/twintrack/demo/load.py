@@ -18,6 +18,7 @@ from twintrack.programme.services import (
     ProgressValues, ProjectValues, TargetValues, save_progress, save_projects, save_targets,
 )
 from twintrack.diagnosis.demo import load_diagnosis_demo
+from twintrack.supervision.demo import load_supervision_demo
 
 DEMO_PASSWORD = "twintrack-demo"
 REASON = "demo data"
@@ -45,6 +46,7 @@ def load_demo(data: DemoData) -> dict:
     save_baselines([BaselineValues(project_ids[b.project_code], b.carrier, b.first_month, b.months, b.quantity,
                                    b.unit) for b in data.baselines], REASON)
     logins = _users(data, org_ids)
+    logins += load_supervision_demo()  # the 2023 Q3 supervision round and its supervisor logins
     logins += load_diagnosis_demo()  # assessments, providers, solutions, demonstrations; jushi, fuwushang1
     return {"units": len(data.units), "enterprises": len(data.enterprises), "projects": len(data.projects),
             "progress": len(data.progress), "targets": len(data.targets), "energy_lines": len(data.energy),

@@ -1,0 +1,284 @@
+"""Who sees and changes supervision records: one Policy per model, registered in
+SupervisionConfig.ready(); pages, downloads and exports all ask `visible(user, Model)`.
+
+- The bureau sees everything (a bureau officer of one unit: that unit's subtree) and runs
+  rounds and groups; it may record, issue, send back and verify anywhere.
+- A supervisor sees, round by round, the units their groups cover and those units'
+  subtrees, plus whatever they recorded or issued themselves, plus (read-only) the subtree
+  of the unit their account is attached to, if any. They record visits and findings for
+  their groups and issue, send back and verify requirements in what they cover.
+- A district officer sees the visits, findings and requirements of their own subtree and
+  responds to requirements addressed to their unit or to an enterprise in their subtree.
+- An enterprise user sees, and responds to, the requirements addressed to their enterprise.
+- Anyone else sees nothing. Hidden objects are 404, visible but not changeable 403.
+"""
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from twintrack.orgs.access import Policy, is_bureau, membership_of, role_of, scope_root
+from twintrack.orgs.models import OrgUnit, Role
+from twintrack.supervision.models import (
+    Attachment, Finding, Group, KeyTask, Requirement, RequirementStep, Round, Visit,
+)
+
+
+# --- who the user is, for supervision ---------------------------------------------------------
+
+def _whole_tree(root: OrgUnit | None) -> bool:
+    return root is not None and root.parent_id is None
+
+
+def my_groups(user) -> QuerySet[Group]:
+    """The live groups (of live rounds) the user leads or belongs to."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Group.objects.none()
+    return Group.objects.filter(Q(leader=user) | Q(members=user), round__deleted_at__isnull=True).distinct()
+
+
+def coverage(user) -> list[tuple[int, str]]:
+    """(round id, unit path) for every unit covered by one of the user's groups."""
+    if role_of(user) != Role.SUPERVISOR:
+        return []
+    rows = (Group.units.through.objects.filter(group__in=my_groups(user))
+            .values_list("group__round_id", "orgunit__path"))
+    return sorted(set(rows))
+
+
+def covers(user, round_id: int, org: OrgUnit) -> bool:
+    return any(r == round_id and org.path.startswith(path) for r, path in coverage(user))
+
+
+def _coverage_q(user, round_field: str, org_field: str) -> Q:
+    q = Q(pk__in=[])
+    for round_id, path in coverage(user):
+        q |= Q(**{round_field: round_id, f"{org_field}__path__startswith": path})
+    return q
+
+
+def _subtree_q(user, org_field: str) -> Q | None:
+    """Records under the user's own unit (None: no unit, or the whole tree for the bureau)."""
+    root = scope_root(user)
+    if root is None:
+        return Q(pk__in=[])
+    if is_bureau(user) and _whole_tree(root):
+        return None
+    return Q(**{f"{org_field}__path__startswith": root.path})
+
+
+def sees_everything(user) -> bool:
+    return is_bureau(user) and _whole_tree(scope_root(user))
+
+
+def is_supervisor(user) -> bool:
+    return role_of(user) == Role.SUPERVISOR
+
+
+def visible_units(user) -> QuerySet[OrgUnit]:
+    """The units whose supervision page the user may open."""
+    if role_of(user) not in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR):
+        return OrgUnit.objects.none()
+    if sees_everything(user):
+        return OrgUnit.objects.all()
+    root = scope_root(user)
+    q = Q(path__startswith=root.path) if root is not None else Q(pk__in=[])
+    for _round, path in coverage(user):
+        q |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(q)
+
+
+# --- policies ----------------------------------------------------------------------------
+
+class KeyTaskPolicy(Policy):
+    def visible(self, user):
+        return KeyTask.objects.all() if role_of(user) else KeyTask.objects.none()
+
+    def can_change(self, user, obj):
+        return is_bureau(user)
+
+    def can_create(self, user):
+        return is_bureau(user)
+
+
+class RoundPolicy(Policy):
+    def visible(self, user):
+        role = role_of(user)
+        if role not in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR):
+            return Round.objects.none()
+        if sees_everything(user):
+            return Round.objects.all()
+        ids = Q(pk__in=Visit.objects.filter(pk__in=visible(user, Visit)).values("round_id"))
+        ids |= Q(pk__in=Requirement.objects.filter(pk__in=visible(user, Requirement)).values("round_id"))
+        root = scope_root(user)
+        if root is not None:
+            ids |= Q(pk__in=Group.objects.filter(units__path__startswith=root.path).values("round_id"))
+        if role == Role.SUPERVISOR:
+            ids |= Q(pk__in=my_groups(user).values("round_id"))
+        return Round.objects.filter(ids)
+
+    def can_change(self, user, obj):
+        return is_bureau(user)
+
+    def can_create(self, user):
+        return is_bureau(user)
+
+
+class GroupPolicy(Policy):
+    """A group is seen by whoever sees its round (the roster of a round is not secret)."""
+
+    def visible(self, user):
+        return Group.objects.filter(round__in=visible(user, Round))
+
+    def can_change(self, user, obj):
+        return is_bureau(user)
+
+    def can_create(self, user):
+        return is_bureau(user)
+
+
+def may_record(user, group: Group) -> bool:
+    """Record visits and findings for this group."""
+    if group.is_deleted or group.round.is_deleted:
+        return False
+    return is_bureau(user) or (is_supervisor(user) and group.has_member(user))
+
+
+def recordable_groups(user) -> QuerySet[Group]:
+    if is_bureau(user):
+        return visible(user, Group).filter(round__deleted_at__isnull=True)
+    if is_supervisor(user):
+        return my_groups(user)
+    return Group.objects.none()
+
+
+class VisitPolicy(Policy):
+    def visible(self, user):
+        role = role_of(user)
+        if role not in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR):
+            return Visit.objects.none()
+        q = _subtree_q(user, "org")
+        if q is None:
+            return Visit.objects.all()
+        if role == Role.SUPERVISOR:
+            q |= _coverage_q(user, "round_id", "org") | Q(group__in=my_groups(user)) | Q(recorded_by=user)
+        return Visit.objects.filter(q)
+
+    def can_change(self, user, obj):
+        return may_record(user, obj.group)
+
+    def can_create(self, user):
+        return recordable_groups(user).exists()
+
+
+class FindingPolicy(Policy):
+    def visible(self, user):
+        role = role_of(user)
+        if role not in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR):
+            return Finding.objects.none()
+        if sees_everything(user):
+            return Finding.objects.all()
+        q = Q(visit__in=visible(user, Visit))
+        if role == Role.SUPERVISOR:
+            q |= Q(recorded_by=user)
+        return Finding.objects.filter(q)
+
+    def can_change(self, user, obj):
+        return may_record(user, obj.visit.group)
+
+    def can_create(self, user):
+        return recordable_groups(user).exists()
+
+
+def may_review(user, requirement: Requirement) -> bool:
+    """Edit, send back, verify or withdraw a requirement: the bureau, the supervisor who
+    issued it, or a supervisor whose group covers its unit in its round."""
+    if is_bureau(user):
+        return True
+    if not is_supervisor(user):
+        return False
+    if requirement.issued_by_id == user.pk:
+        return True
+    if requirement.visit_id and requirement.visit.group.has_member(user):
+        return True
+    return covers(user, requirement.round_id, requirement.org)
+
+
+def may_respond(user, requirement: Requirement) -> bool:
+    """Respond to a requirement: the officer of the unit addressed, the officer of a unit
+    whose subtree holds the enterprise addressed, or the enterprise's own user."""
+    role = role_of(user)
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if role == Role.DISTRICT and membership.org_id:
+        if requirement.org_id == membership.org_id:
+            return True
+        return bool(requirement.enterprise_id) and requirement.enterprise.org.path.startswith(membership.org.path)
+    if role == Role.ENTERPRISE:
+        return bool(requirement.enterprise_id) and requirement.enterprise_id == membership.enterprise_id
+    return False
+
+
+def may_issue(user, round_: Round, org: OrgUnit) -> bool:
+    if round_.is_deleted:
+        return False
+    return is_bureau(user) or (is_supervisor(user) and covers(user, round_.pk, org))
+
+
+class RequirementPolicy(Policy):
+    def visible(self, user):
+        role = role_of(user)
+        if role == Role.ENTERPRISE:
+            membership = membership_of(user)
+            return Requirement.objects.filter(enterprise_id=getattr(membership, "enterprise_id", None),
+                                              enterprise__isnull=False)
+        if role not in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR):
+            return Requirement.objects.none()
+        q = _subtree_q(user, "org")
+        if q is None:
+            return Requirement.objects.all()
+        if role == Role.SUPERVISOR:
+            q |= (_coverage_q(user, "round_id", "org") | Q(issued_by=user)
+                  | Q(visit__group__in=my_groups(user)))
+        return Requirement.objects.filter(q)
+
+    def can_change(self, user, obj):
+        return may_review(user, obj) or may_respond(user, obj)
+
+    def can_create(self, user):
+        return is_bureau(user) or bool(coverage(user))
+
+
+class StepPolicy(Policy):
+    def visible(self, user):
+        return RequirementStep.objects.filter(requirement__in=visible(user, Requirement))
+
+
+class AttachmentPolicy(Policy):
+    def visible(self, user):
+        return Attachment.objects.filter(Q(finding__in=visible(user, Finding))
+                                         | Q(step__in=visible(user, RequirementStep)))
+
+    def can_change(self, user, obj):
+        """Photos and documents of a finding may be withdrawn by whoever may change the
+        finding; the evidence of a response stays as it was submitted."""
+        return obj.finding_id is not None and may_record(user, obj.finding.visit.group)
+
+
+def visible(user, model):
+    from twintrack.orgs.access import visible as _visible
+
+    return _visible(user, model)
+
+
+def register_policies() -> None:
+    from twintrack.orgs import access
+
+    access.register(KeyTask, KeyTaskPolicy())
+    access.register(Round, RoundPolicy())
+    access.register(Group, GroupPolicy())
+    access.register(Visit, VisitPolicy())
+    access.register(Finding, FindingPolicy())
+    access.register(Requirement, RequirementPolicy())
+    access.register(RequirementStep, StepPolicy())
+    access.register(Attachment, AttachmentPolicy())

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "twintrack.supervision"
+    verbose_name = _("Supervision and service")
+
+    def ready(self):
+        from twintrack.imports.kinds import register_kind
+        from twintrack.supervision.access import register_policies
+        from twintrack.supervision.importing import FindingsKind, RequirementsKind, VisitsKind
+
+        register_policies()
+        for kind in (VisitsKind, FindingsKind, RequirementsKind):
+            register_kind(kind)
