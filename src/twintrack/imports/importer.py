@@ -109,7 +109,7 @@ class Spool:
             yield from self.kept
             return
         self.file.seek(0)
-        for _ in range(self.batches):
+        for _batch in range(self.batches):
             cls, rows = pickle.load(self.file)
             yield [cls(*row) for row in rows]
 
