@@ -66,7 +66,7 @@ def search_enterprises(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]
     if filters.unit is not None:
         rows = rows.filter(org__path__startswith=filters.unit.path)
     if filters.division:
-        rows = rows.filter(industry_id__startswith=filters.division)
+        rows = rows.filter(industry__code__startswith=filters.division)
     if filters.size:
         rows = rows.filter(size=filters.size)
     return rows.select_related("org", "industry").order_by("org__code", "name_zh", "uscc")

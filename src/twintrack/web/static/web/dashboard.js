@@ -150,9 +150,10 @@
       tooltip: {
         trigger: "item",
         formatter: function (p) {
-          if (!p.data) return p.name;
-          return p.data.label + "<br>" + labels.completion + ": " +
-            (isNaN(p.data.value) ? labels.no_target : number(p.data.value) + "%");
+          var encode = echarts.format.encodeHTML;  // names come from the database: never raw HTML
+          if (!p.data || !p.data.label) return encode(p.name);
+          return encode(p.data.label) + "<br>" + encode(labels.completion) + ": " +
+            (isNaN(p.data.value) ? encode(labels.no_target) : number(p.data.value) + "%");
         }
       },
       visualMap: {
@@ -172,7 +173,7 @@
         label: {
           show: true, fontSize: 12, color: "#1d2433",
           formatter: function (p) {
-            if (!p.data) return "";
+            if (!p.data || !p.data.label) return "";
             return p.data.label + (isNaN(p.data.value) ? "" : "\n" + number(p.data.value) + "%");
           }
         }
