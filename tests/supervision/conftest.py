@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from supervision_helpers import PASSWORD, PNG_BYTES, at, upload, uscc_for
+from supervision_helpers import PNG_BYTES, at, make_user, upload, uscc_for
 
 
 @pytest.fixture(autouse=True)
@@ -17,21 +17,6 @@ def media_root(tmp_path, settings):
     # Fixture accounts need no slow hash (Argon2 costs half a second per user).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.MEDIA_ROOT
-
-
-def make_user(username: str, role: str | None = None, org=None, enterprise=None, superuser: bool = False):
-    from django.contrib.auth import get_user_model
-
-    from twintrack.orgs.models import Membership
-
-    User = get_user_model()
-    if superuser:
-        user = User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
-    else:
-        user = User.objects.create_user(username, password=PASSWORD)
-    if role is not None:
-        Membership.objects.create(user=user, role=role, org=org, enterprise=enterprise)
-    return user
 
 
 @pytest.fixture

@@ -22,6 +22,21 @@ def at(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
 
 
+def make_user(username: str, role: str | None = None, org=None, enterprise=None, superuser: bool = False):
+    from django.contrib.auth import get_user_model
+
+    from twintrack.orgs.models import Membership
+
+    User = get_user_model()
+    if superuser:
+        user = User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
+    else:
+        user = User.objects.create_user(username, password=PASSWORD)
+    if role is not None:
+        Membership.objects.create(user=user, role=role, org=org, enterprise=enterprise)
+    return user
+
+
 # --- files -------------------------------------------------------------------------------------
 
 PNG_BYTES = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"

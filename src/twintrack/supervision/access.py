@@ -124,10 +124,23 @@ class RoundPolicy(Policy):
 
 
 class GroupPolicy(Policy):
-    """A group is seen by whoever sees its round (the roster of a round is not secret)."""
+    """The bureau sees every group; a supervisor the groups of their rounds (the roster);
+    a district officer the groups that cover, or visited, a unit of their subtree."""
 
     def visible(self, user):
-        return Group.objects.filter(round__in=visible(user, Round))
+        role = role_of(user)
+        if sees_everything(user):
+            return Group.objects.all()
+        if role == Role.SUPERVISOR:
+            return Group.objects.filter(round__in=visible(user, Round))
+        if role not in (Role.BUREAU, Role.DISTRICT):
+            return Group.objects.none()
+        root = scope_root(user)
+        q = Q(pk__in=Visit.objects.filter(pk__in=visible(user, Visit)).values("group_id"))
+        if root is not None:
+            q |= Q(pk__in=Group.units.through.objects.filter(orgunit__path__startswith=root.path)
+                   .values("group_id"))
+        return Group.objects.filter(q)
 
     def can_change(self, user, obj):
         return is_bureau(user)
