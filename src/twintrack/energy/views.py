@@ -18,9 +18,7 @@ from twintrack.energy import conversions as cv
 from twintrack.energy.access import manages_tables
 from twintrack.energy.forms import BaselineForm, CarrierFormSet, GridFactorForm, VersionForm, YearBasisForm
 from twintrack.energy.importing import conversion_reason
-from twintrack.energy.models import (
-    CarrierCoefficient, CoefficientVersion, EnergyBaseline, GridFactor, YearBasis,
-)
+from twintrack.energy.models import CoefficientVersion, EnergyBaseline, GridFactor, YearBasis
 from twintrack.energy.pages import carrier_labels, project_energy, years_with_data
 from twintrack.energy.services import (
     BaselineValues, ReconversionFailed, add_coefficient_version, add_grid_factor, delete_baseline, save_baselines,
