@@ -17,7 +17,7 @@ def two_districts(units, project_factory, enterprise, industry_codes):
     from twintrack.enterprises.models import Enterprise
     from twintrack.enterprises.services import EnterpriseValues, save_enterprises
     from twintrack.programme.services import ProgressValues, save_progress
-    from tests_helpers import valid_uscc
+    from approval_helpers import valid_uscc
 
     nanhu, pinghu = units["330402"], units["330482"]
     save_enterprises([EnterpriseValues(valid_uscc(2, "330482"), "平湖企业", "", pinghu.id, "3311", "", None)])

@@ -55,7 +55,7 @@ def test_targets_are_for_the_bureau_only(units, people):
 
 
 def test_an_enterprise_goes_only_under_a_unit_the_district_sees(units, people, industry_codes):
-    from tests_helpers import valid_uscc
+    from approval_helpers import valid_uscc
 
     upload = csv_file(f"uscc,name_zh,org_code,industry_code\n{valid_uscc(7)},甲,330482,3311\n"
                       f"{valid_uscc(8)},乙,330402,3311\n")
