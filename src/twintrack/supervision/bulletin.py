@@ -237,8 +237,10 @@ class Writer:
             p._p.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
         return p
 
-    def body(self, text: str, lead: str | None = None, red: str | None = None):
+    def body(self, text: str, lead: str | None = None, red: str | None = None, prefix: str = ""):
         p = self.paragraph(align=WD_ALIGN_PARAGRAPH.JUSTIFY if self.lang == "zh" else WD_ALIGN_PARAGRAPH.LEFT)
+        if prefix:
+            self.font(p.add_run(prefix), BODY_FONT, 16)
         if red:
             self.font(p.add_run(red), BODY_FONT, 16, bold=True, color=RED)
         if lead:
@@ -479,14 +481,14 @@ def _requirements_section(w: Writer, summary: RoundSummary, lang: str, number: i
                 if requirement.owner:
                     details += f"责任人：{requirement.owner}；"
                 details += f"完成时限：{date_zh(requirement.due_date)}；落实情况：{status_text(requirement, lang, summary.on)}）"
-                text = f"{index}. 【{who}】{requirement.text.strip()}{details}"
+                text = f"【{who}】{requirement.text.strip()}{details}"
             else:
                 details = f" (addressed to {who}"
                 if requirement.owner:
                     details += f"; owner: {requirement.owner}"
                 details += f"; due {date_en(requirement.due_date)}; {status_text(requirement, lang, summary.on)})"
-                text = f"{index}. {requirement.text.strip()}{details}"
-            w.body(text, red=overdue_mark(requirement, lang, summary.on))
+                text = f"{requirement.text.strip()}{details}"
+            w.body(text, red=overdue_mark(requirement, lang, summary.on), prefix=f"{index}. ")
 
 
 def _next_steps(w: Writer, summary: RoundSummary, lang: str, number: int) -> None:
@@ -541,7 +543,8 @@ def bulletin_docx(user, round_, lang: str = "zh", on: date | None = None) -> byt
     w.heading(section_label(1, lang) + ("总体情况" if lang == "zh" else "Overview"))
     _summary_table(w, summary, lang)
     w.heading(section_label(2, lang) + ("各地工作进展及督查发现" if lang == "zh" else "Progress and findings by unit"))
-    for index, unit in enumerate(summary.units, start=1):
+    reported = [u for u in summary.units if u.visits or u.findings or u.requirements]
+    for index, unit in enumerate(reported, start=1):
         _unit_section(w, unit, index, lang, summary)
     _requirements_section(w, summary, lang, 3)
     _next_steps(w, summary, lang, 4)
