@@ -60,9 +60,10 @@ def energy_basis(converter: Converter, year: int, through_month: int) -> dict:
     }
 
 
-def co2_basis(converter: Converter, org, year: int) -> dict:
+def co2_basis(converter: Converter, org, year: int, codes: list[str] | None = None) -> dict:
+    """`codes`: the unit's code and those above it, nearest first, if the caller has them."""
     national = converter.national_grid(year)
-    region = None if national else cv.grid_region(codes_upwards(org.id))
+    region = None if national else cv.grid_region(codes if codes is not None else codes_upwards(org.id))
     spec = cv.pick_grid_factor(converter.grid, year, region)
     factor = None if spec is None else converter.grid_by_id[spec.id]
     return {
@@ -80,10 +81,11 @@ def extend_report(report: dict, org, children: list, year: int, through_month: i
     converter = Converter()
     energy = energy_basis(converter, year, through_month)
     report["metrics"]["energy_saved_tce"]["basis"] = energy
-    report["metrics"]["co2_reduced_t"]["basis"] = co2_basis(converter, org, year)
+    chain = codes_upwards(org.id)  # the children's chains are this one plus their own code
+    report["metrics"]["co2_reduced_t"]["basis"] = co2_basis(converter, org, year, chain)
     for child, block in zip(children, report["children"]):
         block["metrics"]["energy_saved_tce"]["basis"] = energy
-        block["metrics"]["co2_reduced_t"]["basis"] = co2_basis(converter, child, year)
+        block["metrics"]["co2_reduced_t"]["basis"] = co2_basis(converter, child, year, [child.code] + chain)
 
 
 def coefficients_used(org, year: int, month: int) -> dict:
