@@ -44,7 +44,9 @@ test-postgres: dev
 		echo "== PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL suite not run (CI requires it)"; \
 	fi
 
+# make bench SCALE=city|province: every figure beside its reference; writes benchmarks/RESULTS.md.
 bench: dev
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py --scale $(or $(SCALE),city)
 
 clean:

@@ -115,6 +115,11 @@ def _growth(results: dict) -> list[str]:
         rows.append(f"| import rows/s | {engine} | {c_rate:,.0f} | {p_rate:,.0f} | {p_rate / c_rate:.2f} | "
                     f"{data_ratio:,.0f} |")
         croot, proot = list(c["report"].values())[0], list(p["report"].values())[0]
+        if engine == "postgresql" and "load" in city and "load" in big:
+            for user in big["load"]:
+                c_rps, p_rps = city["load"][user]["rps"], big["load"][user]["rps"]
+                rows.append(f"| dashboard requests/s ({user}) | {engine} | {c_rps:,.0f} | {p_rps:,.0f} | "
+                            f"{p_rps / c_rps:.2f} | {data_ratio:,.0f} |")
         rows.append(f"| root report latency | {engine} | {croot['median_s'] * 1000:.2f} ms | "
                     f"{proot['median_s'] * 1000:.2f} ms | {proot['median_s'] / croot['median_s']:.2f} | "
                     f"{data_ratio:,.0f} |")

@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -122,7 +123,21 @@ def bench_engine(scale: str, engine: str, data: Path) -> dict:
     latency = json.loads(timed([str(BIN / "python"), str(HERE / "report_latency.py"), "--org", root, "--org", county,
                                 "--period", PERIOD], env)["stdout"])
     result["report"] = latency
+    result["database_url"] = env["TWINTRACK_DATABASE_URL"]
     return result
+
+
+def bench_dashboard(engine_result: dict, data: Path) -> dict | None:
+    """wrk against gunicorn on the PostgreSQL database the engine run left behind."""
+    if shutil.which("wrk") is None:
+        log("wrk not installed (apt-get install wrk): dashboard load test not run")
+        return None
+    root, county = report_units(data)
+    log(f"{data.name}: dashboard under load (wrk, 50 connections)")
+    env = dict(os.environ, TWINTRACK_DATABASE_URL=engine_result["database_url"])
+    out = timed([str(BIN / "python"), str(HERE / "load_test.py"), "--bureau-org", root, "--district-org", county,
+                 "--period", PERIOD], env)["stdout"]
+    return json.loads(out)
 
 
 def report_units(data: Path) -> tuple[str, str]:
@@ -159,6 +174,10 @@ def main(argv=None) -> None:
         for engine in args.engines.split(","):
             results[scale]["engines"][engine] = bench_engine(scale, engine, data)
         check_figures(results[scale])
+        if "postgresql" in results[scale]["engines"]:
+            load = bench_dashboard(results[scale]["engines"]["postgresql"], data)
+            if load is not None:
+                results[scale]["load"] = load
     import results as results_file
 
     text = results_file.render(results, args)
