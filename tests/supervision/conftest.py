@@ -32,8 +32,10 @@ def world(db):
     )
     from twintrack.supervision import services
     from twintrack.supervision.models import KeyTask
+    from twintrack.supervision.reference import seed_key_tasks
 
     load_industry_codes()
+    seed_key_tasks()  # a transactional (browser) test empties every table, the migration's rows too
     save_orgunits([
         OrgValues("330400", "嘉兴市", "Jiaxing", "city", None),
         OrgValues("330402", "南湖区", "Nanhu District", "district", "330400"),

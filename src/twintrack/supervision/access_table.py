@@ -57,6 +57,9 @@ def build(w, state: str = "issued"):
     from twintrack.supervision import services
     from twintrack.supervision.models import Attachment, KeyTask
 
+    from twintrack.supervision.reference import seed_key_tasks
+
+    seed_key_tasks()  # a transactional test before this one may have emptied the table
     bureau = w.users["bureau"]
     leader = get_user_model().objects.create_user("access-table-leader")
     Membership.objects.create(user=leader, role="supervisor")

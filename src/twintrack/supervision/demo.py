@@ -22,6 +22,7 @@ from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.models import Membership, OrgUnit, Role
 from twintrack.supervision import services
 from twintrack.supervision.models import KeyTask, Round
+from twintrack.supervision.reference import seed_key_tasks
 
 ROUND_CODE = "2023Q3"
 PASSWORD = "twintrack-demo"
@@ -146,6 +147,7 @@ def load_supervision_demo() -> list[str]:
     orgs = {o.code: o for o in OrgUnit.objects.filter(code__in=["330402", "330483", "330482", "JXGQ"])}
     enterprises = {e.name_en: e for e in Enterprise.objects.filter(
         name_en__in=[name for visit in VISITS for name in visit[3]])}
+    seed_key_tasks()
     tasks = {t.number: t for t in KeyTask.objects.all()}
 
     round_ = services.create_round(bureau, code=ROUND_CODE, name_zh="2023年第三季度“两化”改造督查服务",
