@@ -14,7 +14,7 @@ from diagnosis_helpers import BENCH, PASSWORD, uscc_for
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Users are made in every test: a fast hasher (Argon2 takes 0.3 s a password)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
 @pytest.fixture

@@ -75,7 +75,8 @@ def test_the_reasons_say_why_in_the_page_language():
             "made for your industry division 30",
         ]
     with translation.override("zh-hans"):
-        assert "数字" in ranked[1].reasons(PROFILE)[0] or "Digital management" in ranked[1].reasons(PROFILE)[0]
+        assert ranked[1].reasons(PROFILE)[0] == "提升Digital management，这是贵企业最薄弱的维度之一（20 / 100）"
+        assert ranked[1].reasons(PROFILE)[2] == "专为贵企业所在行业大类30设计"
 
 
 def test_weakness_is_measured_against_each_dimension_maximum():

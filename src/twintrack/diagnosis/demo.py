@@ -281,7 +281,7 @@ def load_diagnosis_demo(seed: int = SEED) -> list[str]:
             continue
         level = min(0.95, max(0.05, BASE_MATURITY.get(size, 0.35) + rng.gauss(0, 0.13)))
         if is_jushi:
-            level = 0.74
+            level = 0.64  # level 3 before support, level 4 after
         maturity = {d.code: min(0.98, max(0.0, level + rng.gauss(0, 0.09))) for d in spec.dimensions}
         baseline_day = _day(rng, date(2023, 2, 1), date(2023, 6, 30))
         offline = is_jushi or rng.random() < 0.45
@@ -304,7 +304,7 @@ def load_diagnosis_demo(seed: int = SEED) -> list[str]:
             assessment.pain_points, assessment.recommendations = _findings(rng, spec, score.dimensions)
             assessment.summary = "现场诊断（演示数据）"
         if is_jushi or rng.random() < 0.36:
-            uplift = {c: min(0.99, v + rng.uniform(0.04, 0.2)) for c, v in maturity.items()}
+            uplift = {c: min(0.99, v + (0.14 if is_jushi else rng.uniform(0.04, 0.2))) for c, v in maturity.items()}
             later = _day(rng, date(2023, 8, 1), date(2023, 11, 20))
             answers = writer.answers_for(rng, uplift)
             kind = AssessmentKind.OFFLINE if provider is not None and rng.random() < 0.6 else AssessmentKind.SELF

@@ -83,7 +83,7 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
       grid: { left: 12, right: 24, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: "value", minInterval: 1, name: levels.labels.firms, splitLine: { lineStyle: { color: "#e3e7ee" } } },
+      xAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#e3e7ee" } } },
       yAxis: { type: "category", data: categories, axisLabel: { width: 220, overflow: "truncate" } },
       series: levels.levels.map(function (level, i) {
         return { name: level.name, type: "bar", stack: "levels", barMaxWidth: 22,
