@@ -130,3 +130,15 @@ def test_a_project_launched_later_moves_to_its_new_month(city, project_factory):
     assert actual(city, "projects", month=8) == 0
     assert actual(city, "projects", month=9) == 1
     assert rollup_differences() == []
+
+
+def test_moving_a_unit_and_changing_a_unit_two_levels_below_in_one_call_keeps_every_path_right(city):
+    save_orgunits([OrgValues("330402001", "南湖街道", "", "zone", "330402"),
+                   OrgValues("330402001001", "南湖社区", "", "zone", "330402001")])
+    save_orgunits([OrgValues("330402", "南湖区", "Nanhu District", "district", "330482"),
+                   OrgValues("330402001", "南湖街道", "", "zone", "330402"),
+                   OrgValues("330402001001", "南湖新社区", "", "zone", "330402001")])
+    street = OrgUnit.objects.get(code="330402001")
+    community = OrgUnit.objects.get(code="330402001001")
+    assert street.path.startswith(OrgUnit.objects.get(code="330482").path)
+    assert community.path == f"{street.path}{community.id}/" and community.depth == street.depth + 1

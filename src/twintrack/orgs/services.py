@@ -71,6 +71,8 @@ def save_orgunits(rows: Iterable[OrgValues], reason: str = "", user=None) -> tup
         if reparented:
             _refresh_subtree_paths(org, old_path)
             moved = True
+            # the units below moved too: later rows must see their new paths
+            by_code.update({o.code: o for o in OrgUnit.objects.filter(code__in=list(by_code))})
         by_code[org.code] = org
         created += is_new
         updated += not is_new
