@@ -32,6 +32,7 @@ from twintrack.energy.reference import (
 )
 from twintrack.metrics.rollups import apply_deltas
 from twintrack.metrics.rules import RollupKey, Totals, merge
+from twintrack.sql import placeholders, rows_where_in
 
 BATCH = 2000
 KEY_CHUNK = 5000
@@ -255,9 +256,9 @@ def months_with_lines(keys: Iterable[ProjectMonth]) -> dict[ProjectMonth, list[s
     """Of these project-months, those that have energy lines, with their carriers."""
     found: dict[ProjectMonth, list[str]] = defaultdict(list)
     for chunk, years, wanted in _by_project_chunks(keys):
-        rows = EnergyLine.objects.filter(project_id__in=chunk, year__in=years) \
-            .order_by("carrier").values_list("project_id", "year", "month", "carrier")
-        for pid, year, month, carrier in rows:
+        sql = (f"SELECT project_id, year, month, carrier FROM {EnergyLine._meta.db_table} "
+               f"WHERE project_id IN ({{in}}) AND year IN ({placeholders(years)}) ORDER BY carrier")
+        for pid, year, month, carrier in rows_where_in(sql, chunk, sorted(years), chunk=len(chunk)):
             if (year, month) in wanted[pid]:
                 found[(pid, year, month)].append(carrier)
     return dict(found)

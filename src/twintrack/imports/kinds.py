@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from twintrack.imports import fields as f
 from twintrack.imports.columns import Alternative, Column
 from twintrack.imports.fields import FieldError
+from twintrack.sql import rows_where_in, year_month
 
 Values = Any
 
@@ -536,15 +537,16 @@ class ProgressKind(Kind):
             return None
 
     def _lookup(self, codes: set[str]) -> None:
+        from twintrack.enterprises.models import Enterprise
         from twintrack.programme.models import Project
 
         wanted = [c for c in codes if c not in self.projects]
         if len(self.projects) + len(wanted) > self.CACHE_LIMIT:
             self.projects = {c: self.projects[c] for c in codes if c in self.projects}
-        for batch in chunks(wanted, 5000):
-            for code, pid, org_id, start in (Project.objects.filter(code__in=batch)
-                                             .values_list("code", "id", "enterprise__org_id", "start_date")):
-                self.projects[code] = (pid, org_id, start.year * 100 + start.month)
+        sql = (f"SELECT p.code, p.id, e.org_id, p.start_date FROM {Project._meta.db_table} p "
+               f"JOIN {Enterprise._meta.db_table} e ON e.id = p.enterprise_id WHERE p.code IN ({{in}})")
+        for code, pid, org_id, start in rows_where_in(sql, wanted):
+            self.projects[code] = (pid, org_id, year_month(start))
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
         from twintrack.programme.services import ProgressValues
