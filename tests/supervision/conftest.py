@@ -12,6 +12,15 @@ from supervision_helpers import PNG_BYTES, at, make_user, upload, uscc_for
 
 
 @pytest.fixture(autouse=True)
+def english():
+    """Messages raised outside a request in English (the pages follow the browser's language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Fixture accounts need no slow hash (Argon2 costs half a second per user).

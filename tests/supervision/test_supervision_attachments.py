@@ -94,7 +94,8 @@ def test_media_files_are_not_served_as_static_files(client, world, records, sett
 def test_uploading_through_the_finding_form_checks_the_file(client, world, records):
     client.force_login(world.users.sup1)
     url = reverse("supervision:finding_create", args=[records.nanhu_visit.pk])
-    response = client.post(url, {"kind": "highlight", "text": "智能产线", "file": upload("photo.jpg", b"MZ\x90\x00")})
+    response = client.post(url, {"kind": "highlight", "text": "智能产线", "file": upload("photo.jpg", b"MZ\x90\x00")},
+                           HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and "not a JPEG" in response.content.decode()
     assert not records.nanhu_visit.findings.filter(text="智能产线").exists()  # nothing half-written
     response = client.post(url, {"kind": "highlight", "text": "智能产线", "file": upload("photo.png", PNG_BYTES)})

@@ -21,12 +21,6 @@ from twintrack.supervision.models import Finding, Requirement, Status, Visit
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
 DEWEI, FENGCHUAN, MEIYI = uscc_for(1), uscc_for(2), uscc_for(3)
 
 

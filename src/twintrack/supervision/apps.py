@@ -14,3 +14,10 @@ class SupervisionConfig(AppConfig):
         register_policies()
         for kind in (VisitsKind, FindingsKind, RequirementsKind):
             register_kind(kind)
+
+        from twintrack.orgs.access import role_of
+        from twintrack.orgs.models import Role
+        from twintrack.web.roles import register_menu
+
+        register_menu("supervision:home", _("Supervision"), lambda user: role_of(user) in (
+            Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR, Role.ENTERPRISE))

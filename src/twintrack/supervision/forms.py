@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.access import visible
@@ -54,7 +55,7 @@ class RoundForm(forms.Form):
                             help_text=_("e.g. 2023Q3; letters, digits, _ or -"))
     name_zh = forms.CharField(label=_("Chinese name"), max_length=200)
     name_en = forms.CharField(label=_("English name"), max_length=300, required=False)
-    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    start_date = forms.DateField(label=pgettext_lazy("supervision", "Start date"), widget=DATE)
     end_date = forms.DateField(label=_("End date"), widget=DATE, required=False)
     report_year = forms.IntegerField(label=_("Figures of year"), min_value=2000, max_value=2100, required=False)
     report_month = forms.IntegerField(label=_("through month"), min_value=1, max_value=12, required=False,

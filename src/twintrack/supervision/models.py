@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 CODE_LENGTH = 64
@@ -91,7 +92,7 @@ class Round(SoftDeletable):
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
-    start_date = models.DateField(_("start date"))
+    start_date = models.DateField(pgettext_lazy("supervision", "start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     # The progress figures the bulletin quotes: January..report_month of report_year.
     report_year = models.PositiveSmallIntegerField(_("report year"))
@@ -155,7 +156,8 @@ class Visit(SoftDeletable):
 
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True)
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="visits", verbose_name=_("round"))
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="visits", verbose_name=_("group"))
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="visits",
+                              verbose_name=pgettext_lazy("supervision", "group"))
     org = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="supervision_visits",
                             verbose_name=_("unit visited"))
     date = models.DateField(_("date"))
@@ -178,10 +180,10 @@ class Visit(SoftDeletable):
 
 
 class FindingKind(models.TextChoices):
-    PROGRESS = "progress", _("Progress")
-    HIGHLIGHT = "highlight", _("Highlight")
-    PROBLEM = "problem", _("Problem")
-    PLAN = "plan", _("Plan")
+    PROGRESS = "progress", pgettext_lazy("finding kind", "Progress")
+    HIGHLIGHT = "highlight", pgettext_lazy("finding kind", "Highlight")
+    PROBLEM = "problem", pgettext_lazy("finding kind", "Problem")
+    PLAN = "plan", pgettext_lazy("finding kind", "Plan")
 
 
 FINDING_KIND_ZH = {"progress": "工作进展", "highlight": "亮点做法", "problem": "存在问题", "plan": "下步计划"}
@@ -213,10 +215,10 @@ class Finding(SoftDeletable):
 
 
 class Status(models.TextChoices):
-    ISSUED = "issued", _("Issued")
-    RESPONDED = "responded", _("Responded")
-    RETURNED = "returned", _("Returned")
-    VERIFIED = "verified", _("Verified")
+    ISSUED = "issued", pgettext_lazy("requirement status", "Issued")
+    RESPONDED = "responded", pgettext_lazy("requirement status", "Responded")
+    RETURNED = "returned", pgettext_lazy("requirement status", "Returned")
+    VERIFIED = "verified", pgettext_lazy("requirement status", "Verified")
 
 
 STATUS_ZH = {"issued": "已下达", "responded": "已反馈", "returned": "已退回", "verified": "已核实"}
@@ -254,7 +256,7 @@ class Requirement(SoftDeletable):
     text = models.TextField(_("requirement"))
     due_date = models.DateField(_("due date"))
     owner = models.CharField(_("owner"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ISSUED)
+    status = models.CharField(pgettext_lazy("supervision", "status"), max_length=16, choices=Status.choices, default=Status.ISSUED)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("issued by"))
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
