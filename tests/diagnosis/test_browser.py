@@ -144,6 +144,8 @@ def test_an_enterprise_completes_a_self_assessment_and_sees_level_radar_and_solu
 
 def test_a_provider_records_an_offline_diagnosis_for_its_enterprise_only(scene, password, live_server, browser,
                                                                          tmp_path):
+    from django.db import connection
+
     from twintrack.diagnosis.models import Assessment
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -170,9 +172,14 @@ def test_a_provider_records_an_offline_diagnosis_for_its_enterprise_only(scene, 
     assert page.locator("#recommendations li").all_inner_texts() == ["上线轻量化MES", "分步实施设备联网"]
     assert page.locator("a:has-text('诊断报告.pdf')").count() == 1
     page.screenshot(path=str(ARTIFACTS / "diagnosis-offline-recorded.png"), full_page=True)
-    assessment = Assessment.objects.get(enterprise=scene["assigned"])
-    assert assessment.kind == "offline" and assessment.provider.name_zh == "嘉兴测试数字服务有限公司"
-    assert bytes(assessment.reports.get().content) == b"%PDF-1.4 diagnosis report"
+    try:
+        assessment = Assessment.objects.get(enterprise=scene["assigned"])
+        assert assessment.kind == "offline" and assessment.provider.name_zh == "嘉兴测试数字服务有限公司"
+        assert bytes(assessment.reports.get().content) == b"%PDF-1.4 diagnosis report"
+    finally:
+        # Inside Playwright's greenlet the ORM has a connection of its own: close it, or PostgreSQL's
+        # test database cannot be dropped at the end of the session.
+        connection.close()
 
     for path in (f"/diagnosis/enterprises/{scene['unassigned'].pk}/",
                  f"/diagnosis/enterprises/{scene['unassigned'].pk}/diagnosis/"):

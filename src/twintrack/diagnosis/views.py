@@ -47,6 +47,18 @@ from twintrack.orgs.models import OrgUnit, Role
 PAGE_SIZE = 50
 
 
+def in_menu(view):
+    """Mark the main menu's Diagnosis entry as the open one on every diagnosis page."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.menu_section = "diagnosis:home"
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _lang() -> str:
     return pages.lang_of(get_language())
 
@@ -95,6 +107,7 @@ def _framework_param(request) -> Framework | None:
 
 @require_GET
 @login_required
+@in_menu
 def home(request: HttpRequest) -> HttpResponse:
     """Enterprise users go to their own page; everyone else gets the enterprises they see, with
     their latest level (a provider: the enterprises assigned to it)."""
@@ -150,6 +163,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@in_menu
 def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
     firm = _enterprise_or_404(request, pk)
     lang = _lang()
@@ -190,6 +204,7 @@ def _questionnaire_framework(request) -> Framework:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
     """An enterprise user's self-assessment of its own enterprise."""
     firm = _enterprise_or_404(request, pk)
@@ -217,6 +232,7 @@ def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def diagnose(request: HttpRequest, pk: int) -> HttpResponse:
     """A service provider's offline diagnosis of an enterprise assigned to it."""
     firm = _enterprise_or_404(request, pk)
@@ -250,6 +266,7 @@ def diagnose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@in_menu
 def add_adoption(request: HttpRequest, pk: int) -> HttpResponse:
     firm = _enterprise_or_404(request, pk)
     if not can_create(request.user, SolutionAdoption):
@@ -270,6 +287,7 @@ def add_adoption(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@in_menu
 def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Assessment, pk=pk)
     lang = _lang()
@@ -291,6 +309,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@in_menu
 def assessment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Assessment, pk=pk)
     if not can_change(request.user, row):
@@ -302,6 +321,7 @@ def assessment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@in_menu
 def report_file(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         report = DiagnosisReport.objects.get(pk=pk, is_active=True,
@@ -317,6 +337,7 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@in_menu
 def subindustries(request: HttpRequest) -> HttpResponse:
     root = _require_units(request)
     org = _org_param(request, root)
@@ -359,6 +380,7 @@ def subindustries(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@in_menu
 def subindustry(request: HttpRequest, code: str) -> HttpResponse:
     root = _require_units(request)
     if not code.isdigit() or len(code) not in (3, 4):
@@ -407,6 +429,7 @@ def subindustry(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @login_required
+@in_menu
 def demonstrations(request: HttpRequest) -> HttpResponse:
     _require_role(request)
     lang = _lang()
@@ -440,6 +463,7 @@ def demonstrations(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def demonstration_new(request: HttpRequest) -> HttpResponse:
     if not can_create(request.user, Demonstration):
         raise PermissionDenied
@@ -463,6 +487,7 @@ def demonstration_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def demonstration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Demonstration, pk=pk)
     if not can_change(request.user, row):
@@ -480,6 +505,7 @@ def demonstration_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@in_menu
 def demonstration(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Demonstration, pk=pk)
     lang = _lang()
@@ -495,6 +521,7 @@ def demonstration(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@in_menu
 def demonstration_status(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Demonstration, pk=pk)
     if not is_bureau(request.user):
@@ -512,6 +539,7 @@ def demonstration_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@in_menu
 def solutions(request: HttpRequest) -> HttpResponse:
     _require_role(request)
     lang = _lang()
@@ -542,6 +570,7 @@ def solutions(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@in_menu
 def solution(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Solution, pk=pk)
     lang = _lang()
@@ -568,6 +597,7 @@ def _solution_form(request, instance=None):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def solution_new(request: HttpRequest) -> HttpResponse:
     if not can_create(request.user, Solution):
         raise PermissionDenied
@@ -581,6 +611,7 @@ def solution_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def solution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Solution, pk=pk)
     if not can_change(request.user, row):
@@ -597,6 +628,7 @@ def solution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def providers(request: HttpRequest) -> HttpResponse:
     root = _require_units(request)
     lang = _lang()
@@ -624,6 +656,7 @@ def providers(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def provider(request: HttpRequest, pk: int) -> HttpResponse:
     _require_units(request)
     row = get_visible_or_404(request.user, ServiceProvider, pk=pk)
@@ -654,6 +687,7 @@ def provider(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@in_menu
 def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, ProviderAssignment, pk=pk)
     if not can_change(request.user, row):
@@ -667,6 +701,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def frameworks(request: HttpRequest) -> HttpResponse:
     _require_role(request)
     lang = _lang()
@@ -698,6 +733,7 @@ def frameworks(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def framework(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Framework, pk=pk)
     if request.method == "POST":
@@ -723,6 +759,7 @@ def framework(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@in_menu
 def coverage_settings(request: HttpRequest) -> HttpResponse:
     if not is_bureau(request.user):
         raise PermissionDenied
