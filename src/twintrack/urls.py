@@ -5,5 +5,6 @@ urlpatterns = [
     path("energy/", include("twintrack.energy.urls")),
     path("diagnosis/", include("twintrack.diagnosis.urls")),
     path("supervision/", include("twintrack.supervision.urls")),
+    path("bulletins/", include("twintrack.reports.urls")),
     path("", include("twintrack.web.urls")),
 ]

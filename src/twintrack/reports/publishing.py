@@ -10,6 +10,9 @@ functions that the command line and the web pages call alike.
   never reach a published file; they reach the next version.
 - current_bulletin(...) is what a page offers for "any unit and month": the latest
   published file if there is one, else a draft rendered from today's data.
+- unapproved_months(org, year, month) names the months of January..month not yet approved
+  for the unit: the bulletins page refuses to publish them unless the bureau says so
+  (twintrack.reports.views); the command line, run by the server's operator, warns.
 """
 from __future__ import annotations
 
@@ -66,6 +69,17 @@ def may_publish(user, org: OrgUnit) -> bool:
     if not user.is_superuser and (membership is None or membership.role != Role.BUREAU):
         return False
     return can_view_org(user, org)
+
+
+def unapproved_months(org: OrgUnit, year: int, month: int) -> list[int]:
+    """The months 1..`month` of `year` that are not approved for `org`, by the unit itself or
+    a unit above it (an approval covers the unit's whole subtree: the approvals app approves
+    a unit only once every unit below it is approved). A bulletin for January..month shows
+    every one of them."""
+    from twintrack.approvals.services import locked_months_for
+
+    locked = locked_months_for([org.id], [year])
+    return [m for m in range(1, month + 1) if (org.id, year, m) not in locked]
 
 
 # --- what changed ---------------------------------------------------------------------------

@@ -13,4 +13,5 @@ def menu(request):
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match is not None else None
-    return {"menu": navigation(user), "menu_section": SECTIONS.get(current, current)}
+    section = getattr(request, "menu_section", None) or SECTIONS.get(current, current)  # a view may set its own
+    return {"menu": navigation(user), "menu_section": section}

@@ -4,7 +4,7 @@ from twintrack.command import InputRejected, TwintrackCommand
 from twintrack.metrics.rules import parse_period
 from twintrack.reports.content import change_line
 from twintrack.reports.management.commands.report import find_org
-from twintrack.reports.publishing import PublishingError, publish_bulletin
+from twintrack.reports.publishing import PublishingError, publish_bulletin, unapproved_months
 
 
 class Command(TwintrackCommand):
@@ -38,6 +38,10 @@ class Command(TwintrackCommand):
         except PublishingError as error:
             raise InputRejected(str(error))
         self.stdout.write(f"published {org.code} {bulletin.period} {bulletin.lang} version {bulletin.version}")
+        unapproved = unapproved_months(org, year, month)
+        if unapproved:  # the operator's call; the web page asks the bureau to say so
+            self.stderr.write(f"warning: months not approved for {org.code}: "
+                              + ", ".join(f"{year:04d}-{m:02d}" for m in unapproved))
         for stored in bulletin.files.order_by("format").only("name", "size", "sha256"):
             self.stdout.write(f"  {stored.name}  {stored.size} bytes  sha256 {stored.sha256[:16]}")
         if bulletin.previous_id:
