@@ -170,6 +170,10 @@ def _list(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def opening(summary: RoundSummary, lang: str, issuer: str) -> str:
     r = summary.round
     t = summary.totals
@@ -195,12 +199,15 @@ def opening(summary: RoundSummary, lang: str, issuer: str) -> str:
     if enterprises:
         text += f" and to investigate {len(enterprises)} enterprise{'s' if len(enterprises) != 1 else ''} "
         text += f"({_list(enterprises[:8], 'en')})"
-    text += (f". The groups recorded {t.get('finding_progress', 0)} points of progress, "
-             f"{t.get('finding_highlight', 0)} highlights, {t.get('finding_problem', 0)} problems and "
-             f"{t.get('finding_plan', 0)} plans, and issued {t.get('total', 0)} requirements. As of "
-             f"{date_en(summary.on)}, {t.get('verified', 0)} have been verified, {t.get('responded', 0)} await "
-             f"verification, {t.get('returned', 0)} {'was' if t.get('returned', 0) == 1 else 'were'} sent back and {t.get('issued', 0)} have no response yet; "
-             f"{t.get('overdue', 0)} are overdue.")
+    verified, responded, returned, issued, overdue = (t.get(k, 0) for k in (
+        "verified", "responded", "returned", "issued", "overdue"))
+    text += (f". The groups recorded {plural(t.get('finding_progress', 0), 'point')} of progress, "
+             f"{plural(t.get('finding_highlight', 0), 'highlight')}, {plural(t.get('finding_problem', 0), 'problem')} "
+             f"and {plural(t.get('finding_plan', 0), 'plan')}, and issued {plural(t.get('total', 0), 'requirement')}. "
+             f"As of {date_en(summary.on)}, {verified} {'has' if verified == 1 else 'have'} been verified, "
+             f"{responded} {'awaits' if responded == 1 else 'await'} verification, {returned} "
+             f"{'was' if returned == 1 else 'were'} sent back and {issued} {'has' if issued == 1 else 'have'} no "
+             f"response yet; {overdue} {'is' if overdue == 1 else 'are'} overdue.")
     return text
 
 
@@ -361,20 +368,21 @@ def _masthead(w: Writer, lang: str, issuer: str, on: date, round_code: str) -> N
            bold=lang != "zh", color=RED)
     p = w.paragraph(before=6, after=0, line=None, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
     p.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
-    w.font(p.add_run(issuer), BODY_FONT, 15)
-    w.font(p.add_run("\t" + fmt_date(on, lang)), BODY_FONT, 15)
+    size = 15 if lang == "zh" else 12
+    w.font(p.add_run(issuer), BODY_FONT, size)
+    w.font(p.add_run("\t" + fmt_date(on, lang)), BODY_FONT, size)
     _border_bottom(p)
 
 
 def _summary_table(w: Writer, summary: RoundSummary, lang: str) -> None:
     zh = lang == "zh"
     headers = (["地区", "督查组", "走访企业", "存在问题", "整改要求", "已核实", "未完成", "逾期"] if zh else
-               ["Unit", "Group", "Enterprises", "Problems", "Requirements", "Verified", "Open", "Overdue"])
+               ["Unit", "Group", "Firms", "Problems", "Required", "Verified", "Open", "Overdue"])
     table = w.document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = [Cm(3.4), Cm(2.6)] + [Cm(1.6)] * 6 if zh else [Cm(3.0), Cm(2.2)] + [Cm(1.7)] * 6
+    widths = [Cm(3.4), Cm(2.6)] + [Cm(1.6)] * 6 if zh else [Cm(2.8), Cm(2.0)] + [Cm(1.8)] * 6
     for column, width in zip(table.columns, widths):
         column.width = width  # the table grid, which LibreOffice reads
 
@@ -383,8 +391,8 @@ def _summary_table(w: Writer, summary: RoundSummary, lang: str) -> None:
         paragraph.alignment = align
         paragraph.paragraph_format.space_before = Pt(2)
         paragraph.paragraph_format.space_after = Pt(2)
-        w.font(paragraph.add_run(str(text)), TABLE_FONT if not bold else HEADING_FONT, 11, bold=bold and not zh,
-               color=color)
+        w.font(paragraph.add_run(str(text)), TABLE_FONT if not bold else HEADING_FONT, 11 if zh else 9,
+               bold=bold and not zh, color=color)
 
     for index, header in enumerate(headers):
         cell = table.rows[0].cells[index]
