@@ -168,3 +168,15 @@ def test_libreoffice_opens_it_with_the_chinese_intact(world, followed_up, tmp_pa
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / f"supervision-bulletin-{lang}")],
                        check=True, capture_output=True)
         assert list(ARTIFACTS.glob(f"supervision-bulletin-{lang}-*.png"))
+
+
+def test_the_command_writes_the_same_bulletin_as_the_bureau_sees(world, followed_up, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    output = tmp_path / "bulletin.docx"
+    call_command("supervision_bulletin", "--round", "2023Q3", "--date", "2026-03-02", "--output", str(output))
+    assert output.read_bytes() == bulletin_docx(world.users.bureau, world.round, "zh", ON)
+    with pytest.raises(CommandError) as refused:
+        call_command("supervision_bulletin", "--round", "NOPE", "--output", str(output))
+    assert refused.value.returncode == 2

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from twintrack.enterprises.models import Enterprise
-from twintrack.orgs.access import can_create, get_visible_or_404, is_bureau, require_change, visible
-from twintrack.orgs.models import OrgUnit
+from twintrack.orgs.access import can_create, get_visible_or_404, is_bureau, require_change, role_of, visible
+from twintrack.orgs.models import OrgUnit, Role
 from twintrack.supervision import access, services
 from twintrack.supervision.bulletin import CONTENT_TYPE as DOCX_TYPE
 from twintrack.supervision.bulletin import bulletin_docx, bulletin_filename
@@ -74,7 +74,9 @@ def home(request):
               .order_by("-start_date", "code"))
     overdue = overdue_by_round(user)
     rows = [{"round": r, "overdue": overdue.get(r.pk, 0)} for r in rounds]
-    respond = [r for r in requirement_queryset(visible(user, Requirement).open()) if access.may_respond(user, r)]
+    respond = []
+    if role_of(user) in (Role.DISTRICT, Role.ENTERPRISE):  # the roles that answer requirements
+        respond = [r for r in requirement_queryset(visible(user, Requirement).open()) if access.may_respond(user, r)]
     return page(request, "supervision/home.html", {
         "rounds": rows,
         "overdue": overdue_requirements_for(user, None, limit=10),
