@@ -152,3 +152,26 @@ def test_a_zone_officer_sees_the_zones_requirements_but_not_the_districts(client
                        {"text": "已完成"}).status_code == 302
     client.force_login(u.nanhu)  # the district above may answer for an enterprise in its subtree too
     assert client.get(reverse("supervision:requirement", args=[zone_req.pk])).status_code == 200
+
+
+def test_the_pages_speak_both_languages(client, world, records):
+    client.force_login(world.users.bureau)
+    url = reverse("supervision:round", args=[world.round.pk])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Summary by unit" in english and "Overdue requirements" in english and "2023 Q3 supervision service" in english
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "分地区汇总" in chinese and "逾期整改要求" in chinese and "2023年第三季度" in chinese
+    detail = client.get(reverse("supervision:requirement", args=[records.nanhu_req.pk]),
+                        HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "已下达" in detail and "已逾期" in detail
+
+
+def test_the_menu_offers_supervision_to_the_roles_that_use_it(client, world):
+    for user, shown in ((world.users.bureau, True), (world.users.nanhu, True), (world.users.sup1, True),
+                        (world.users.dewei, True), (world.users.provider, False)):
+        client.force_login(user)
+        page = client.get(reverse("supervision:requirements")).content.decode()
+        menu = page.split('class="mainnav"', 1)[1].split("</nav>", 1)[0] if 'class="mainnav"' in page else ""
+        assert ('href="/supervision/"' in menu) == shown, user
+    client.force_login(world.users.sup1)
+    assert client.get("/").url == reverse("supervision:home")  # a supervisor without a unit starts at the rounds
