@@ -152,7 +152,7 @@ def test_a_provider_records_an_offline_diagnosis_for_its_enterprise_only(scene, 
     errors = []
     page = new_page(browser, errors)
     log_in(page, live_server.url, "fuwushang-test", password)
-    page.goto(live_server.url + "/diagnosis/")
+    assert page.url == live_server.url + "/diagnosis/"  # a provider starts at the enterprises assigned to it
     table = page.inner_text("#enterprise-table")
     assert "南湖精密金属制品有限公司" in table and "南湖未分配企业有限公司" not in table
     page.click("a:has-text('南湖精密金属制品有限公司')")

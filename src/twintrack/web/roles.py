@@ -17,6 +17,8 @@ def home_url(user) -> str:
         membership = membership_of(user)
         if membership is not None and membership.enterprise_id:
             return reverse("enterprise_detail", args=[membership.enterprise_id])
+    if role_of(user) == Role.PROVIDER and visible(user, Enterprise).exists():
+        return reverse("diagnosis:home")  # a service provider starts at the enterprises assigned to it
     if role_of(user) == Role.SUPERVISOR and scope_root(user) is None:
         return reverse("supervision:home")  # a supervisor without a unit starts at their rounds
     return reverse("dashboard")
