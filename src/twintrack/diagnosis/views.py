@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -645,12 +645,12 @@ def providers(request: HttpRequest) -> HttpResponse:
             return redirect("diagnosis:provider", pk=provider.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    assignments = visible(request.user, ProviderAssignment)
-    rows = []
-    for provider in visible(request.user, ServiceProvider).order_by("name_zh"):
-        rows.append({"provider": provider, "name": provider.display_name(lang),
-                     "assigned": assignments.filter(provider=provider).count(),
-                     "solutions": provider.solutions.filter(is_active=True).count()})
+    assigned = dict(visible(request.user, ProviderAssignment).values("provider").order_by()
+                    .annotate(n=Count("id")).values_list("provider", "n"))
+    providers_seen = (visible(request.user, ServiceProvider).order_by("name_zh")
+                      .annotate(active_solutions=Count("solutions", filter=Q(solutions__is_active=True))))
+    rows = [{"provider": provider, "name": provider.display_name(lang), "assigned": assigned.get(provider.pk, 0),
+             "solutions": provider.active_solutions} for provider in providers_seen]
     return render(request, "diagnosis/providers.html", {"rows": rows, "form": form, "root": root, "lang": lang})
 
 
