@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 
 from diagnosis_helpers import BENCH, FRAMEWORK_DIR, miit_data, uniform_answers
 
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
 # A framework written from the EU's Digital Maturity Assessment for SMEs: six dimensions scored
 # 0-100% and averaged, green digitalisation among them. (The level bands are an example.)
 EU_DMA = {

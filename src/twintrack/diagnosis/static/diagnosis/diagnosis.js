@@ -76,6 +76,7 @@
   var levels = data("levels-data");
   var levelsBox = document.getElementById("levels-chart");
   if (levels && levelsBox) {
+    levelsBox.style.height = Math.max(180, 34 * levels.categories.length + 90) + "px"; // CSSOM, not an inline attribute
     var bars = echarts.init(levelsBox, null, { renderer: "canvas" });
     var categories = levels.categories.slice().reverse();
     bars.setOption({
