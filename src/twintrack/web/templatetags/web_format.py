@@ -1,0 +1,32 @@
+"""Numbers as a statistics office writes them in tables: thousands separators, fixed places."""
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_decimal
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def amount(value, places: int = 2):
+    """1234567.5 -> '1,234,567.50'; None and '' -> '—'."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    pattern = "#,##0" + ("." + "0" * int(places) if int(places) else "")
+    locale = "en" if (get_language() or "").startswith("en") else "zh_Hans_CN"
+    return format_decimal(number, format=pattern, locale=locale)
+
+
+@register.filter
+def tce(value):
+    """Energy in tce: up to six places, trailing zeros dropped."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(str(value)).normalize()
+    places = max(0, -number.as_tuple().exponent)
+    return amount(number, min(places, 6))
