@@ -27,6 +27,7 @@ def sessions(bureau_org: str, district_org: str) -> dict[str, str]:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -39,7 +40,7 @@ def sessions(bureau_org: str, district_org: str) -> dict[str, str]:
                                                                  "org": OrgUnit.objects.get(code=code)})
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys[name] = session.session_key
@@ -75,6 +76,20 @@ def parse_wrk(text: str) -> dict:
             "errors": errors + (int(non2xx.group(1)) if non2xx else 0)}
 
 
+def browser_cookies(url: str, session_key: str) -> str:
+    """The Cookie header a browser sends after its first page: the session, and the CSRF and
+    language cookies that page set."""
+    cookies = {"sessionid": session_key}
+    check = subprocess.run(["curl", "-s", "-o", "/dev/null", "-D", "-", "-H", f"Cookie: sessionid={session_key}", url],
+                           capture_output=True, text=True)
+    status = check.stdout.split(" ", 2)[1] if check.stdout else "no answer"
+    if status != "200":
+        raise SystemExit(f"dashboard answered {status}")
+    for name, value in re.findall(r"^set-cookie:\s*([^=]+)=([^;]*)", check.stdout, re.M | re.I):
+        cookies[name] = value
+    return "Cookie: " + "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bureau-org", required=True)
@@ -82,12 +97,13 @@ def main() -> None:
     parser.add_argument("--period", default="2023-12")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="over 1: gthread workers (keep-alive)")
     args = parser.parse_args()
     keys = sessions(args.bureau_org, args.district_org)
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "twintrack.wsgi:application"],
+        [str(BIN / "gunicorn"), "-w", str(args.workers), "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "twintrack.wsgi:application"],
         cwd=ROOT, env=dict(os.environ, TWINTRACK_ALLOWED_HOSTS="127.0.0.1"), start_new_session=True,
     )
     results = {}
@@ -95,11 +111,7 @@ def main() -> None:
         wait_for(port)
         for user, org in (("bench-bureau", args.bureau_org), ("bench-district", args.district_org)):
             url = f"http://127.0.0.1:{port}/?period={args.period}&org={org}"
-            header = f"Cookie: sessionid={keys[user]}"
-            check = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", header, url],
-                                   capture_output=True, text=True)
-            if check.stdout != "200":
-                raise SystemExit(f"{user}: dashboard answered {check.stdout}")
+            header = browser_cookies(url, keys[user])
             subprocess.run(["wrk", "-t2", "-c50", "-d3s", "-H", header, url], capture_output=True)  # warm every worker
             out = subprocess.run(["wrk", "-t2", "-c50", f"-d{args.seconds}s", "--latency", "-H", header, url],
                                  capture_output=True, text=True).stdout

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "twintrack.web.pagecache.PageCacheMiddleware",  # before anything that loads the session or user
+    "twintrack.web.security.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "twintrack.web.security.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,7 +126,7 @@ PASSWORD_HASHERS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling: refuses a locked-out username/address first
-    "django.contrib.auth.backends.ModelBackend",
+    "twintrack.orgs.backends.MembershipBackend",  # ModelBackend, loading the membership with the user
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("TWINTRACK_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TWINTRACK_LOGIN_COOLOFF_MINUTES", "15")))
@@ -170,7 +172,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Web security (issue 3). Sessions end after an idle hour or when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("TWINTRACK_SESSION_IDLE_MINUTES", "60")) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the idle clock restarts on every request
+# The idle clock restarts on activity: web.security.SessionIdleMiddleware saves the session
+# at most once a minute, not on every request (a write per page view costs more than the page).
+SESSION_SAVE_EVERY_REQUEST = False
+TWINTRACK_SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the chosen language sticks (and is kept on the account)

@@ -78,10 +78,10 @@ def co2_basis(converter: Converter, org, year: int, codes: list[str] | None = No
 
 
 def extend_report(report: dict, org, children: list, year: int, through_month: int) -> None:
-    converter = Converter()
+    converter = Converter.for_reading()
     energy = energy_basis(converter, year, through_month)
     report["metrics"]["energy_saved_tce"]["basis"] = energy
-    chain = codes_upwards(org.id)  # the children's chains are this one plus their own code
+    chain = codes_upwards(org.id, org.path)  # the children's chains are this one plus their own code
     report["metrics"]["co2_reduced_t"]["basis"] = co2_basis(converter, org, year, chain)
     for child, block in zip(children, report["children"]):
         block["metrics"]["energy_saved_tce"]["basis"] = energy

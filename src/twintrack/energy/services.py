@@ -30,6 +30,7 @@ from twintrack.energy.reference import (
     GRID_SCHEME, SHIPPED_EFFECTIVE_FROM, SHIPPED_NOTE, SHIPPED_SOURCE, SHIPPED_VERSION_NAME, carrier_rows,
     grid_rows,
 )
+from twintrack.metrics import version as data_version
 from twintrack.metrics.rollups import apply_deltas
 from twintrack.metrics.rules import RollupKey, Totals, merge
 from twintrack.sql import placeholders, rows_where_in
@@ -62,6 +63,7 @@ def load_reference_data() -> dict:
     new = [GridFactor(**r.__dict__) for r in grid_rows() if (r.scheme, r.data_year, r.region) not in have]
     if new:
         bulk_create_with_history(new, GridFactor, default_change_reason="twintrack init")
+        data_version.bump()  # bulk history writes send no signal
     reconverted = None
     if created_version or new:  # an upgrade that ships a newly published factor: lines that now pick it
         reconverted = reconvert_lines(EnergyLine.objects.all(), "reference data loaded", strict=False,
@@ -102,11 +104,12 @@ def carrier_choices() -> list[tuple[str, str]]:
 
 # --- converting lines -------------------------------------------------------------------------
 
-def codes_upwards(org_id: int) -> list[str]:
-    """The codes of a unit and every unit above it, nearest first (one query)."""
+def codes_upwards(org_id: int, path: str | None = None) -> list[str]:
+    """The codes of a unit and every unit above it, nearest first (one query, two without `path`)."""
     from twintrack.orgs.models import OrgUnit
 
-    path = OrgUnit.objects.values_list("path", flat=True).get(id=org_id)
+    if path is None:
+        path = OrgUnit.objects.values_list("path", flat=True).get(id=org_id)
     ids = [int(p) for p in path.strip("/").split("/") if p]
     codes = dict(OrgUnit.objects.filter(id__in=ids).values_list("id", "code"))
     return [codes[i] for i in reversed(ids) if i in codes]
@@ -126,6 +129,20 @@ class Working:
 
 class Converter:
     """The rules in force, loaded once for a batch of lines."""
+
+    _shared: tuple[int, "Converter"] | None = None
+
+    @classmethod
+    def for_reading(cls) -> "Converter":
+        """For reports: loaded once per data version in this process (any change to the tables
+        bumps the version). Inside a transaction, which may change them and roll back, a fresh one."""
+        if connection.in_atomic_block:
+            return cls()
+        counter = data_version.current()
+        shared = cls._shared
+        if shared is None or shared[0] != counter:
+            shared = cls._shared = (counter, cls())
+        return shared[1]
 
     def __init__(self):
         self.versions = list(CoefficientVersion.objects.order_by("effective_from"))

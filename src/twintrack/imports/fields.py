@@ -242,6 +242,49 @@ def parse_date(value: Cell, *, required: bool = True) -> date | None:
     return result
 
 
+# --- the plain fast path --------------------------------------------------------------------
+#
+# Most cells of a month-end file are plain ASCII ('2023-07', '43157.92'). These read them
+# exactly as the general parsers would, and return NOT_PLAIN for anything else, which then
+# goes the general way (and gets its error message there). Tested against the general
+# parsers in tests/imports/test_plain_fast_path.py.
+
+NOT_PLAIN = object()
+_PLAIN_TEXT = re.compile(r"^[0-9A-Za-z_./-]+$", re.ASCII)
+
+
+def plain_text(value: Cell):
+    if value.__class__ is not str or not _PLAIN_TEXT.match(value):
+        return NOT_PLAIN
+    return value
+
+
+def plain_amount(value: Cell, places: Decimal, limit: Decimal):
+    """'' -> None; a plain non-negative decimal -> rounded Decimal; else NOT_PLAIN."""
+    if value.__class__ is not str:
+        return NOT_PLAIN
+    if value == "":
+        return None
+    if not _SIMPLE_DECIMAL.match(value):
+        return NOT_PLAIN
+    number = Decimal(value)
+    if number >= limit:
+        return NOT_PLAIN
+    return number.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def plain_month(value: Cell):
+    if value.__class__ is not str:
+        return NOT_PLAIN
+    match = _MONTH_ISO_RE.match(value)
+    if not match:
+        return NOT_PLAIN
+    year, month = int(match.group(1)), int(match.group(2))
+    if 1 <= month <= 12 and MIN_YEAR <= year <= MAX_YEAR:
+        return year, month
+    return NOT_PLAIN
+
+
 def parse_month(value: Cell) -> tuple[int, int]:
     """YYYY-MM (also YYYY/MM, YYYY.MM, YYYY年M月, YYYYMM, an Excel date cell) -> (year, month)."""
     if isinstance(value, (date, datetime)):

@@ -19,6 +19,21 @@ class OrgsConfig(AppConfig):
         access.register(get_user_model(), access.UserPolicy())
         access.register(Membership, access.MembershipPolicy())
 
+        from django.db.models.signals import post_delete, post_save
+
+        post_save.connect(bump_on_account_change, sender=get_user_model(), dispatch_uid="twintrack-user-version")
+        post_delete.connect(bump_on_account_change, sender=get_user_model(), dispatch_uid="twintrack-user-delete")
+
         from twintrack.imports.kinds import register_row_check
 
         register_row_check("orgunits", access.refuse_orgunit_rows_outside_scope)
+
+
+def bump_on_account_change(sender, instance, update_fields=None, **kwargs):
+    """A user's password, activity or name changes what their cached pages may show (or
+    whether they may see them); a login only touches last_login and changes nothing."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    from twintrack.metrics import version
+
+    version.bump()

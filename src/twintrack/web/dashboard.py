@@ -12,12 +12,16 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from twintrack.metrics import version
 from twintrack.metrics.models import Rollup
 from twintrack.metrics.report import monthly_totals, targets_for
 from twintrack.metrics.rules import (
@@ -352,3 +356,27 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
         "chart_data": chart_data,
     }
 
+
+
+def dashboard_page(request, org: OrgUnit, year: int, month: int, approved_only: bool = False) -> dict:
+    """The page body, rendered once per data version: it changes only when data is written.
+
+    Keyed by the user too (the breadcrumb and the overdue requirements depend on what they
+    may see) and by the day (a requirement becomes overdue at midnight)."""
+    language_code = get_language()
+    key = (f"dashboard:{request.user.pk}:{org.id}:{format_period(year, month)}:{language_code}:"
+           f"{int(approved_only)}:{timezone.localdate().isoformat()}")
+
+    def render_body() -> dict:
+        context = dashboard_context(request.user, org, year, month, language_code, approved_only)
+        return {
+            "title": f"{context['org_name']} {context['period']}",
+            "period": context["period"],
+            "report": context["report"],
+            "map_scripts": context["map_scripts"],
+            "body": str(render_to_string("web/_dashboard_body.html", context, request=request)),
+        }
+
+    page = dict(version.cached(key, render_body))
+    page["body"] = mark_safe(page["body"])  # rendered by our own template, escaped there
+    return page

@@ -4,10 +4,14 @@
   anywhere: every page keeps its JS and CSS in static files) and a permissions policy.
 - UploadLimitMiddleware: a request body over the upload limit is refused with 413 and a
   clear message before anything reads it (CSRF checking would otherwise spool it).
+- SessionIdleMiddleware: a session's idle hour restarts on activity, saved at most once
+  a minute.
 - UserLanguageMiddleware: the language a user chose is kept on their account, so it
   follows them to another browser; the cookie carries it before login.
 """
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.shortcuts import render
@@ -27,6 +31,25 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")  # nothing of a user's data in shared caches
+        return response
+
+
+class SessionIdleMiddleware:
+    """Restart an existing session's idle clock, writing it at most once per
+    TWINTRACK_SESSION_TOUCH_SECONDS (Django's SESSION_SAVE_EVERY_REQUEST writes on every view)."""
+
+    KEY = "_touched"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.TWINTRACK_SESSION_TOUCH_SECONDS:
+                session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it
         return response
 
 

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from twintrack.metrics.rules import parse_period
 from twintrack.orgs.access import get_visible_org_or_404, membership_of, role_of, scope_root
 from twintrack.orgs.models import Role
-from twintrack.web.dashboard import dashboard_context, default_period
+from twintrack.web.dashboard import dashboard_page, default_period
+from twintrack.web.pagecache import cache_per_session
 from twintrack.web.roles import home_url
 
 
@@ -31,6 +32,7 @@ def message(request: HttpRequest, title: str, text: str, status: int, back_url: 
 
 
 @require_GET
+@cache_per_session
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     root = scope_root(request.user)
@@ -60,8 +62,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     else:
         year, month = default_period(root)
     approved_only = request.GET.get("approved") == "1"
-    context = dashboard_context(request.user, org, year, month, get_language(), approved_only)
-    return render(request, "web/dashboard.html", context)
+    page = dashboard_page(request, org, year, month, approved_only)
+    return render(request, "web/dashboard.html", {"org": org, "period": page["period"], "report": page["report"],
+                                                  "page": page})
 
 
 @require_POST

@@ -1,0 +1,107 @@
+"""Whole dashboard pages from the cache (web.pagecache) and the session's idle clock."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+YEAR = 2023
+URL = "/?period=2023-07"
+
+
+def warm(client, url=URL):
+    """The first answer teaches the middleware the path, the second is stored."""
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+
+
+def test_a_repeated_page_is_answered_with_one_query(bureau_client, django_assert_num_queries):
+    warm(bureau_client)
+    first = bureau_client.get(URL)
+    with django_assert_num_queries(1):  # the session row and the data version, together
+        again = bureau_client.get(URL)
+    assert again.status_code == 200 and again.content == first.content
+    assert again["Content-Security-Policy"] and again["Cache-Control"] == "no-store"
+
+
+def test_a_write_shows_at_once(bureau_client, jiaxing, django_assert_max_num_queries):
+    from twintrack.programme.services import TargetValues, save_targets
+
+    warm(bureau_client)
+    assert "9,876" not in bureau_client.get("/?period=2023-07&org=330482").content.decode()
+    save_targets([TargetValues(jiaxing["330482"].id, "projects", YEAR, 7, Decimal(9876))])
+    page = bureau_client.get("/?period=2023-07&org=330482").content.decode()
+    assert "9876个" in page  # the card's target, in the Chinese UI
+
+
+def test_logging_out_ends_the_cached_page(bureau_client):
+    warm(bureau_client)
+    assert bureau_client.post(reverse("logout")).status_code == 302
+    response = bureau_client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_another_users_page_is_never_served(bureau_client, nanhu_user, jiaxing):
+    warm(bureau_client)
+    city = bureau_client.get(URL).content.decode()
+    nanhu = Client()
+    nanhu.force_login(nanhu_user)
+    warm(nanhu)
+    page = nanhu.get(URL).content.decode()
+    assert page != city and "南湖区" in page and "平湖市" not in page
+    assert nanhu.get("/?period=2023-07&org=330482").status_code == 404  # not even from a warm cache
+
+
+def test_deactivating_an_account_ends_its_cached_pages(bureau_client, bureau_user):
+    warm(bureau_client)
+    bureau_user.is_active = False
+    bureau_user.save()
+    response = bureau_client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_login_does_not_empty_the_cache(bureau_client, bureau_user, django_assert_num_queries):
+    from django.contrib.auth.models import update_last_login
+
+    warm(bureau_client)
+    update_last_login(None, bureau_user)
+    with django_assert_num_queries(1):
+        assert bureau_client.get(URL).status_code == 200
+
+
+def test_the_language_is_part_of_the_key(bureau_client):
+    warm(bureau_client)
+    zh = bureau_client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    en = bureau_client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "项目" in zh and "Projects launched" in en and "Projects launched" not in zh
+
+
+# --- the idle clock ----------------------------------------------------------------------------
+
+def session_expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_the_idle_clock_is_written_at_most_once_a_minute(bureau_client, settings):
+    bureau_client.get(URL)
+    touched = session_expiry(bureau_client)
+    bureau_client.get(URL)
+    bureau_client.get(reverse("orgunit_list"))
+    assert session_expiry(bureau_client) == touched
+
+
+def test_an_active_session_keeps_going_and_an_idle_one_ends(bureau_client, settings):
+    settings.TWINTRACK_SESSION_TOUCH_SECONDS = 0  # every request is "a minute later"
+    bureau_client.get(URL)
+    first = session_expiry(bureau_client)
+    bureau_client.get(URL)
+    assert session_expiry(bureau_client) > first
+
+    Session.objects.filter(session_key=bureau_client.session.session_key).update(
+        expire_date=first - timedelta(hours=2))  # an hour and more without a request
+    response = bureau_client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
