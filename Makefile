@@ -47,6 +47,9 @@ test-postgres: dev
 # make bench SCALE=city|province: every figure beside its reference; writes benchmarks/RESULTS.md.
 bench: dev
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && { apt-get install -y -q wrk || \
+		{ apt-get update -q && apt-get install -y -q wrk; }; } >/dev/null; } || \
+		echo "wrk is not installed (apt-get install wrk): the dashboard load test will not run"
 	$(BIN)/python benchmarks/run.py --scale $(or $(SCALE),city)
 
 clean:

@@ -90,6 +90,20 @@ def browser_cookies(url: str, session_key: str) -> str:
     return "Cookie: " + "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
+def cold_render_ms(url: str, header: str, times: int = 15) -> float:
+    """The page right after a write (the data version bumped, so nothing cached applies):
+    the median of `times` single requests, one worker rendering everything."""
+    from twintrack.metrics import version
+
+    seconds = []
+    for _ in range(times):
+        version.bump()  # autocommit: the next request sees a new version
+        out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", "-H", header, url],
+                             capture_output=True, text=True).stdout
+        seconds.append(float(out))
+    return sorted(seconds)[len(seconds) // 2] * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bureau-org", required=True)
@@ -112,10 +126,11 @@ def main() -> None:
         for user, org in (("bench-bureau", args.bureau_org), ("bench-district", args.district_org)):
             url = f"http://127.0.0.1:{port}/?period={args.period}&org={org}"
             header = browser_cookies(url, keys[user])
+            cold = cold_render_ms(url, header)
             subprocess.run(["wrk", "-t2", "-c50", "-d3s", "-H", header, url], capture_output=True)  # warm every worker
             out = subprocess.run(["wrk", "-t2", "-c50", f"-d{args.seconds}s", "--latency", "-H", header, url],
                                  capture_output=True, text=True).stdout
-            results[user] = parse_wrk(out)
+            results[user] = parse_wrk(out) | {"cold_p50_ms": cold}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
