@@ -14,12 +14,19 @@ CHUNK = 5000
 
 
 def rows_where_in(sql: str, values: Sequence, params: Sequence = (), chunk: int = CHUNK) -> Iterator[tuple]:
-    """Run `sql`, whose `{in}` placeholder becomes `%s, %s, ...`, once per chunk of `values`;
-    `params` are bound after the chunk's values."""
+    """Run `sql`, whose `{in}` placeholder becomes the chunk's values, once per chunk of
+    `values`; `params` are bound after them. PostgreSQL gets the chunk as one array
+    (`IN (SELECT unnest(%s))`): 5,000 separate literals cost more to send and parse than the
+    look-up itself."""
+    array = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for start in range(0, len(values), chunk):
             batch = list(values[start:start + chunk])
-            cursor.execute(sql.format(**{"in": ", ".join(["%s"] * len(batch))}), batch + list(params))
+            if array:
+                cast = "bigint[]" if isinstance(batch[0], int) else "text[]"
+                cursor.execute(sql.format(**{"in": f"SELECT unnest(%s::{cast})"}), [batch, *params])
+            else:
+                cursor.execute(sql.format(**{"in": ", ".join(["%s"] * len(batch))}), batch + list(params))
             yield from cursor.fetchall()
 
 

@@ -357,7 +357,6 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
     }
 
 
-
 def dashboard_page(request, org: OrgUnit, year: int, month: int, approved_only: bool = False) -> dict:
     """The page body, rendered once per data version: it changes only when data is written.
 

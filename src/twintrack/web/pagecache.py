@@ -19,7 +19,7 @@ Safety rests on the key, not on expiry:
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from functools import wraps
 
@@ -60,7 +60,7 @@ def _session_and_version(session_key: str) -> tuple[str, object, int] | None:
         return None
     data, expires, counter = row
     if isinstance(expires, str):  # SQLite through a raw cursor
-        expires = timezone.datetime.fromisoformat(expires)
+        expires = datetime.fromisoformat(expires)
     if timezone.is_naive(expires):
         expires = timezone.make_aware(expires, dt_timezone.utc)
     return data, expires, counter or 0
