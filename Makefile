@@ -47,9 +47,9 @@ test-postgres: dev
 # make bench SCALE=city|province: every figure beside its reference; writes benchmarks/RESULTS.md.
 bench: dev
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'
-	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && { apt-get install -y -q wrk || \
-		{ apt-get update -q && apt-get install -y -q wrk; }; } >/dev/null; } || \
-		echo "wrk is not installed (apt-get install wrk): the dashboard load test will not run"
+	@command -v wrk >/dev/null && [ -x /usr/bin/time ] || { [ "$$(id -u)" = 0 ] && \
+		{ apt-get install -y -q wrk time || { apt-get update -q && apt-get install -y -q wrk time; }; } >/dev/null; } || \
+		echo "wrk or GNU time is missing (apt-get install wrk time): the dashboard load test or peak memory will fail"
 	$(BIN)/python benchmarks/run.py --scale $(or $(SCALE),city)
 
 clean:

@@ -21,6 +21,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +31,7 @@ ROOT = HERE.parent
 BIN = ROOT / ".venv" / "bin"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PERIOD = "2023-12"
+GNU_TIME = "/usr/bin/time"  # Debian package `time`, installed by `make bench`
 
 sys.path.insert(0, str(HERE))
 import duckdb_reference  # noqa: E402
@@ -40,30 +42,19 @@ def log(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
-class MeasuredPopen(subprocess.Popen):
-    """Popen that records the child's own peak RSS from wait4 (not the max over all children)."""
-
-    peak_kb = 0
-
-    def _try_wait(self, wait_flags):
-        try:
-            pid, status, usage = os.wait4(self.pid, wait_flags)
-        except ChildProcessError:
-            return self.pid, 0
-        if pid:
-            self.peak_kb = usage.ru_maxrss
-        return pid, status
-
-
-
 def timed(args: list[str], env: dict) -> dict:
-    start = time.perf_counter()
-    proc = MeasuredPopen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    out, err = proc.communicate()
-    seconds = time.perf_counter() - start
+    """Run a command; its wall time and peak memory. The peak comes from GNU time, whose
+    child is forked from a small process: a child forked from this one (which holds the
+    DuckDB data) would count this process's pages in its ru_maxrss until it execs."""
+    with tempfile.NamedTemporaryFile("r") as peak:
+        start = time.perf_counter()
+        proc = subprocess.run([GNU_TIME, "-f", "%M", "-o", peak.name, *map(str, args)], env=env,
+                              capture_output=True, text=True, cwd=ROOT)
+        seconds = time.perf_counter() - start
+        peak_kb = int(peak.read().strip().splitlines()[-1] or 0)
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(map(str, args))} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"seconds": seconds, "peak_mb": proc.peak_kb / 1024, "stdout": out}
+        raise SystemExit(f"{' '.join(map(str, args))} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return {"seconds": seconds, "peak_mb": peak_kb / 1024, "stdout": proc.stdout}
 
 
 def database_url(engine: str, scale: str) -> str:
