@@ -109,7 +109,7 @@ class EnergyKind(Kind):
         from twintrack.programme.models import Project
 
         wanted = [c for c in codes if c not in self.projects]
-        projects = Project.objects.all()
+        projects = self.scope.units(Project.objects.all(), "enterprise__org__path")
         if any(f.name == "is_active" for f in Project._meta.get_fields()):
             projects = projects.filter(is_active=True)  # a deleted (deactivated) project takes no lines
         for batch in chunks(wanted, 5000):

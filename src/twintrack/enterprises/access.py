@@ -27,28 +27,10 @@ class EnterprisePolicy(Policy):
         return role_of(user) in EDITORS
 
 
-def refuse_enterprise_rows_outside_scope(records, ctx) -> None:
-    """enterprises rows: the unit must be one the user sees; an existing enterprise too."""
+def refuse_enterprise_rows_for_role(records, ctx) -> None:
+    """enterprises rows: which units and codes a person may name is the import scope's business."""
     from django.utils.translation import gettext as _
 
-    from twintrack.orgs.access import can_create, importing_user, refuse_all_rows, visible, visible_orgs
+    from twintrack.orgs.access import refuse_rows_unless_may_create
 
-    user = importing_user(ctx)
-    if user is None:
-        return
-    if not can_create(user, Enterprise):
-        refuse_all_rows(records, ctx, "uscc", _("your account may not change enterprises"))
-        return
-    codes = {r.values.get("org_code") for r in records if r.values.get("org_code")}
-    seen_units = set(visible_orgs(user).filter(code__in=codes).values_list("code", flat=True))
-    usccs = {r.values["uscc"] for r in records if r.values.get("uscc")}
-    existing = set(Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", flat=True))
-    mine = set(visible(user, Enterprise).filter(uscc__in=existing).values_list("uscc", flat=True))
-    for record in records:
-        code = record.values.get("org_code")
-        if code and code not in seen_units and not record.bad:
-            ctx.error(record, "org_code", _("no org unit has code %(code)s") % {"code": f'"{code}"'})
-        uscc = record.values.get("uscc")
-        if uscc in existing and uscc not in mine:
-            ctx.error(record, "uscc", _("an enterprise with this code is registered under a unit outside "
-                                        "your scope; ask the bureau to move it"))
+    refuse_rows_unless_may_create(records, ctx, Enterprise, "uscc", _("your account may not change enterprises"))

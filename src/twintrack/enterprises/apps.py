@@ -11,7 +11,7 @@ class EnterprisesConfig(AppConfig):
 
         access.register(Enterprise, EnterprisePolicy())
 
-        from twintrack.enterprises.access import refuse_enterprise_rows_outside_scope
+        from twintrack.enterprises.access import refuse_enterprise_rows_for_role
         from twintrack.imports.kinds import register_row_check
 
-        register_row_check("enterprises", refuse_enterprise_rows_outside_scope)
+        register_row_check("enterprises", refuse_enterprise_rows_for_role)

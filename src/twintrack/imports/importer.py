@@ -30,6 +30,7 @@ from twintrack.imports.errors import MAX_PROBLEMS, FileRejected, ImportRejected,
 from twintrack.imports.fields import as_text
 from twintrack.imports.kinds import KINDS, ROW_CHECKS, Context, Kind, Record
 from twintrack.imports.reading import Source, Table, open_table, source_name
+from twintrack.orgs.access import ImportScope
 
 BATCH = 5000
 SPOOL_MEMORY = 32 * 1024 * 1024
@@ -216,6 +217,7 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
                 spool_memory: int | None = None, keep_rows: int | None = None) -> ImportResult:
     """Import one .csv or .xlsx file of `kind`; all or nothing. Raises ImportRejected."""
     importer = get_kind(kind)
+    importer.scope = ImportScope.of(user)
     name = source_name(source, name)
     spool = Spool(SPOOL_MEMORY if spool_memory is None else spool_memory,
                   KEEP_ROWS if keep_rows is None else keep_rows)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from twintrack.imports import fields as f
 from twintrack.imports.columns import Alternative, Column
 from twintrack.imports.fields import FieldError
+from twintrack.orgs.access import ImportScope
 from twintrack.sql import rows_where_in, year_month
 
 Values = Any
@@ -61,6 +62,7 @@ class Kind:
     key: tuple[str, ...] = ()
     keep_all = False  # whole-file checks need every row in memory
     write_batch = 5000  # rows per call of the service
+    scope = ImportScope(None)  # set per import: every reference is resolved through it, first
 
     def prepare(self) -> None:
         """Load small reference tables once per import."""
@@ -136,10 +138,16 @@ def chunks(items: list, size: int) -> Iterable[list]:
         yield items[start:start + size]
 
 
-def org_ids_by_code() -> dict[str, int]:
-    from twintrack.orgs.models import OrgUnit
+def org_ids_by_code(scope: ImportScope) -> dict[str, int]:
+    return dict(scope.units().values_list("code", "id"))
 
-    return dict(OrgUnit.objects.values_list("code", "id"))
+
+def taken_outside(scope: ImportScope, model, field: str, values: set, path_field: str) -> set:
+    """Which of `values` (natural keys of `model`) are taken by records outside the scope."""
+    if scope.everything or not values:
+        return set()
+    taken = model.objects.filter(**{f"{field}__in": values})
+    return set(taken.exclude(**{f"{path_field}__startswith": scope.path}).values_list(field, flat=True))
 
 
 def no_org(code: str) -> str:
@@ -284,7 +292,7 @@ class Enterprises(Kind):
         from twintrack.enterprises.models import SIZE_ZH, IndustryCode, Size
 
         self.sizes = f.Choices(SIZE_ZH, dict(Size.choices))
-        self.orgs = org_ids_by_code()
+        self.orgs = org_ids_by_code(self.scope)
         self.industries = set(IndustryCode.objects.values_list("code", flat=True))
 
     def parse(self, record: Record, ctx: Context) -> None:
@@ -299,9 +307,15 @@ class Enterprises(Kind):
         self.field(record, ctx, "above_scale", f.parse_bool)
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
+        from twintrack.enterprises.models import Enterprise
         from twintrack.enterprises.services import EnterpriseValues
 
+        taken = taken_outside(self.scope, Enterprise, "uscc", {r.values["uscc"] for r in records if "uscc" in r.values},
+                              "org__path")
         for record in records:
+            if record.values.get("uscc") in taken:
+                ctx.error(record, "uscc", _("unified social credit code %(uscc)s cannot be registered from your "
+                                            "account; ask the bureau") % {"uscc": f.quoted(record.values["uscc"])})
             if not record.bad:
                 v = record.values
                 record.out = EnterpriseValues(v["uscc"], v["name_zh"], v.get("name_en", ""), self.orgs[v["org_code"]],
@@ -331,7 +345,7 @@ class Targets(Kind):
     key = ("org_code", "metric", "year", "through_month")
 
     def prepare(self) -> None:
-        self.orgs = org_ids_by_code()
+        self.orgs = org_ids_by_code(self.scope)
 
     def parse(self, record: Record, ctx: Context) -> None:
         org_code = self.field(record, ctx, "org_code", f.parse_text, required=True)
@@ -418,19 +432,26 @@ class Projects(Kind):
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
         from twintrack.enterprises.models import Enterprise
-        from twintrack.programme.models import Progress
+        from twintrack.programme.models import Progress, Project
         from twintrack.programme.services import ProjectValues
 
         wanted = {r.values["uscc"] for r in records if "uscc" in r.values} - set(self.enterprises)
-        for uscc, ent_id, org_id in Enterprise.objects.filter(uscc__in=wanted).values_list("uscc", "id", "org_id"):
+        in_scope = self.scope.units(Enterprise.objects.filter(uscc__in=wanted), "org__path")
+        for uscc, ent_id, org_id in in_scope.values_list("uscc", "id", "org_id"):
             self.enterprises[uscc] = (ent_id, org_id)
-        codes = [r.values["code"] for r in records if "code" in r.values and "start_date" in r.values]
+        taken = taken_outside(self.scope, Project, "code", {r.values["code"] for r in records if "code" in r.values},
+                              "enterprise__org__path")
+        codes = [r.values["code"] for r in records if "code" in r.values and "start_date" in r.values
+                 and r.values["code"] not in taken]
         first_progress = dict(
             Progress.objects.filter(project__code__in=codes).values("project__code")
             .annotate(first=Min(F("year") * 100 + F("month"))).values_list("project__code", "first")
         ) if codes else {}
         for record in records:
             v = record.values
+            if v.get("code") in taken:
+                ctx.error(record, "code", _("project code %(code)s cannot be used; choose another code") % {
+                    "code": f.quoted(v["code"])})
             uscc = v.get("uscc")
             if uscc is not None and uscc not in self.enterprises:
                 try:
@@ -564,14 +585,17 @@ class ProgressKind(Kind):
 
     def _lookup(self, codes: set[str]) -> None:
         from twintrack.enterprises.models import Enterprise
+        from twintrack.orgs.models import OrgUnit
         from twintrack.programme.models import Project
 
         wanted = [c for c in codes if c not in self.projects]
         if len(self.projects) + len(wanted) > self.CACHE_LIMIT:
             self.projects = {c: self.projects[c] for c in codes if c in self.projects}
+        condition, params = self.scope.sql("o.path")
         sql = (f"SELECT p.code, p.id, e.org_id, p.start_date FROM {Project._meta.db_table} p "
-               f"JOIN {Enterprise._meta.db_table} e ON e.id = p.enterprise_id WHERE p.code IN ({{in}})")
-        for code, pid, org_id, start in rows_where_in(sql, wanted):
+               f"JOIN {Enterprise._meta.db_table} e ON e.id = p.enterprise_id "
+               f"JOIN {OrgUnit._meta.db_table} o ON o.id = e.org_id WHERE p.code IN ({{in}}) AND {condition}")
+        for code, pid, org_id, start in rows_where_in(sql, wanted, params):
             self.projects[code] = (pid, org_id, year_month(start))
 
     def resolve(self, records: list[Record], ctx: Context) -> None:

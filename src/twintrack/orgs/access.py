@@ -213,9 +213,59 @@ def importing_user(ctx):
     return getattr(ctx, "user", None)
 
 
+class ImportScope:
+    """The units whose records a file's rows may name: every unit (the command line, trusted)
+    or the subtree the importing person sees.
+
+    Kinds resolve every code (unit, enterprise, project) through it *before* any other check,
+    so that a record outside the scope reads exactly like one that does not exist: no later
+    check (start month, double counting, locks, existing progress) ever sees it, and no
+    message can describe it. A taken natural key (a project code or a credit code already
+    registered outside the scope) is the one thing a create must still refuse; it is said in
+    a sentence that names nothing of the other record.
+    """
+
+    NOWHERE = "\x00"  # a path prefix no unit has: the scope of a user who sees no unit
+
+    def __init__(self, path: str | None):
+        self.path = path  # None: every unit
+
+    @classmethod
+    def of(cls, user) -> "ImportScope":
+        if user is None:
+            return cls(None)
+        root = scope_root(user)
+        return cls(root.path if root is not None else cls.NOWHERE)
+
+    @property
+    def everything(self) -> bool:
+        return self.path is None
+
+    def units(self, queryset=None, field: str = "path"):
+        """`queryset` (OrgUnits by default) narrowed to the scope through its `field` path column."""
+        queryset = OrgUnit.objects.all() if queryset is None else queryset
+        return queryset if self.path is None else queryset.filter(**{f"{field}__startswith": self.path})
+
+    def contains(self, path: str) -> bool:
+        return self.path is None or path.startswith(self.path)
+
+    def sql(self, path_column: str) -> tuple[str, list]:
+        """An SQL condition (and its parameter) keeping rows whose unit path is in the scope."""
+        if self.path is None:
+            return "1 = 1", []
+        return f"{path_column} LIKE %s", [self.path + "%"]  # paths hold only digits and slashes
+
+
 def refuse_all_rows(records, ctx, column: str, reason: str) -> None:
     for record in records:
         ctx.error(record, column, reason)
+
+
+def refuse_rows_unless_may_create(records, ctx, model: type, column: str, reason: str) -> None:
+    """A person's file of a kind their role may not write: every row refused (the command line may)."""
+    user = importing_user(ctx)
+    if user is not None and not can_create(user, model):
+        refuse_all_rows(records, ctx, column, reason)
 
 
 def refuse_orgunit_rows_outside_scope(records, ctx) -> None:

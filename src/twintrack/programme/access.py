@@ -36,72 +36,31 @@ class TargetPolicy(Policy):
         return is_bureau(user)
 
 
-# --- imports by a person: rows outside the user's scope read like rows naming nothing ----------
+# --- imports by a person -----------------------------------------------------------------------
+#
+# Which rows a person may name is settled by the import engine's scope (orgs.access.ImportScope):
+# codes outside it resolve to nothing. What remains here is the role: may this account write the kind?
 
-def _quoted(code) -> str:
-    return f'"{code}"'
-
-
-def refuse_target_rows_outside_scope(records, ctx) -> None:
+def refuse_target_rows_for_role(records, ctx) -> None:
     from django.utils.translation import gettext as _
 
-    from twintrack.orgs.access import can_create, importing_user, refuse_all_rows
+    from twintrack.orgs.access import refuse_rows_unless_may_create
 
-    user = importing_user(ctx)
-    if user is None:
-        return
-    if not can_create(user, Target):
-        refuse_all_rows(records, ctx, "org_code", _("your account may not set targets"))
-        return
-    codes = {r.values.get("org_code") for r in records if r.values.get("org_code")}
-    seen = set(visible_orgs(user).filter(code__in=codes).values_list("code", flat=True))
-    for record in records:
-        code = record.values.get("org_code")
-        if code and code not in seen and not record.bad:
-            ctx.error(record, "org_code", _("no org unit has code %(code)s") % {"code": _quoted(code)})
+    refuse_rows_unless_may_create(records, ctx, Target, "org_code", _("your account may not set targets"))
 
 
-def refuse_project_rows_outside_scope(records, ctx) -> None:
+def refuse_project_rows_for_role(records, ctx) -> None:
     from django.utils.translation import gettext as _
 
-    from twintrack.orgs.access import can_create, importing_user, refuse_all_rows
+    from twintrack.orgs.access import refuse_rows_unless_may_create
 
-    user = importing_user(ctx)
-    if user is None:
-        return
-    if not can_create(user, Project):
-        refuse_all_rows(records, ctx, "code", _("your account may not change projects"))
-        return
-    good = [r for r in records if r.out is not None and not r.bad]
-    enterprises = set(visible(user, Enterprise).filter(id__in={r.out.enterprise_id for r in good})
-                      .values_list("id", flat=True))
-    codes = {r.out.code for r in good}
-    existing = set(Project.objects.filter(code__in=codes).values_list("code", flat=True))
-    mine = set(visible(user, Project).filter(code__in=existing).values_list("code", flat=True))
-    for record in good:
-        if record.out.enterprise_id not in enterprises:
-            ctx.error(record, "uscc", _("no enterprise has unified social credit code %(uscc)s") % {
-                "uscc": _quoted(record.values.get("uscc", ""))})
-        if record.out.code in existing and record.out.code not in mine:
-            ctx.error(record, "code", _("project code %(code)s is already used by a project outside your "
-                                        "scope") % {"code": _quoted(record.out.code)})
+    refuse_rows_unless_may_create(records, ctx, Project, "code", _("your account may not change projects"))
 
 
-def refuse_project_month_rows_outside_scope(records, ctx) -> None:
-    """progress and energy rows: the project must be one the user may change."""
+def refuse_project_month_rows_for_role(records, ctx) -> None:
+    """progress and energy rows."""
     from django.utils.translation import gettext as _
 
-    from twintrack.orgs.access import can_create, importing_user, refuse_all_rows
+    from twintrack.orgs.access import refuse_rows_unless_may_create
 
-    user = importing_user(ctx)
-    if user is None:
-        return
-    if not can_create(user, Progress):
-        refuse_all_rows(records, ctx, "project_code", _("your account may not report progress"))
-        return
-    good = [r for r in records if r.out is not None and not r.bad]
-    mine = set(visible(user, Project).filter(id__in={r.out.project_id for r in good}).values_list("id", flat=True))
-    for record in good:
-        if record.out.project_id not in mine:
-            ctx.error(record, "project_code", _("no project has code %(code)s") % {
-                "code": _quoted(record.values.get("project_code", ""))})
+    refuse_rows_unless_may_create(records, ctx, Progress, "project_code", _("your account may not report progress"))

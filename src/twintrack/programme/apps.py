@@ -18,10 +18,10 @@ class ProgrammeConfig(AppConfig):
         from twintrack.programme import lifecycle
 
         # Scope first: a row outside the user's scope reads like a row naming nothing.
-        register_row_check("targets", programme_access.refuse_target_rows_outside_scope)
-        register_row_check("projects", programme_access.refuse_project_rows_outside_scope)
-        register_row_check("progress", programme_access.refuse_project_month_rows_outside_scope)
-        register_row_check("energy", programme_access.refuse_project_month_rows_outside_scope)
+        register_row_check("targets", programme_access.refuse_target_rows_for_role)
+        register_row_check("projects", programme_access.refuse_project_rows_for_role)
+        register_row_check("progress", programme_access.refuse_project_month_rows_for_role)
+        register_row_check("energy", programme_access.refuse_project_month_rows_for_role)
 
         register_row_check("progress", lifecycle.refuse_deleted_project_rows)
         register_row_check("energy", lifecycle.refuse_deleted_project_rows)
