@@ -290,6 +290,44 @@ def refuse_orgunit_rows_outside_scope(records, ctx) -> None:
             ctx.error(record, "parent_code", _("your account may not move the top unit it sees"))
 
 
+# --- granting access: the one rule for accounts ------------------------------------------
+
+UNIT_ROLES = (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR)
+
+
+def granted_root(role: str, org: OrgUnit | None) -> OrgUnit | None:
+    """The top unit an account of `role` tied to `org` would see (as `_scope_root` decides)."""
+    if role == Role.BUREAU:
+        return org or tree_root()
+    return org if role in UNIT_ROLES else None
+
+
+def may_grant(actor, role: str, org: OrgUnit | None) -> bool:
+    """Whether `actor` may give an account this role and unit: never a scope wider than their own.
+
+    Unit roles must land inside the actor's subtree (a bureau account without a unit means the
+    whole tree, so only an actor who sees the whole tree may create one); enterprise and
+    provider accounts reach enterprises, which their own fields check against the actor's scope.
+    """
+    root = scope_root(actor)
+    if root is None or not is_bureau(actor):
+        return False
+    if role not in UNIT_ROLES:
+        return True
+    granted = granted_root(role, org)
+    return granted is not None and root.is_ancestor_of(granted)
+
+
+def changes_own_access(actor, account, role: str, org: OrgUnit | None, enterprise, is_active: bool) -> bool:
+    """Whether an edit of `account` by `actor` would change the actor's own role, unit or access."""
+    if account is None or account.pk != getattr(actor, "pk", None):
+        return False
+    membership = membership_of(account)
+    current = (membership.role, membership.org_id, membership.enterprise_id) if membership else (None, None, None)
+    wanted = (role, getattr(org, "pk", None), getattr(enterprise, "pk", None))
+    return current != wanted or not is_active
+
+
 class UserPolicy(Policy):
     """Accounts: the bureau sees and manages the accounts attached inside its scope (all of
     them, and accounts without a unit, when its scope is the whole tree); anyone else only

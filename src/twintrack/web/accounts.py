@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twintrack.enterprises.models import Enterprise
-from twintrack.orgs.access import visible, visible_orgs
+from twintrack.orgs.access import changes_own_access, may_grant, visible, visible_orgs
 from twintrack.orgs.models import Membership, Role
 
 NEEDS_UNIT = (Role.DISTRICT, Role.SUPERVISOR)
@@ -72,10 +72,12 @@ class AccountForm(forms.Form):
             data["enterprise"] = None
         if role in (Role.ENTERPRISE, Role.PROVIDER):
             data["org"] = None
-        if self.account is not None and self.account == self.actor and (
-                role != Role.BUREAU or not data.get("is_active", True)):
-            raise forms.ValidationError(_("You cannot take the bureau role or the access away from your own "
-                                          "account."))
+        if role and not self.errors and not may_grant(self.actor, role, data.get("org")):
+            self.add_error("org", _("You may give access only within your own units: choose one of them."))
+        if changes_own_access(self.actor, self.account, role, data.get("org"), data.get("enterprise"),
+                              data.get("is_active", False)):
+            raise forms.ValidationError(_("You cannot change the role, the unit or the access of your own "
+                                          "account; another bureau officer can."))
         return data
 
 

@@ -1,0 +1,79 @@
+"""The findings of the security probe (issue 12), one test each, so none can come back."""
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from twintrack.orgs.access import scope_root
+
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+
+def account_form(username: str, role: str, org: str = "", **extra) -> dict:
+    return {"username": username, "full_name": "", "role": role, "org": org, "enterprise": "", "is_active": "on",
+            "password1": "Qz8!long-enough-pass", "password2": "Qz8!long-enough-pass", **extra}
+
+
+@pytest.fixture
+def pinghu_bureau(world, make_user):
+    """A bureau account tied to Pinghu (330482): it sees Pinghu only."""
+    return make_user("pinghu-bureau", "bureau", world.other_org)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- 1. a bureau account limited to one unit cannot widen anybody's scope, its own included ----
+
+def test_a_unit_bureau_cannot_create_a_city_wide_bureau_account(world, pinghu_bureau):
+    response = logged_in(pinghu_bureau).post(reverse("user_create"), account_form("wider", "bureau"))
+    assert response.status_code == 400
+    assert not get_user_model().objects.filter(username="wider").exists()
+
+
+def test_a_unit_bureau_cannot_create_an_account_for_a_unit_outside_its_own(world, pinghu_bureau):
+    response = logged_in(pinghu_bureau).post(reverse("user_create"), account_form("nanhu2", "district", "330402"))
+    assert response.status_code == 400
+    assert not get_user_model().objects.filter(username="nanhu2").exists()
+
+
+def test_a_unit_bureau_can_create_accounts_inside_its_unit(world, pinghu_bureau):
+    response = logged_in(pinghu_bureau).post(reverse("user_create"), account_form("pinghu2", "district", "330482"))
+    assert response.status_code == 302
+    assert scope_root(get_user_model().objects.get(username="pinghu2")) == world.other_org
+
+
+def test_a_unit_bureau_cannot_widen_its_own_account(world, pinghu_bureau):
+    form = account_form("pinghu-bureau", "bureau")
+    response = logged_in(pinghu_bureau).post(reverse("user_edit", args=[pinghu_bureau.pk]), form)
+    assert response.status_code == 400
+    pinghu_bureau = get_user_model().objects.get(pk=pinghu_bureau.pk)
+    assert scope_root(pinghu_bureau) == world.other_org
+    assert logged_in(pinghu_bureau).get(reverse("dashboard") + "?org=330402").status_code == 404
+
+
+def test_a_bureau_cannot_change_the_unit_of_its_own_account_even_downwards(world):
+    bureau = world.users["bureau"]
+    form = account_form("bureau", "bureau", "330402")
+    response = logged_in(bureau).post(reverse("user_edit", args=[bureau.pk]), form)
+    assert response.status_code == 400
+    assert scope_root(get_user_model().objects.get(pk=bureau.pk)) == world.orgs["330400"]
+
+
+def test_a_unit_bureau_cannot_widen_another_account_it_manages(world, pinghu_bureau, make_user):
+    officer = make_user("pinghu-officer", "district", world.other_org)
+    form = account_form("pinghu-officer", "bureau")
+    response = logged_in(pinghu_bureau).post(reverse("user_edit", args=[officer.pk]), form)
+    assert response.status_code == 400
+    assert scope_root(get_user_model().objects.get(pk=officer.pk)) == world.other_org
+
+
+def test_the_city_bureau_may_still_create_a_city_wide_bureau_account(world):
+    response = logged_in(world.users["bureau"]).post(reverse("user_create"), account_form("deputy", "bureau"))
+    assert response.status_code == 302
+    assert scope_root(get_user_model().objects.get(username="deputy")) == world.orgs["330400"]
