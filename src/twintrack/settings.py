@@ -2,7 +2,7 @@
 
 TWINTRACK_DATABASE_URL  sqlite:///ABSOLUTE/PATH.sqlite3 or postgresql://user@host:port/dbname
                         (unset: ./var/twintrack.sqlite3 in the working directory)
-TWINTRACK_SECRET_KEY    required when TWINTRACK_DEBUG is off
+TWINTRACK_SECRET_KEY    the signing key; unset, a random key made on first run in var/secret_key (0600)
 TWINTRACK_DEBUG         1 for development
 TWINTRACK_ALLOWED_HOSTS comma-separated
 """
@@ -40,10 +40,33 @@ def database_from_url(url: str | None) -> dict:
     raise ImproperlyConfigured(f"TWINTRACK_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 
 
+def install_secret_key(var_dir: Path) -> str:
+    """This install's own random key, made on first run in `var_dir/secret_key` (mode 0600).
+
+    Used when TWINTRACK_SECRET_KEY is not set, so that `make run` needs no configuration and
+    no two installs share a key; several app servers of one install share it by setting the
+    variable (or the file) themselves.
+    """
+    path = var_dir / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    import secrets
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as file:
+        file.write(key + "\n")
+    return key
+
+
 DEBUG = os.environ.get("TWINTRACK_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("TWINTRACK_SECRET_KEY") or (
-    "dev-only-insecure-key-set-TWINTRACK_SECRET_KEY-in-production"
-)
+SECRET_KEY = os.environ.get("TWINTRACK_SECRET_KEY") or install_secret_key(VAR_DIR)
 ALLOWED_HOSTS = [h for h in os.environ.get("TWINTRACK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -133,7 +156,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TWINTRACK_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one address guessing one account; others can still log in
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "twintrack.web.security.lockout_response"  # web/locked_out.html, 429
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TWINTRACK_PROXY_COUNT", "0")) or None
+# The client's address behind N trusted reverse proxies (web.security.client_address): the
+# N-th address from the right of X-Forwarded-For; REMOTE_ADDR when N is 0 (no proxy).
+TWINTRACK_PROXY_COUNT = int(os.environ.get("TWINTRACK_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "twintrack.web.security.client_address"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

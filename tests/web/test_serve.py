@@ -101,3 +101,59 @@ def test_serve_without_the_demo_prints_no_login(tmp_path):
 def test_serve_rejects_a_bad_port(tmp_path, port):
     result = run(["serve", "--port", port], environment(tmp_path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def post_body(url: str, size: int) -> int:
+    request = urllib.request.Request(url, data=b"x" * size, method="POST",
+                                     headers={"Content-Type": "application/octet-stream"})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_serve_answers_an_oversized_upload_with_413_not_500(tmp_path):
+    """Issue 12 finding 7: the development server refused the hop-by-hop Connection header (500)."""
+    env = environment(tmp_path)
+    env["TWINTRACK_MAX_UPLOAD_MB"] = "1"
+    assert run(["init"], env).returncode == 0
+    server = subprocess.Popen([TWINTRACK, "serve", "--port", "0"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        base = re.search(r"http://127\.0\.0\.1:(\d+)/", server.stdout.readline()).group(0)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                fetch(base + "login/")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert post_body(base + "monthly/upload/", 2 * 1024 * 1024) == 413
+        assert fetch(base + "login/")[0] == 200  # and the server goes on serving
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def test_each_install_makes_its_own_secret_key_readable_only_by_its_owner(tmp_path):
+    """Issue 12 finding 5: with nothing configured the key was a public constant."""
+    keys = []
+    for install in ("one", "two"):
+        env = environment(tmp_path / install)
+        (tmp_path / install).mkdir()
+        result = run(["shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"], env)
+        assert result.returncode == 0, result.stderr
+        key_file = tmp_path / install / "var" / "secret_key"
+        assert key_file.stat().st_mode & 0o777 == 0o600
+        assert result.stdout.strip().splitlines()[-1] == key_file.read_text().strip()
+        again = run(["shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"], env)
+        assert again.stdout == result.stdout  # stable across restarts
+        keys.append(result.stdout.strip().splitlines()[-1])
+    assert keys[0] != keys[1] and all(len(k) >= 50 and "insecure" not in k for k in keys)

@@ -77,3 +77,35 @@ def test_the_city_bureau_may_still_create_a_city_wide_bureau_account(world):
     response = logged_in(world.users["bureau"]).post(reverse("user_create"), account_form("deputy", "bureau"))
     assert response.status_code == 302
     assert scope_root(get_user_model().objects.get(username="deputy")) == world.orgs["330400"]
+
+
+# --- 4. behind a proxy, the lockout counts each client, not the proxy ----------------------
+
+@pytest.mark.parametrize("proxies, forwarded, expected", [
+    (0, "198.51.100.7", "10.0.0.1"),                      # no proxy: the header is the client's word only
+    (1, "198.51.100.7", "198.51.100.7"),                  # one proxy: the address it saw
+    (1, "6.6.6.6, 198.51.100.7", "198.51.100.7"),         # a forged entry on the left is ignored
+    (2, "6.6.6.6, 198.51.100.7, 10.0.0.2", "198.51.100.7"),
+    (2, "198.51.100.7", "10.0.0.1"),                      # shorter than the proxy chain: the peer
+    (1, "not-an-address", "10.0.0.1"),
+])
+def test_the_client_address_comes_from_the_configured_proxy_depth(settings, rf, proxies, forwarded, expected):
+    from twintrack.web.security import client_address
+
+    settings.TWINTRACK_PROXY_COUNT = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
+    assert client_address(request) == expected
+
+
+def test_behind_a_proxy_one_clients_wrong_passwords_do_not_lock_another_client(settings, world, password):
+    settings.TWINTRACK_PROXY_COUNT = 1
+    attacker, officer = Client(REMOTE_ADDR="127.0.0.1"), Client(REMOTE_ADDR="127.0.0.1")
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        attacker.post(reverse("login"), {"username": "bureau", "password": "wrong-password"},
+                      HTTP_X_FORWARDED_FOR="203.0.113.66")
+    locked = attacker.post(reverse("login"), {"username": "bureau", "password": password},
+                           HTTP_X_FORWARDED_FOR="203.0.113.66")
+    assert locked.status_code == 429
+    response = officer.post(reverse("login"), {"username": "bureau", "password": password},
+                            HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 302

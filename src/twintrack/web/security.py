@@ -71,9 +71,9 @@ class UploadLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.TWINTRACK_MAX_UPLOAD_BYTES + self.MARGIN:
-            response = render(request, "web/too_large.html", {"limit": max_upload_megabytes()}, status=413)
-            response["Connection"] = "close"
-            return response
+            # No "Connection: close" here: it is a hop-by-hop header, which WSGI servers set
+            # themselves (the development server refuses it from an application with a 500).
+            return render(request, "web/too_large.html", {"limit": max_upload_megabytes()}, status=413)
         return self.get_response(request)
 
 
@@ -104,6 +104,31 @@ class UserLanguageMiddleware:
                                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                                 samesite=settings.LANGUAGE_COOKIE_SAMESITE)
         return response
+
+
+def client_address(request) -> str | None:
+    """The client's address behind TWINTRACK_PROXY_COUNT trusted reverse proxies.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so with N
+    proxies the client is the N-th entry from the right; entries further left are whatever the
+    client sent and are never trusted. Without proxies, or when the header is shorter than N or
+    not an address, REMOTE_ADDR. (The same rule as Werkzeug's ProxyFix x_for=N; django-ipware's
+    proxy_count counts differently and falls back to a shared address when a client adds its own
+    entries, which would let one client lock an account for everybody.)
+    """
+    import ipaddress
+
+    proxies = settings.TWINTRACK_PROXY_COUNT
+    remote = request.META.get("REMOTE_ADDR")
+    if proxies <= 0:
+        return remote
+    entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
+    if len(entries) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(entries[-proxies]))
+    except ValueError:
+        return remote
 
 
 def lockout_response(request, original_response=None, credentials=None):
