@@ -109,3 +109,101 @@ def test_behind_a_proxy_one_clients_wrong_passwords_do_not_lock_another_client(s
     response = officer.post(reverse("login"), {"username": "bureau", "password": password},
                             HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert response.status_code == 302
+
+
+# --- 3. a small workbook that unpacks to something huge never reaches a parser -------------------
+
+def packed(parts: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return buffer.getvalue()
+
+
+def workbook_parts(shared_strings: bytes = b"<sst/>", sheet_prolog: bytes = b"") -> dict[str, bytes]:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["project_code", "month", "investment_yuan"])
+    book.active.append(["P1", "2023-08", 5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    import zipfile
+
+    with zipfile.ZipFile(buffer) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts["xl/sharedStrings.xml"] = shared_strings
+    parts["xl/worksheets/sheet1.xml"] = sheet_prolog + parts["xl/worksheets/sheet1.xml"]
+    return parts
+
+
+def upload_as_district(world, content: bytes, name: str = "progress.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = logged_in(world.users["district"])
+    response = client.post(reverse("upload"), {"kind": "progress", "file": SimpleUploadedFile(name, content)})
+    return client, response
+
+
+def test_a_workbook_packed_far_beyond_any_real_one_is_refused_before_parsing(world, monkeypatch):
+    import openpyxl
+
+    bomb = packed(workbook_parts(shared_strings=b"<sst><si><t>" + b"A" * (40 * 1024 * 1024) + b"</t></si></sst>"))
+    assert len(bomb) < 200 * 1024
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("a parser opened the bomb"))
+    client, response = upload_as_district(world, bomb)
+    assert response.status_code == 302 and response["Location"] == reverse("monthly")
+    assert "twintrack" in client.get(reverse("monthly")).content.decode()  # the page names the refusal
+
+
+def test_a_workbook_declaring_xml_entities_is_refused(world):
+    prolog = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+    client, response = upload_as_district(world, packed(workbook_parts(sheet_prolog=prolog)))
+    assert response["Location"] == reverse("monthly")
+
+
+def test_the_total_unpacked_size_is_bounded(world, settings):
+    settings.TWINTRACK_MAX_UNCOMPRESSED_BYTES = 64 * 1024
+    notes = b"<sst>" + b"".join(b"<si><t>%d</t></si>" % n for n in range(20000)) + b"</sst>"
+    client, response = upload_as_district(world, packed(workbook_parts(shared_strings=notes)))
+    assert response["Location"] == reverse("monthly")
+
+
+def test_the_command_line_reader_applies_the_same_bounds(tmp_path):
+    from twintrack.imports.errors import FileRejected
+    from twintrack.imports.reading import open_table
+
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(packed(workbook_parts(shared_strings=b"<sst><si><t>" + b"A" * (40 * 1024 * 1024) +
+                                                          b"</t></si></sst>")))
+    with pytest.raises(FileRejected):
+        with open_table(path, "progress", "bomb.xlsx"):
+            pass
+
+
+def test_an_ordinary_workbook_passes_the_bounds(world):
+    client, response = upload_as_district(world, packed(workbook_parts()))
+    assert response["Location"] != reverse("monthly")  # on to its preview
+
+
+def test_an_excel_workbook_named_csv_is_told_to_be_renamed(world):
+    client, response = upload_as_district(world, packed(workbook_parts()), name="progress.csv")
+    page = client.get(reverse("monthly")).content.decode()
+    assert response["Location"] == reverse("monthly") and ".xlsx" in page
+
+
+# --- 8. a damaged workbook's message names neither a server path nor the parser's internals ------
+
+def test_a_damaged_workbook_says_what_to_do_and_nothing_about_the_server(world, settings):
+    parts = workbook_parts()
+    parts["xl/worksheets/sheet1.xml"] = b"<worksheet"
+    client, response = upload_as_district(world, packed(parts))
+    page = client.get(response["Location"], follow=True).content.decode()
+    assert str(settings.VAR_DIR) not in page and "uploads/" not in page
+    assert "unclosed token" not in page and "line 1" not in page

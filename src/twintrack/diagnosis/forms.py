@@ -9,9 +9,11 @@ from twintrack.diagnosis.models import (
     AdoptionStatus, Demonstration, DemonstrationStatus, Dimension, Framework, Question, ServiceProvider, Solution,
 )
 from twintrack.enterprises.models import IndustryCode, Size
+from twintrack.filecheck import FileRefused, check_upload
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 REPORT_SUFFIXES = (".pdf", ".docx", ".doc", ".xlsx", ".jpg", ".jpeg", ".png")
+REPORT_TYPES = ("pdf", "docx", "doc", "xlsx", "jpg", "png")
 
 
 class QuestionnaireForm(forms.Form):
@@ -78,6 +80,10 @@ class DiagnosisForm(QuestionnaireForm):
             raise forms.ValidationError(_("Attach a PDF, Word, Excel or image file."))
         if report.size > MAX_REPORT_BYTES:
             raise forms.ValidationError(_("The report is larger than 20 MB."))
+        try:
+            check_upload(report, REPORT_TYPES, MAX_REPORT_BYTES)
+        except FileRefused as refused:
+            raise forms.ValidationError(refused.message) from None
         return report
 
 
@@ -85,6 +91,16 @@ class FrameworkUploadForm(forms.Form):
     file = forms.FileField(label=_("Framework file (JSON)"))
     make_current = forms.BooleanField(label=_("Use this version for new assessments"), required=False,
                                       initial=True)
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload(upload, ("json",), settings.TWINTRACK_MAX_UPLOAD_BYTES)
+        except FileRefused as refused:
+            raise forms.ValidationError(refused.message) from None
+        return upload
 
 
 class CoverageSettingForm(forms.Form):

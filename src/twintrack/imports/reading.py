@@ -30,6 +30,7 @@ from typing import BinaryIO, Iterator
 
 from django.utils.translation import gettext as _
 
+from twintrack.filecheck import ZIP_MAGIC, DamagedFile, FileRefused, check_package
 from twintrack.imports.errors import FileRejected
 from twintrack.imports.fields import Cell, as_text
 
@@ -267,8 +268,10 @@ def _open_csv(source: Source, name: str) -> Table:
 # --- XLSX -------------------------------------------------------------------------
 
 def _corrupt(name: str, error: Exception) -> FileRejected:
-    detail = str(error) or error.__class__.__name__
-    return FileRejected(_("%(file)s is not a readable .xlsx workbook (%(detail)s)") % {"file": name, "detail": detail})
+    """The parser's own words are not shown: they name server paths and XML internals, and
+    nobody can act on them; what a clerk can do is save the workbook again."""
+    return FileRejected(_("%(file)s is not a readable .xlsx workbook: it is damaged or not a workbook; open it "
+                          "in Excel or WPS, save it as .xlsx and import the copy") % {"file": name})
 
 
 def _open_xlsx(source: Source, name: str, kind: str) -> Table:
@@ -284,13 +287,20 @@ def _open_xlsx(source: Source, name: str, kind: str) -> Table:
         if head.startswith(b"\xd0\xcf\x11\xe0"):
             raise FileRejected(_("%(file)s is an old-style .xls workbook or a password-protected one: save it "
                                  "as an unprotected .xlsx (Excel Workbook)") % {"file": name})
+        if head.startswith(ZIP_MAGIC):
+            try:
+                check_package(handle, name)
+            except DamagedFile:
+                pass  # openpyxl says what is wrong with it, below
+            except FileRefused as refused:
+                raise FileRejected(refused.message) from None
         try:
             with warnings.catch_warnings():  # "no default style", unsupported extensions: not the user's concern
                 warnings.simplefilter("ignore")
                 workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile) as error:
-            raise FileRejected(_("%(file)s is not a readable .xlsx workbook (it is not a valid zip archive: "
-                                 "%(detail)s)") % {"file": name, "detail": error})
+        except (zipfile.BadZipFile, zipfile.LargeZipFile):
+            raise FileRejected(_("%(file)s is not a readable .xlsx workbook (it is not a valid zip archive): "
+                                 "save it again as .xlsx in Excel or WPS") % {"file": name}) from None
         except Exception as error:  # openpyxl raises many kinds for a damaged workbook
             raise _corrupt(name, error)
         stack.callback(workbook.close)

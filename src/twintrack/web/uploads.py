@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from twintrack.approvals.services import ApprovalRefused
+from twintrack.filecheck import FileRefused, check_upload
 from twintrack.imports.errors import ImportRejected
 from twintrack.imports.importer import ImportResult, import_file
 from twintrack.imports.kinds import KINDS
@@ -27,6 +28,7 @@ from twintrack.orgs.access import POLICIES, can_create
 MAX_AGE_SECONDS = 24 * 3600
 PREVIEW_ROWS = 100
 TOKEN_LENGTH = 32
+IMPORT_TYPES = ("csv", "xlsx")
 
 
 class UploadRefused(Exception):
@@ -92,6 +94,10 @@ def store_upload(uploaded, kind: str, user) -> Upload:
             "limit": settings.TWINTRACK_MAX_UPLOAD_BYTES // (1024 * 1024)})
     if uploaded.size == 0:
         raise UploadRefused(_("The file is empty."))
+    try:
+        check_upload(uploaded, IMPORT_TYPES, settings.TWINTRACK_MAX_UPLOAD_BYTES)
+    except FileRefused as refused:
+        raise UploadRefused(refused.message) from None
     sweep()
     token = secrets.token_hex(TOKEN_LENGTH // 2)
     path = upload_dir() / f"{token}{ext}"
