@@ -4,6 +4,7 @@ provider records a diagnosis; an enterprise user reaches its own enterprise only
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -179,3 +180,17 @@ def test_a_provider_adds_solutions_to_its_own_catalogue_only(world, client, prov
     response = client.post(reverse("diagnosis:solution_new"), data)
     assert response.status_code == 302
     assert client.get(reverse("diagnosis:solution_edit", args=[world["solution"].pk])).status_code == 403
+
+
+def test_an_assignment_ended_on_the_page_stops_access_at_once_not_at_midnight(world, client):
+    """Issue 12 finding 6: ending an assignment today left the provider in until the day was over."""
+    bureau = Client()
+    bureau.force_login(world["users"]["bureau"])
+    provider = client
+    provider.force_login(world["users"]["assigned"])
+    page = reverse("diagnosis:enterprise", args=[world["firm"].pk])
+    assert provider.get(page).status_code == 200
+    assert bureau.post(reverse("diagnosis:assignment_end", args=[world["assignment"].pk])).status_code == 302
+    assert provider.get(page).status_code == 404
+    delete = reverse("diagnosis:assessment_delete", args=[world["offline"].pk])
+    assert provider.post(delete).status_code == 404

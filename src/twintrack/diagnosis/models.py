@@ -184,7 +184,8 @@ class ProviderAssignment(SoftDeletable):
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT,
                                    related_name="provider_assignments", verbose_name=_("enterprise"))
     start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("until"), null=True, blank=True)
+    end_date = models.DateField(_("until"), null=True, blank=True)  # planned: access through that day
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)  # ended by hand: access stops at once
     note = models.CharField(_("note"), max_length=300, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")

@@ -44,7 +44,7 @@ def _history(obj, user, reason: str):
 def active_assignments(on: date | None = None):
     on = on or timezone.localdate()
     return ProviderAssignment.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on), is_active=True, start_date__lte=on,
+        Q(end_date__isnull=True) | Q(end_date__gte=on), is_active=True, start_date__lte=on, ended_at__isnull=True,
         provider__is_active=True)
 
 
@@ -81,8 +81,10 @@ def assign_provider(provider: ServiceProvider, enterprise, start_date: date, end
 
 @transaction.atomic
 def end_assignment(assignment: ProviderAssignment, end_date: date, user=None) -> None:
+    """End an assignment now: the provider loses access at once, not at the end of the day."""
     assignment.end_date = max(end_date, assignment.start_date)
-    _history(assignment, user, "assignment ended").save(update_fields=["end_date"])
+    assignment.ended_at = timezone.now()
+    _history(assignment, user, "assignment ended").save(update_fields=["end_date", "ended_at"])
     version.bump()
 
 

@@ -678,8 +678,10 @@ def provider(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "diagnosis/provider.html", {
         "row": row, "name": row.display_name(lang), "form": form, "today": today,
         "assignments": [{"a": a, "name": a.enterprise.display_name(lang), "org": a.enterprise.org.display_name(lang),
-                         "current": a.start_date <= today and (a.end_date is None or a.end_date >= today),
-                         "can_end": can_change(request.user, a) and (a.end_date is None or a.end_date >= today)}
+                         "current": a.start_date <= today and a.ended_at is None and (
+                             a.end_date is None or a.end_date >= today),
+                         "can_end": can_change(request.user, a) and a.ended_at is None and (
+                             a.end_date is None or a.end_date >= today)}
                         for a in assignments],
         "solutions": row.solutions.filter(is_active=True), "lang": lang,
     })
