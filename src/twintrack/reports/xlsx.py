@@ -103,9 +103,9 @@ class _Sheet:
 
     def write(self, freeze_columns: int = 0):
         ws = self.ws
-        ws.append([safe_cell(h) for h, _, _ in self.columns])
+        ws.append([safe_cell(h, ws) for h, _, _ in self.columns])
         for row in self.rows:
-            ws.append([safe_cell(v) for v in row])
+            ws.append([safe_cell(v, ws) for v in row])
         for index, (_, number_format, width) in enumerate(self.columns, start=1):
             letter = get_column_letter(index)
             ws.column_dimensions[letter].width = width

@@ -69,13 +69,13 @@ def export_xlsx(kind: str, queryset, on: date | None = None) -> bytes:
     sheet = workbook.active
     sheet.title = kind
     columns = importer.columns
-    sheet.append([safe_cell(column.label_zh) for column in columns])
+    sheet.append([safe_cell(column.label_zh, sheet) for column in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     overdue_index = next((i for i, c in enumerate(columns) if c.key == "overdue"), None)
     for values in rows:
-        sheet.append([safe_cell(v) for v in values])
+        sheet.append([safe_cell(v, sheet) for v in values])
         if overdue_index is not None and values[overdue_index] == "是":
             for cell in sheet[sheet.max_row]:
                 cell.fill = OVERDUE_FILL

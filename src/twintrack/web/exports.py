@@ -25,7 +25,7 @@ def _book(kind: str, rows) -> bytes:
     for count, values in enumerate(rows):
         if count >= MAX_ROWS:
             break
-        sheet.append(safe_row([values.get(k) for k in keys]))
+        sheet.append(safe_row([values.get(k) for k in keys], sheet))
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

@@ -9,7 +9,7 @@
   of the units the downloading user sees;
 - a sheet 说明 (instructions) listing every column: key, label, required, rule.
 
-Every text written from the database goes through `safe_cell` (formula injection).
+Every text written from the database goes through `write_safe` (formula injection).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from twintrack.imports.kinds import KINDS
 from twintrack.orgs.access import visible_orgs
-from twintrack.reports.xlsx_safe import safe_cell
+from twintrack.reports.xlsx_safe import write_safe
 
 DATA_ROWS = 5000  # rows the drop-downs and text formats cover
 TEXT_COLUMNS = {"code", "parent_code", "org_code", "uscc", "industry_code", "project_code", "month", "start_date",
@@ -126,13 +126,13 @@ def template_workbook(kind: str, user) -> bytes:
         if column.key in TEXT_COLUMNS:  # the whole column as text; no empty cells are written
             sheet.column_dimensions[letter].number_format = "@"
         choices = CHOICES.get((kind, column.key))
-        values = [safe_cell(v) for v in choices(user)] if choices else []
+        values = list(choices(user)) if choices else []
         if values:
             list_column += 1
             list_letter = get_column_letter(list_column)
             lists.cell(row=1, column=list_column, value=column.key)
             for row, value in enumerate(values, start=2):
-                lists.cell(row=row, column=list_column, value=value)
+                write_safe(lists, row, list_column, value)
             validation = DataValidation(type="list", formula1=f"=lists!${list_letter}$2:${list_letter}${len(values) + 1}",
                                         allow_blank=not column.required, showDropDown=False)
             validation.error = "请从下拉列表中选择 (choose a value from the list)"
@@ -162,7 +162,7 @@ def _guide(sheet, kind: str, importer) -> None:
             rule = (rule + "; " if rule else "") + "从下拉列表选择 (drop-down list)"
         sheet.append([column.key, column.label_zh, "是" if column.required else "否", rule])
     sheet.append([])
-    sheet.append([safe_cell(_("Row 1 of the first sheet is the header; enter one record per row below it. "
-                              "Dates as YYYY-MM-DD, months as YYYY-MM."))])
+    sheet.append([_("Row 1 of the first sheet is the header; enter one record per row below it. "
+                     "Dates as YYYY-MM-DD, months as YYYY-MM.")])
     for letter, width in zip("ABCD", (28, 24, 14, 60)):
         sheet.column_dimensions[letter].width = width
