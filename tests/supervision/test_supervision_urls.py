@@ -175,3 +175,15 @@ def test_the_menu_offers_supervision_to_the_roles_that_use_it(client, world):
         assert ('href="/supervision/"' in menu) == shown, user
     client.force_login(world.users.sup1)
     assert client.get("/").url == reverse("supervision:home")  # a supervisor without a unit starts at the rounds
+
+
+def test_the_round_page_names_only_the_units_of_a_group_the_reader_may_see(client, world):
+    """Issue 12 finding 9: Pinghu's officer read the second group's coverage of the port zone."""
+    from django.urls import reverse
+
+    client.force_login(world.users.pinghu)
+    page = client.get(reverse("supervision:round", args=[world.round.pk])).content.decode()
+    assert "平湖市" in page and world.orgs["JXGQ"].name_zh not in page and "南湖区" not in page
+    client.force_login(world.users.bureau)
+    page = client.get(reverse("supervision:round", args=[world.round.pk])).content.decode()
+    assert world.orgs["JXGQ"].name_zh in page

@@ -106,9 +106,10 @@ def round_summary(user, round_: Round, on: date | None = None) -> RoundSummary:
     reachable = set(visible_units(user).values_list("pk", flat=True))
     covered = {}
     for group in groups:
-        for unit in group.units.all():
-            if unit.pk in reachable:
-                covered[unit.pk] = unit
+        # a group's other units are not the viewer's business: they read as if it covered none
+        group.units_in_scope = [unit for unit in group.units.all() if unit.pk in reachable]
+        for unit in group.units_in_scope:
+            covered[unit.pk] = unit
     anchors = sorted(covered.values(), key=lambda u: -u.depth)  # deepest first
 
     rows: dict[int, UnitSummary] = {pk: UnitSummary(unit, on=on) for pk, unit in covered.items()}
