@@ -10,7 +10,7 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -72,15 +72,43 @@ def test_every_url_is_named_and_classified():
 CLASSIFIED = sorted(set(url_names()) & set(tables()))
 
 
-def request_as(client: Client, case, url: str, world):
-    data = case.data(world) if case.data else {}
+def request_as(client: Client, case, url: str, data: dict):
     if case.method == "GET":
         return client.get(url, data)
     return client.generic(case.method, url) if not data and case.method not in ("POST",) else client.post(url, data)
 
 
+# Tables a refused request may still write: the login session and the login-throttling log.
+UNWATCHED_TABLES = ("django_session", "axes_")
+
+
+def database_state() -> dict[str, str]:
+    """Every table's rows, as a digest per table: what a refused write must leave untouched."""
+    import hashlib
+
+    state = {}
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            if table.startswith(UNWATCHED_TABLES):
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            rows = sorted(repr(row) for row in cursor.fetchall())
+            state[table] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    return state
+
+
+def refused(case, viewer: str) -> bool:
+    """A write this viewer must not be able to make (anonymous users are sent to the login page)."""
+    return case.method != "GET" and (viewer == "anonymous" or case.expect[viewer] in (403, 404, 405))
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return sorted(table for table in before.keys() | after.keys() if before.get(table) != after.get(table))
+
+
 @pytest.mark.parametrize("name", CLASSIFIED)
 def test_who_gets_what(name, world):
+    """Each case as each viewer; a write refused to a viewer must also leave every table as it was."""
     app, entry = tables()[name]
     wrong = []
     for number, case in enumerate(cases_of(entry)):
@@ -94,15 +122,33 @@ def test_who_gets_what(name, world):
                 query = case.query(world) if callable(case.query) else case.query
                 if query:
                     url += "?" + query
+                data = case.data(world) if case.data else {}  # may build objects: before the snapshot
+                watched = refused(case, viewer)
+                before = database_state() if watched else None
                 try:
-                    status = request_as(client, case, url, world).status_code
+                    status = request_as(client, case, url, data).status_code
                 except Exception as error:  # noqa: BLE001 - report every failure of the table at once
                     status = f"{type(error).__name__}: {error}"
+                touched = changed_tables(before, database_state()) if watched else []
                 transaction.set_rollback(True)
             if status != case.expect[viewer]:
                 wrong.append(f"case {number} {case.method} {url} as {viewer}: got {status}, "
                               f"expected {case.expect[viewer]}")
+            if touched:
+                wrong.append(f"case {number} {case.method} {url} as {viewer} was refused but changed {touched}")
     assert wrong == [], f"{name} ({app}):\n" + "\n".join(wrong)
+
+
+def test_the_write_check_sees_a_change(world):
+    """The before/after comparison above is not blind: a real write shows up in it."""
+    from twintrack.programme.models import Progress
+
+    with transaction.atomic():
+        before = database_state()
+        Progress.objects.filter(pk=world.progress.pk).update(note="changed")
+        after = database_state()
+        transaction.set_rollback(True)
+    assert "programme_progress" in changed_tables(before, after)
 
 
 def test_another_district_cannot_find_anything_of_nanhu_by_guessing(world):
