@@ -87,7 +87,7 @@ def clean_name(name: str) -> str:
 
 
 def max_uncompressed_bytes() -> int:
-    return getattr(settings, "TWINTRACK_MAX_UNCOMPRESSED_BYTES", 512 * 1024 * 1024)
+    return settings.TWINTRACK_MAX_UNCOMPRESSED_BYTES
 
 
 def _package_type(names: set[str]) -> str | None:

@@ -209,6 +209,8 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = int(os.environ.get("TWINTRACK_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("TWINTRACK_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("TWINTRACK_HSTS_PRELOAD", "0") == "1"
 SECURE_SSL_REDIRECT = os.environ.get("TWINTRACK_SSL_REDIRECT", "0") == "1"
 if os.environ.get("TWINTRACK_BEHIND_TLS_PROXY", "0") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -216,6 +218,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("TWINTRACK_CSRF_TRUSTED_ORIGIN
 TWINTRACK_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
                  "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 TWINTRACK_MAX_UPLOAD_BYTES = int(os.environ.get("TWINTRACK_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+# What an uploaded XLSX/DOCX may unpack to in all (twintrack/filecheck.py checks it before parsing).
+TWINTRACK_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("TWINTRACK_MAX_UNCOMPRESSED_MB", "512")) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 LOGGING = {
