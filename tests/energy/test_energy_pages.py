@@ -176,11 +176,11 @@ def test_the_pages_render_in_chinese(client, city, lines, settings):
 
 def test_the_project_list_shows_only_visible_projects_with_lines(pinghu, lines, client):
     response = pinghu.get(reverse("energy:projects"))
-    assert response.status_code == 200 and response.context["total"] == 0
+    assert response.status_code == 200 and response.context["page"].paginator.count == 0
     client.force_login(user("nanhu2", "district", lines.enterprise.org))
     response = client.get(reverse("energy:projects") + "?year=2023")
-    assert response.context["total"] == 1
-    row = response.context["rows"][0]
+    assert response.context["page"].paginator.count == 1
+    row = response.context["page"][0]
     assert (row.code, row.lines, row.tce) == ("G001", 3, Decimal("35.6485"))
     assert response.context["years"] == [2023]
     assert reverse("energy:project", args=["G001"]) in response.content.decode()
@@ -204,3 +204,16 @@ def test_the_project_page_of_the_web_app_links_to_the_energy_page_and_back(nanhu
     energy = reverse("energy:project", args=["G001"])
     assert energy in nanhu.get(detail).content.decode()
     assert detail in nanhu.get(energy).content.decode()
+
+
+def test_the_energy_list_is_searched_and_paged_and_reached_from_the_menu(bureau, lines):
+    """Issue 15: the list stopped at 200 rows with no search; energy had no menu entry."""
+    from django.urls import reverse
+
+    home = bureau.get(reverse("dashboard")).content.decode()
+    assert reverse("energy:projects") in home
+    found = bureau.get(reverse("energy:projects"), {"year": 2023, "q": lines.code}).content.decode()
+    assert lines.title in found
+    missing = bureau.get(reverse("energy:projects"), {"year": 2023, "q": "no-such-project"}).content.decode()
+    assert lines.title not in missing
+    assert bureau.get(reverse("energy:projects"), {"year": 2023, "page": 99}).status_code == 200

@@ -24,3 +24,12 @@ class EnergyConfig(AppConfig):
         register_policies()
         register_kind(EnergyKind)
         register_row_check("progress", refuse_progress_tce_where_lines_exist)
+
+        from django.utils.translation import gettext_lazy
+
+        from twintrack.orgs.access import role_of
+        from twintrack.orgs.models import Role
+        from twintrack.web.roles import register_menu
+
+        register_menu("energy:projects", gettext_lazy("Energy and carbon"),
+                      lambda user: role_of(user) in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR))

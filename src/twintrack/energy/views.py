@@ -2,6 +2,8 @@
 through services.py."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -184,14 +186,16 @@ def grid_factor(request: HttpRequest) -> HttpResponse:
 
 # --- projects with carrier lines ---------------------------------------------------------
 
-PROJECT_LIST_LIMIT = 200
+PROJECT_PAGE_SIZE = 50
 
 
 @login_required
 @require_http_methods(["GET"])
 def projects(request: HttpRequest) -> HttpResponse:
-    """The visible projects with carrier lines in a year, largest savings first."""
-    from django.db.models import Count, Sum
+    """The visible projects with carrier lines in a year, largest savings first; searched by
+    project code, title or enterprise name, fifty to a page."""
+    from django.core.paginator import Paginator
+    from django.db.models import Count, Q, Sum
 
     from twintrack.energy.models import EnergyLine
     from twintrack.programme.models import Project
@@ -201,16 +205,19 @@ def projects(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or (years[-1] if years else timezone.localdate().year))
     except ValueError:
         raise Http404("no such year")
-    rows = (access.visible(request.user, Project).filter(energy_lines__year=year)
-            .annotate(tce=Sum("energy_lines__tce"), co2_kg=Sum("energy_lines__co2_kg"), lines=Count("energy_lines"))
+    q = (request.GET.get("q") or "").strip()[:100]
+    rows = access.visible(request.user, Project).filter(energy_lines__year=year)
+    if q:
+        rows = rows.filter(Q(code__icontains=q) | Q(title__icontains=q) | Q(enterprise__name_zh__icontains=q))
+    rows = (rows.annotate(tce=Sum("energy_lines__tce"), co2_kg=Sum("energy_lines__co2_kg"),
+                          lines=Count("energy_lines"))
             .select_related("enterprise__org").order_by("-tce", "code"))
-    total = rows.count()
-    listed = list(rows[:PROJECT_LIST_LIMIT])
-    for row in listed:
+    page = Paginator(rows, PROJECT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
         row.co2_t = (row.co2_kg or 0) / 1000
-    return render(request, "energy/projects.html", {
-        "year": year, "years": years, "rows": listed, "total": total,
-        "limit": PROJECT_LIST_LIMIT})
+    query = urlencode({k: v for k, v in (("year", year), ("q", q)) if v})
+    return render(request, "energy/projects.html", {"year": year, "years": years, "page": page, "q": q,
+                                                    "query": query})
 
 
 # --- a project's energy -------------------------------------------------------------------
@@ -229,7 +236,7 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("no such year")
     lang = _lang()
     labels = carrier_labels(lang)
-    choices = [(k, f"{labels[k]} ({k})") for k in sorted(labels)]
+    choices = sorted(labels.items(), key=lambda item: item[1])
     form = BaselineForm(carriers=choices)
     if request.method == "POST":
         if not can_edit:
