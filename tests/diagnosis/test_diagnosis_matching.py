@@ -108,3 +108,32 @@ def test_matches_come_from_the_active_catalogue(make_enterprise, miit, assess, p
     profile, matches = match_solutions(assessment, "en")
     assert [m.offer.obj for m in matches] == [glass, fit]
     assert profile.weakest()[0] == "management"
+
+
+# --- weak means below the next level's bar, not merely the lowest of four (issue 15) -----------
+
+def test_the_bar_is_the_next_levels_share_and_the_top_levels_own_at_the_top():
+    from twintrack.diagnosis.scoring import weakness_bar
+
+    mins = {0: None, 1: D(20), 2: D(40), 3: D(60), 4: D(80)}  # MIIT 2022 on a 0-100 scale
+    assert weakness_bar(mins, 2, D(100)) == D("0.6")
+    assert weakness_bar(mins, 0, D(100)) == D("0.2")
+    assert weakness_bar(mins, 4, D(100)) == D("0.8")
+
+
+def test_a_dimension_at_the_bar_is_not_weak_just_below_is():
+    from twintrack.diagnosis.scoring import weak_dimensions
+
+    assert weak_dimensions({"a": D("0.6"), "b": D("0.5999"), "c": D("0.9")}, D("0.6")) == ["b"]
+
+
+def test_a_strong_firm_gets_no_solution_for_its_lowest_but_strong_dimension():
+    strong = Profile(industry="3061", size="small",
+                     scores={"foundation": D(100), "operation": D(100), "management": D("93.75"), "results": D(100)},
+                     maxima={d: D(100) for d in ("foundation", "operation", "management", "results")},
+                     bar=D("0.8"))
+    assert strong.weakest() == []
+    assert rank_solutions(strong, [offer(1, "Planning consulting", (), ("management",))]) == []
+    weaker = Profile(industry="3061", size="small", scores={**strong.scores, "management": D("79.5")},
+                     maxima=strong.maxima, bar=D("0.8"))
+    assert weaker.weakest() == ["management"]

@@ -20,6 +20,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from twintrack.diagnosis.scoring import weak_dimensions, weakness_bar
+
 WEAK_COUNT = 2
 INDUSTRY_POINTS = {"class": Decimal(30), "group": Decimal(20), "division": Decimal(10), "any": Decimal(5)}
 WEAKNESS_POINTS = Decimal(60)
@@ -35,13 +37,14 @@ class Profile:
     scores: dict  # dimension code -> score
     maxima: dict  # dimension code -> the dimension's maximum
     names: dict = field(default_factory=dict)  # dimension code -> display name
+    bar: Decimal = Decimal(1)  # the share a dimension needs not to be weak (scoring.weakness_bar)
 
     def share(self, code: str) -> Decimal:
         return Decimal(self.scores[code]) / Decimal(self.maxima[code])
 
     def weakest(self) -> list[str]:
-        order = list(self.scores)
-        return sorted(self.scores, key=lambda c: (self.share(c), order.index(c)))
+        """The weak dimensions, weakest first: only those below the next level's bar."""
+        return weak_dimensions({c: self.share(c) for c in self.scores}, self.bar)
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,14 @@ def profile_of(assessment, lang: str = "zh") -> Profile:
         scores[row.code] = row.score
         maxima[row.code] = row.dimension.max_score
         names[row.code] = row.dimension.display_name(lang)
-    return Profile(assessment.enterprise.industry_id, assessment.enterprise.size, scores, maxima, names)
+    return Profile(assessment.enterprise.industry_id, assessment.enterprise.size, scores, maxima, names,
+                   bar_of(assessment))
+
+
+def bar_of(assessment) -> Decimal:
+    framework = assessment.framework
+    mins = {level.number: level.score_min for level in framework.levels.all()}
+    return weakness_bar(mins, assessment.level, framework.scale_max)
 
 
 def offers_from(solutions, lang: str = "zh") -> list[Offer]:

@@ -8,11 +8,11 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from twintrack.diagnosis.benchmarks import MIN_PEERS, benchmark, radar_peers
-from twintrack.diagnosis.matching import match_solutions
+from twintrack.diagnosis.matching import bar_of, match_solutions
 from twintrack.diagnosis.models import (
     Assessment, AssessmentKind, Demonstration, DemonstrationStatus, Framework, Level,
 )
-from twintrack.diagnosis.scoring import change_between
+from twintrack.diagnosis.scoring import change_between, weak_dimensions
 
 
 
@@ -101,8 +101,9 @@ def assessment_detail(assessment: Assessment, lang: str, places: int = 2) -> dic
 
     previous = previous_assessment(assessment)
     before = {d.code: d.score for d in previous.dimension_scores.all()} if previous else {}
-    dims = []
+    dims, maxima = [], {}
     for row in assessment.dimension_scores.select_related("dimension").order_by("dimension__order"):
+        maxima[row.code] = row.dimension.max_score
         share = (row.score / row.dimension.max_score * 100) if row.dimension.max_score else Decimal(0)
         dims.append({
             "code": row.code, "name": row.dimension.display_name(lang), "score": number(row.score, places),
@@ -111,8 +112,9 @@ def assessment_detail(assessment: Assessment, lang: str, places: int = 2) -> dic
             "up": row.code in before and row.score > before[row.code],
             "down": row.code in before and row.score < before[row.code],
         })
-    weakest = sorted(dims, key=lambda d: (d["raw"] / Decimal(d["max"]) if Decimal(d["max"]) else 0))[:2]
     levels = levels_of(assessment.framework)
+    weak = weak_dimensions({d["code"]: d["raw"] / row_max for d in dims if (row_max := maxima[d["code"]])},
+                           bar_of(assessment))[:2]
     level = levels.get(assessment.level)
     upper = levels.get(assessment.level + 1)
     to_next = None
@@ -132,7 +134,7 @@ def assessment_detail(assessment: Assessment, lang: str, places: int = 2) -> dic
         "next_level_name": level_label(upper, lang) if upper else None,
         "to_next": to_next,
         "dimensions": dims,
-        "weakest": [d["code"] for d in weakest],
+        "weakest": weak,
         "pain_points": [line.strip() for line in assessment.pain_points.splitlines() if line.strip()],
         "recommendations": [line.strip() for line in assessment.recommendations.splitlines() if line.strip()],
         "reports": list(assessment.reports.filter(is_active=True)),

@@ -239,6 +239,24 @@ def weakest_dimensions(spec: FrameworkSpec, dimensions: Mapping[str, Decimal]) -
     return sorted(dimensions, key=lambda c: (Decimal(dimensions[c]) / spec.dimension_max(c), order.get(c, 0)))
 
 
+def weakness_bar(band_mins: Mapping[int, Decimal | None], level: int, overall_max: Decimal) -> Decimal:
+    """The share of its maximum a dimension must reach not to hold the enterprise back: the
+    share the next level up asks of the overall score (for an enterprise at the top level,
+    that level's own). `band_mins` maps level number -> the band's lower boundary."""
+    levels = sorted(n for n, low in band_mins.items() if n > 0 and low is not None)
+    if not levels or not overall_max:
+        return Decimal(0)
+    target = next((n for n in levels if n > level), levels[-1])
+    return Decimal(band_mins[target]) / Decimal(overall_max)
+
+
+def weak_dimensions(shares: Mapping[str, Decimal], bar: Decimal) -> list[str]:
+    """The dimensions below the bar, weakest first (then in the order given): a dimension at
+    93.75/100 is not weak where the top level starts at 80, however it ranks among the others."""
+    order = list(shares)
+    return sorted((c for c in shares if shares[c] < bar), key=lambda c: (shares[c], order.index(c)))
+
+
 # --- comparisons -------------------------------------------------------------------------------
 
 def percentile_rank(value: Decimal, others: Iterable[Decimal]) -> Decimal | None:
