@@ -82,7 +82,10 @@ def test_the_supervision_loop(world, live_server, browser):
     page.click(f"a[href='/supervision/groups/{w.g1.pk}/visits/new/']")
     page.select_option("select[name=org]", str(w.orgs["330402"].pk))
     page.fill("input[name=date]", "2023-09-12")
-    page.select_option("select[name=enterprises]", [str(dewei.pk)])
+    # the enterprise list shows only the chosen unit's enterprises, as checkboxes
+    pinghu_firm = w.ent["Meiyi Intelligent Sensing"]
+    assert not page.is_visible(f"input[name=enterprises][value='{pinghu_firm.pk}']")
+    page.check(f"input[name=enterprises][value='{dewei.pk}']")
     page.fill("textarea[name=attendees]", "南湖区经信局、发改局负责同志")
     page.click("form.supervision-form button[type=submit]")
     page.wait_for_selector("#add-finding")

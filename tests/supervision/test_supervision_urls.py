@@ -187,3 +187,45 @@ def test_the_round_page_names_only_the_units_of_a_group_the_reader_may_see(clien
     client.force_login(world.users.bureau)
     page = client.get(reverse("supervision:round", args=[world.round.pk])).content.decode()
     assert world.orgs["JXGQ"].name_zh in page
+
+
+def test_a_visit_form_outside_its_rounds_dates_does_not_fill_in_today_and_refuses_it(client, world):
+    """Issue 15: a visit recorded today silently attached to the 2023 round."""
+    from django.urls import reverse
+
+    from twintrack.supervision.models import Visit
+
+    client.force_login(world.users.sup1)
+    url = reverse("supervision:visit_create", args=[world.g1.pk])
+    form = client.get(url)
+    assert form.context["form"].initial.get("date") is None  # today (2026) is outside 2023-09-11..15
+    page = form.content.decode()
+    assert "---------" not in page and "2023-09-11" in page
+    nanhu = world.orgs["330402"]
+    refused = client.post(url, {"org": nanhu.pk, "date": "2026-12-01"})
+    assert refused.status_code == 200 and not Visit.objects.exists()
+    assert "2023Q3" in refused.content.decode()
+    accepted = client.post(url, {"org": nanhu.pk, "date": "2023-09-12"})
+    assert accepted.status_code == 302 and Visit.objects.count() == 1
+
+
+def test_the_visit_forms_enterprises_carry_their_unit_so_the_page_can_narrow_them(client, world):
+    from django.urls import reverse
+
+    client.force_login(world.users.sup2)  # the second group covers Pinghu and the port zone
+    page = client.get(reverse("supervision:visit_create", args=[world.g2.pk])).content.decode()
+    assert 'data-narrows="id_enterprises"' in page and 'type="checkbox"' in page
+    assert f'data-path="{world.orgs["330482"].path}' in page
+
+
+def test_an_imported_visit_outside_its_round_names_the_row_and_date(world, tmp_path):
+    import pytest
+
+    from twintrack.imports.errors import ImportRejected
+    from twintrack.imports.importer import import_file
+
+    path = tmp_path / "visits.csv"
+    path.write_text("code,round_code,group,org_code,date\nV1,2023Q3,2023Q3-G1,330402,2024-01-05\n", "utf-8")
+    with pytest.raises(ImportRejected) as rejected:
+        import_file("visits", path)
+    assert any("row 2, column date" in m and "2023Q3" in m for m in rejected.value.messages)

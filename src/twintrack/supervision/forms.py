@@ -20,7 +20,37 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = {"rows": 4}
 
 
-class UnitChoice(forms.ModelChoiceField):
+class PathOptions:
+    """Options carrying their unit's tree path (data-path), so the page can narrow one list
+    to the unit chosen in another (static/supervision/forms.js)."""
+
+    path_of = staticmethod(lambda obj: obj.path)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-path"] = self.path_of(instance)
+        return option
+
+
+class PathSelect(PathOptions, forms.Select):
+    pass
+
+
+class EnterpriseCheckboxes(PathOptions, forms.CheckboxSelectMultiple):
+    path_of = staticmethod(lambda obj: obj.org.path)
+
+
+class ChooseLabel:
+    """Select lists say "choose" in the page's language instead of Django's "---------"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("— choose —"))
+        super().__init__(*args, **kwargs)
+
+
+class UnitChoice(ChooseLabel, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name_zh} ({obj.code})"
 
@@ -30,7 +60,7 @@ class UnitsChoice(forms.ModelMultipleChoiceField):
         return f"{obj.name_zh} ({obj.code})"
 
 
-class EnterpriseChoice(forms.ModelChoiceField):
+class EnterpriseChoice(ChooseLabel, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name_zh} · {obj.org.name_zh}"
 
@@ -40,7 +70,7 @@ class EnterprisesChoice(forms.ModelMultipleChoiceField):
         return f"{obj.name_zh} · {obj.org.name_zh}"
 
 
-class UserChoice(forms.ModelChoiceField):
+class UserChoice(ChooseLabel, forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
 
@@ -91,10 +121,12 @@ class GroupForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    org = UnitChoice(label=_("Unit visited"), queryset=OrgUnit.objects.none())
+    org = UnitChoice(label=_("Unit visited"), queryset=OrgUnit.objects.none(),
+                     widget=PathSelect(attrs={"data-narrows": "id_enterprises"}))
     date = forms.DateField(label=_("Date"), widget=DATE)
     enterprises = EnterprisesChoice(label=_("Enterprises investigated"), queryset=Enterprise.objects.none(),
-                                    required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+                                    required=False, widget=EnterpriseCheckboxes(attrs={"class": "check-list"}),
+                                    help_text=_("Only the enterprises of the unit chosen above are listed."))
     attendees = forms.CharField(label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                 max_length=2000)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
@@ -102,6 +134,10 @@ class VisitForm(forms.Form):
 
     def __init__(self, group, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        round_ = group.round
+        self.fields["date"].help_text = _("Round %(round)s runs %(start)s – %(end)s.") % {
+            "round": round_.code, "start": round_.start_date.isoformat(),
+            "end": round_.end_date.isoformat() if round_.end_date else "…"}
         units = list(group.units.all())
         q = Q(pk__in=[])
         for unit in units:

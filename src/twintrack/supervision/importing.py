@@ -27,6 +27,7 @@ from twintrack.imports import fields as f
 from twintrack.imports.columns import Column
 from twintrack.imports.errors import ImportRejected, Problem
 from twintrack.imports.kinds import Context, Kind, Record, lookup_uscc
+from twintrack.supervision import services
 from twintrack.supervision.models import (
     FINDING_KIND_ZH, STATUS_ZH, Finding, FindingKind, Requirement, Status, Visit,
 )
@@ -206,6 +207,10 @@ class VisitsKind(Kind):
             existing = _existing(Visit, v["code"]) if "code" in v else None
             if _refuse_deleted(record, ctx, existing, _("visit")):
                 continue
+            if round_ is not None and "date" in v and (existing is None or existing.date != v["date"]):
+                problem = services.visit_date_problem(round_, v["date"])
+                if problem:
+                    ctx.error(record, "date", problem)
             if existing is not None:
                 if user is not None and not can_change(user, existing):
                     ctx.error(record, "code", _("the code %(code)s is already used") % {"code": f.quoted(v["code"])})
@@ -221,7 +226,6 @@ class VisitsKind(Kind):
     def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
         from twintrack.enterprises.models import Enterprise
         from twintrack.orgs.models import OrgUnit
-        from twintrack.supervision import services
         from twintrack.supervision.models import Group
 
         created = updated = unchanged = 0
@@ -342,7 +346,6 @@ class FindingsKind(Kind):
     def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
         from twintrack.enterprises.models import Enterprise
         from twintrack.programme.models import Project
-        from twintrack.supervision import services
 
         created = updated = unchanged = 0
         for row in outs:
@@ -529,7 +532,6 @@ class RequirementsKind(Kind):
     def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
         from twintrack.enterprises.models import Enterprise
         from twintrack.orgs.models import OrgUnit
-        from twintrack.supervision import services
         from twintrack.supervision.models import KeyTask, Round
 
         created = updated = unchanged = 0

@@ -208,12 +208,30 @@ def _check_visit(group: Group, org: OrgUnit, enterprises: Iterable) -> list:
     return enterprises
 
 
+def visit_date_problem(round_: Round, visit_date: date) -> str | None:
+    """Why a visit on `visit_date` does not belong to the round (None when it does): a visit is
+    recorded in the round it took place in, never silently in an old one."""
+    end = round_.end_date
+    if visit_date >= round_.start_date and (end is None or visit_date <= end):
+        return None
+    period = f"{round_.start_date.isoformat()} – {end.isoformat() if end else '…'}"
+    return _("%(date)s is outside round %(round)s (%(period)s): record the visit in the round it took place "
+             "in") % {"date": visit_date.isoformat(), "round": round_.code, "period": period}
+
+
+def _check_visit_date(round_: Round, visit_date: date) -> None:
+    problem = visit_date_problem(round_, visit_date)
+    if problem:
+        raise SupervisionError(problem)
+
+
 @transaction.atomic
 def record_visit(user, group: Group, org: OrgUnit, visit_date: date, *, enterprises: Iterable = (),
                  attendees: str = "", note: str = "", code: str | None = None,
                  when: datetime | None = None) -> Visit:
     """A group's visit to a unit, with the enterprises investigated and who attended."""
     enterprises = _check_visit(group, org, enterprises)
+    _check_visit_date(group.round, visit_date)
     Round.objects.select_for_update().filter(pk=group.round_id).first()  # one numbering at a time
     code = check_code(code) if code else next_code(Visit, f"{group.round.code}-V")
     _unique(Visit, code)
@@ -237,6 +255,8 @@ def update_visit(user, visit: Visit, *, group: Group | None = None, org: OrgUnit
         raise SupervisionError(_("this visit has requirements: its unit cannot change"))
     visit.group, visit.org = group, org
     if visit_date is not None:
+        if visit_date != visit.date:
+            _check_visit_date(group.round, visit_date)
         visit.date = visit_date
     if attendees is not None:
         visit.attendees = attendees.strip()

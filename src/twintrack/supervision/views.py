@@ -228,7 +228,9 @@ def group_delete(request, pk: int):
 def visit_create(request, pk: int):
     group = get_visible_or_404(request.user, Group, pk=pk)
     forbid_unless(access.may_record(request.user, group))
-    form = VisitForm(group, request.POST or None, initial={"date": today()})
+    on = today()
+    in_round = services.visit_date_problem(group.round, on) is None
+    form = VisitForm(group, request.POST or None, initial={"date": on} if in_round else {})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
