@@ -301,3 +301,17 @@ def test_the_dashboard_can_count_approved_months_only(as_user, world):
     page = text(as_user("bureau").get(reverse("dashboard"), {"period": "2023-07", "approved": "1"}))
     assert "仅统计已审核的单位月份" in page
     assert "2000万元" in page  # Pinghu's May: P3's 20,000,000 yuan, nothing else
+
+
+def test_the_project_list_shows_investment_progress_and_sorts(as_user, world):
+    """Issue 15: no investment or progress columns and no sorting."""
+    from twintrack.programme.models import Project
+
+    Project.objects.filter(code="P1").update(planned_investment_yuan=Decimal("20000000"))
+    client = as_user("district")
+    page = text(client.get(reverse("project_list") + "?sort=-planned"))
+    # P1 has 3,500,000 + 6,000,000 + 2,500,000 yuan of progress: 1,200 万元, 60% of its 2,000 万元 plan
+    assert "2,000.00" in page and "1,200.00" in page and "60.0%" in page and "2023-07" in page
+    codes = [p.code for p in client.get(reverse("project_list") + "?sort=code").context["rows"]]
+    assert codes == sorted(codes)
+    assert client.get(reverse("project_list") + "?sort=nonsense").status_code == 200

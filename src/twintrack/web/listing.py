@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from twintrack.enterprises.models import Enterprise, IndustryCode, Size
 from twintrack.orgs.access import visible, visible_orgs
@@ -86,10 +86,21 @@ class ProjectFilters:
     start_year: int | None = None
     start_month: int | None = None
     deleted: bool = False
+    sort: str = "-start_date"
+
+
+# The orders a project list offers: columns of the project row itself, so that a province's
+# million projects sort by an index or a plain scan, never by a sum over their progress.
+PROJECT_SORTS = {
+    "-start_date": ("-start_date", "code"), "start_date": ("start_date", "code"),
+    "code": ("code",), "-code": ("-code",),
+    "-planned": ("-planned_investment_yuan", "code"), "planned": ("planned_investment_yuan", "code"),
+}
 
 
 def project_filters(user, query) -> ProjectFilters:
     filters = ProjectFilters(
+        sort=_text(query, "sort", 16) if _text(query, "sort", 16) in PROJECT_SORTS else "-start_date",
         q=_text(query, "q"),
         unit=unit_in_scope(user, _text(query, "unit", 32)),
         kind=_choice(query, "kind", ProjectKind.choices),
@@ -121,7 +132,28 @@ def search_projects(user, filters: ProjectFilters) -> QuerySet[Project]:
         rows = rows.filter(start_date__year=filters.start_year)
     if filters.start_month:
         rows = rows.filter(start_date__month=filters.start_month)
-    return rows.select_related("enterprise", "enterprise__org").order_by("-start_date", "code")
+    return rows.select_related("enterprise", "enterprise__org").order_by(*PROJECT_SORTS[filters.sort])
+
+
+def with_progress(projects) -> list:
+    """The page's projects, each with `completed` (investment to date, yuan), `last_month`
+    ("YYYY-MM" of its latest progress row) and `done` (completed / planned, or None): one
+    grouped query for the page, whatever the size of the list."""
+    from django.db.models import Max, Sum
+
+    from twintrack.programme.models import Progress
+
+    projects = list(projects)
+    sums = {row["project_id"]: row for row in Progress.objects.filter(project__in=projects)
+            .values("project_id").annotate(total=Sum("investment_yuan"), last=Max(F("year") * 100 + F("month")))}
+    for project in projects:
+        row = sums.get(project.pk, {})
+        project.completed = row.get("total")
+        last = row.get("last")
+        project.last_month = f"{last // 100:04d}-{last % 100:02d}" if last else None
+        planned = project.planned_investment_yuan
+        project.done = (project.completed or 0) / planned if planned else None
+    return projects
 
 
 def page_of(rows: QuerySet, number) -> object:
@@ -129,6 +161,12 @@ def page_of(rows: QuerySet, number) -> object:
 
 
 def query_without_page(query) -> str:
+    return query_without(query)
+
+
+def query_without(query, *keys: str) -> str:
+    """The query string without the page number (and `keys`): for links that change them."""
     copy = query.copy()
-    copy.pop("page", None)
+    for key in ("page", *keys):
+        copy.pop(key, None)
     return copy.urlencode()

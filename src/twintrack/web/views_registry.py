@@ -188,7 +188,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     filters = listing.project_filters(request.user, request.GET)
     page = listing.page_of(listing.search_projects(request.user, filters), request.GET.get("page"))
     return render(request, "web/project_list.html", {
-        "filters": filters, "page": page, "query": listing.query_without_page(request.GET),
+        "filters": filters, "page": page, "rows": listing.with_progress(page.object_list),
+        "query": listing.query_without_page(request.GET), "sort_query": listing.query_without(request.GET, "sort"),
         "units": visible_orgs(request.user).order_by("path"), "kinds": ProjectKind.choices,
         "statuses": ProjectStatus.choices, "lang": ui_lang(get_language()),
     })

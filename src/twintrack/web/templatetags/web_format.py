@@ -30,3 +30,19 @@ def tce(value):
     number = Decimal(str(value)).normalize()
     places = max(0, -number.as_tuple().exponent)
     return amount(number, min(places, 6))
+
+
+@register.filter
+def ten_thousand(value):
+    """Yuan as 万元 with two places, the unit Chinese tables use: 12345678 -> '1,234.57'."""
+    if value is None or value == "":
+        return "—"
+    return amount(Decimal(str(value)) / 10000, 2)
+
+
+@register.filter
+def share(value):
+    """A fraction as a percentage with one place: 0.4567 -> '45.7%'."""
+    if value is None or value == "":
+        return "—"
+    return amount(Decimal(str(value)) * 100, 1) + "%"
