@@ -134,4 +134,4 @@ def test_the_import_command_takes_the_energy_kind(green, write_csv, capsys):
 
     path = write_csv([HEADER, ["G001", "2023-03", "electricity", "10000", "", ""]])
     call_command("import", "energy", str(path))
-    assert "energy: 1 rows read, 1 created" in capsys.readouterr().out
+    assert "energy: 1 row read, 1 created" in capsys.readouterr().out

@@ -222,7 +222,7 @@ def test_a_dry_run_counts_but_writes_nothing(project_factory, write_csv):
     result = import_file("progress", write_csv([["project_code", "month", "investment_yuan"], ["P001", "2023-01", "1"]]),
                          dry_run=True)
     assert (result.created, result.dry_run) == (1, True)
-    assert result.summary() == ("progress: 1 rows read, 1 would be created, 0 updated, 0 unchanged "
+    assert result.summary() == ("progress: 1 row read, 1 would be created, 0 updated, 0 unchanged "
                                 "(dry run: nothing was written)")
     assert not Progress.objects.exists()
 

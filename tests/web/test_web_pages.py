@@ -315,3 +315,15 @@ def test_the_project_list_shows_investment_progress_and_sorts(as_user, world):
     codes = [p.code for p in client.get(reverse("project_list") + "?sort=code").context["rows"]]
     assert codes == sorted(codes)
     assert client.get(reverse("project_list") + "?sort=nonsense").status_code == 200
+
+
+def test_the_confirmation_names_the_kind_in_words_and_counts_in_the_singular(as_user, world):
+    """Issue 15: "progress：读取3行" with the raw key; "1 rows read" in English."""
+    client = as_user("district")
+    response = upload(client, "项目编号,月份,完成投资（万元）\nP1,2023-08,500\n".encode("gb18030"))
+    token = response["Location"].rstrip("/").split("/")[-1]
+    page = text(client.post(reverse("upload_confirm", args=[token]), follow=True))
+    assert "月度进度：读取1行" in page and "progress：" not in page
+    from twintrack.imports.importer import ImportResult
+
+    assert ImportResult("progress", "f.csv", 1, 1, 0, 0).summary().startswith("progress: 1 row read")

@@ -23,6 +23,7 @@ from typing import Iterator, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from twintrack.imports.columns import HeaderMap, match_header
@@ -54,14 +55,19 @@ class ImportResult:
     unchanged: int
     dry_run: bool = False
 
-    def summary(self) -> str:
-        values = {"kind": self.kind, "rows": self.rows_read, "created": self.created, "updated": self.updated,
-                  "unchanged": self.unchanged}
+    def summary(self, label: str | None = None) -> str:
+        """One line: the kind's key (the command line, for scripts) or `label` (pages, for people)."""
+        values = {"kind": label or self.kind, "rows": self.rows_read, "created": self.created,
+                  "updated": self.updated, "unchanged": self.unchanged}
         if self.dry_run:
-            return _("%(kind)s: %(rows)d rows read, %(created)d would be created, %(updated)d updated, "
-                     "%(unchanged)d unchanged (dry run: nothing was written)") % values
-        return _("%(kind)s: %(rows)d rows read, %(created)d created, %(updated)d updated, "
-                 "%(unchanged)d unchanged") % values
+            return ngettext("%(kind)s: %(rows)d row read, %(created)d would be created, %(updated)d updated, "
+                            "%(unchanged)d unchanged (dry run: nothing was written)",
+                            "%(kind)s: %(rows)d rows read, %(created)d would be created, %(updated)d updated, "
+                            "%(unchanged)d unchanged (dry run: nothing was written)", self.rows_read) % values
+        return ngettext("%(kind)s: %(rows)d row read, %(created)d created, %(updated)d updated, "
+                        "%(unchanged)d unchanged",
+                        "%(kind)s: %(rows)d rows read, %(created)d created, %(updated)d updated, "
+                        "%(unchanged)d unchanged", self.rows_read) % values
 
 
 def kind_names() -> str:

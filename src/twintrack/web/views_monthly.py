@@ -31,6 +31,8 @@ KIND_LABELS = {
     "orgunits": gettext_lazy("Org units"), "enterprises": gettext_lazy("Enterprises"),
     "targets": gettext_lazy("Targets"), "projects": gettext_lazy("Projects"),
     "progress": gettext_lazy("Monthly progress"), "energy": gettext_lazy("Energy savings by carrier"),
+    "visits": gettext_lazy("Supervision visits"), "findings": gettext_lazy("Supervision findings"),
+    "requirements": gettext_lazy("Supervision requirements"),
 }
 
 
@@ -135,7 +137,7 @@ def upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, _("Nothing was imported: the file has problems (listed below)."))
         return redirect("upload_preview", token=token)
     uploads.discard(stored)
-    messages.success(request, outcome.result.summary())
+    messages.success(request, outcome.result.summary(kind_label(stored.kind)))
     return redirect("monthly")
 
 
