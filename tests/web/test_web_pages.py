@@ -324,6 +324,9 @@ def test_the_confirmation_names_the_kind_in_words_and_counts_in_the_singular(as_
     token = response["Location"].rstrip("/").split("/")[-1]
     page = text(client.post(reverse("upload_confirm", args=[token]), follow=True))
     assert "月度进度：读取1行" in page and "progress：" not in page
+    from django.utils import translation
+
     from twintrack.imports.importer import ImportResult
 
-    assert ImportResult("progress", "f.csv", 1, 1, 0, 0).summary().startswith("progress: 1 row read")
+    with translation.override("en"):
+        assert ImportResult("progress", "f.csv", 1, 1, 0, 0).summary().startswith("progress: 1 row read,")
