@@ -330,3 +330,9 @@ def test_the_confirmation_names_the_kind_in_words_and_counts_in_the_singular(as_
 
     with translation.override("en"):
         assert ImportResult("progress", "f.csv", 1, 1, 0, 0).summary().startswith("progress: 1 row read,")
+
+
+def test_the_units_page_counts_each_units_enterprises_with_those_below_it(as_user, world):
+    """Issue 15: the city row showed 0 enterprises with 300 below it."""
+    rows = {r["unit"].code: r["enterprises"] for r in as_user("bureau").get(reverse("orgunit_list")).context["rows"]}
+    assert rows == {"330400": 3, "330402": 2, "NHGX": 1, "330482": 1}

@@ -69,8 +69,8 @@ def orgunit_list(request: HttpRequest) -> HttpResponse:
     units = list(visible_orgs(request.user).order_by("path"))
     annual = {(t.org_id, t.metric): t.value for t in Target.objects.filter(
         org__in=units, year=year, through_month=12)}
-    enterprises = dict(Enterprise.objects.filter(org__in=units, is_active=True).values("org_id")
-                       .annotate(n=Count("id")).values_list("org_id", "n"))
+    enterprises = subtree_counts(units, dict(Enterprise.objects.filter(org__in=units, is_active=True)
+                                             .values("org_id").annotate(n=Count("id")).values_list("org_id", "n")))
     lang = ui_lang(get_language())
     rows = [{"unit": u, "indent": u.depth - root.depth, "name": u.display_name(lang),
              "enterprises": enterprises.get(u.id, 0),
@@ -79,6 +79,16 @@ def orgunit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/orgunit_list.html", {
         "rows": rows, "year": year, "metrics": [m.label_en if lang == "en" else m.label_zh for m in METRICS[:3]],
         "can_edit": is_bureau(request.user)})
+
+
+def subtree_counts(units, own: dict[int, int]) -> dict[int, int]:
+    """Each unit's count with everything below it (the city row counts its districts' enterprises)."""
+    totals = dict.fromkeys((u.id for u in units), 0)
+    for unit in units:
+        for ancestor in unit.ancestor_ids():
+            if ancestor in totals:
+                totals[ancestor] += own.get(unit.id, 0)
+    return totals
 
 
 @require_GET
