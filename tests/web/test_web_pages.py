@@ -336,3 +336,18 @@ def test_the_units_page_counts_each_units_enterprises_with_those_below_it(as_use
     """Issue 15: the city row showed 0 enterprises with 300 below it."""
     rows = {r["unit"].code: r["enterprises"] for r in as_user("bureau").get(reverse("orgunit_list")).context["rows"]}
     assert rows == {"330400": 3, "330402": 2, "NHGX": 1, "330482": 1}
+
+
+def test_investment_targets_are_typed_and_shown_in_ten_thousands_of_yuan(as_user, world):
+    """Issue 15: amounts were typed in yuan without separators."""
+    from twintrack.programme.models import Target
+
+    client = as_user("bureau")
+    url = reverse("target_edit", args=[world.org.code, 2023])
+    page = text(client.get(url))
+    assert 'name="t-investment_yuan-7" value="4000"' in page  # 40,000,000 yuan
+    assert client.post(url, {"t-investment_yuan-12": "6,500.5"}).status_code == 302
+    assert Target.objects.get(org=world.org, metric="investment_yuan", year=2023,
+                              through_month=12).value == Decimal("65005000")
+    assert client.post(url, {"t-investment_yuan-7": "4000"}).status_code == 302  # unchanged: nothing saved
+    assert Target.objects.get(org=world.org, metric="investment_yuan", year=2023, through_month=7).value == 40_000_000

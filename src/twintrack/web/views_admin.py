@@ -29,6 +29,25 @@ def _plain(value: Decimal) -> str:
     return text
 
 
+# Investment targets are typed and shown in 万元, as bureaus set them; stored in yuan.
+IN_TEN_THOUSANDS = {"investment_yuan"}
+
+
+def _shown(metric: str, value: Decimal) -> str:
+    return _plain(value / 10000 if metric in IN_TEN_THOUSANDS else value)
+
+
+def _stored(metric: str, text: str) -> str:
+    """The typed value in the metric's stored unit; text that is not a number goes on unchanged,
+    for the targets rules to name what is wrong with it."""
+    if metric not in IN_TEN_THOUSANDS:
+        return text
+    try:
+        return _plain(Decimal(text.replace(",", "").replace("，", "")) * 10000)
+    except InvalidOperation:
+        return text
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
@@ -40,7 +59,7 @@ def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         from django.http import Http404
         raise Http404("no such year")
     existing = {(t.metric, t.through_month): t.value for t in Target.objects.filter(org=org, year=year)}
-    values = {f"t-{m.key}-{month}": _plain(existing[(m.key, month)]) if (m.key, month) in existing else ""
+    values = {f"t-{m.key}-{month}": _shown(m.key, existing[(m.key, month)]) if (m.key, month) in existing else ""
               for m in METRICS for month in range(1, 13)}
     errors: dict[str, list[str]] = {}
     general: list[str] = []
@@ -57,13 +76,14 @@ def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
                     if (m.key, month) in existing:
                         errors[name] = [_("a target cannot be removed, only changed")]
                     continue
+                stored = _stored(m.key, text)
                 try:
-                    same = (m.key, month) in existing and Decimal(text.replace(",", "")) == existing[(m.key, month)]
+                    same = (m.key, month) in existing and Decimal(stored.replace(",", "")) == existing[(m.key, month)]
                 except InvalidOperation:
                     same = False
                 if not same:
                     rows.append({"org_code": org.code, "metric": m.key, "year": str(year), "through_month": str(month),
-                                 "value": text})
+                                 "value": stored})
                     cells.append(name)
         if not rows and not errors:
             messages.info(request, _("No target was changed."))
@@ -78,7 +98,7 @@ def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             general = outcome.general
     lang = ui_lang(get_language())
     grid = [{"key": m.key, "label": m.label_en if lang == "en" else m.label_zh,
-             "unit": m.unit_en if lang == "en" else m.unit_zh,
+             "unit": (_("10k yuan") if m.key in IN_TEN_THOUSANDS else m.unit_en if lang == "en" else m.unit_zh),
              "cells": [{"name": f"t-{m.key}-{month}", "month": month, "value": values[f"t-{m.key}-{month}"],
                         "errors": errors.get(f"t-{m.key}-{month}", [])} for month in range(1, 13)]}
             for m in METRICS]
