@@ -351,3 +351,12 @@ def test_investment_targets_are_typed_and_shown_in_ten_thousands_of_yuan(as_user
                               through_month=12).value == Decimal("65005000")
     assert client.post(url, {"t-investment_yuan-7": "4000"}).status_code == 302  # unchanged: nothing saved
     assert Target.objects.get(org=world.org, metric="investment_yuan", year=2023, through_month=7).value == 40_000_000
+
+
+def test_every_page_opens_on_the_latest_month_with_figures(as_user, world):
+    """Issue 15: units, unit pages, monthly and approvals opened on today's month ("—", "未上报")."""
+    client = as_user("district")
+    assert client.get(reverse("monthly")).context["period"] == "2023-07"
+    assert client.get(reverse("approvals")).context["period"] == "2023-07"
+    assert client.get(reverse("orgunit_detail", args=[world.org.code])).context["year"] == 2023
+    assert as_user("bureau").get(reverse("orgunit_list")).context["year"] == 2023

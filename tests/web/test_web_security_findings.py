@@ -159,7 +159,7 @@ def test_a_workbook_packed_far_beyond_any_real_one_is_refused_before_parsing(wor
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("a parser opened the bomb"))
     client, response = upload_as_district(world, bomb)
     assert response.status_code == 302 and response["Location"] == reverse("monthly")
-    assert "twintrack" in client.get(reverse("monthly")).content.decode()  # the page names the refusal
+    assert "打包方式" in client.get(reverse("monthly")).content.decode()  # the page says why, in Chinese
 
 
 def test_a_workbook_declaring_xml_entities_is_refused(world):

@@ -21,7 +21,7 @@ from twintrack.imports.kinds import KINDS
 from twintrack.metrics.rules import format_period, parse_period
 from twintrack.orgs.access import get_visible_org_or_404, visible_orgs
 from twintrack.web import uploads
-from twintrack.web.dashboard import current_month, period_label, shift_month, ui_lang
+from twintrack.web.dashboard import current_month, default_period, period_label, shift_month, ui_lang
 from twintrack.web.import_templates import template_file_name, template_workbook
 from twintrack.web.roles import require_data_entry, require_units
 from twintrack.web.security import max_upload_megabytes
@@ -48,11 +48,6 @@ def _period(request, default: tuple[int, int]) -> tuple[int, int]:
         return default
 
 
-def reporting_month() -> tuple[int, int]:
-    """The month a district usually reports: the one before the current month."""
-    return shift_month(*current_month(), -1)
-
-
 def month_status(user, org, year: int, month: int) -> dict:
     approval = approvals.approval_of(org, year, month)
     state = approval.state if approval is not None else MonthState.OPEN
@@ -68,7 +63,7 @@ def month_status(user, org, year: int, month: int) -> dict:
 @login_required
 def monthly(request: HttpRequest) -> HttpResponse:
     root = require_data_entry(request.user)
-    year, month = _period(request, reporting_month())
+    year, month = _period(request, default_period(root))
     lang = ui_lang(get_language())
     kinds = uploads.upload_kinds(request.user)
     return render(request, "web/monthly.html", {
@@ -155,7 +150,7 @@ def upload_discard(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def approval_list(request: HttpRequest) -> HttpResponse:
     root = require_units(request.user)
-    year, month = _period(request, reporting_month())
+    year, month = _period(request, default_period(root))
     lang = ui_lang(get_language())
     units = list(visible_orgs(request.user).filter(depth__lte=root.depth + 2).order_by("path"))
     rows = []

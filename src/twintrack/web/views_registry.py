@@ -28,7 +28,9 @@ from twintrack.orgs.models import OrgUnit
 from twintrack.programme import lifecycle
 from twintrack.programme.models import Progress, Project, ProjectKind, ProjectStatus, Target
 from twintrack.web import listing
-from twintrack.web.dashboard import MONTH_ABBREVIATIONS, MONTH_NAMES, current_month, format_amount, ui_lang
+from twintrack.web.dashboard import (
+    MONTH_ABBREVIATIONS, MONTH_NAMES, current_month, default_period, format_amount, ui_lang,
+)
 from twintrack.web.exports import enterprises_xlsx, projects_xlsx
 from twintrack.web.formrows import write_rows
 from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries
@@ -65,7 +67,7 @@ def targets_grid(org: OrgUnit, year: int) -> list[dict]:
 @login_required
 def orgunit_list(request: HttpRequest) -> HttpResponse:
     root = require_units(request.user)
-    year = _year(request, current_month()[0])
+    year = _year(request, default_period(root)[0])
     units = list(visible_orgs(request.user).order_by("path"))
     annual = {(t.org_id, t.metric): t.value for t in Target.objects.filter(
         org__in=units, year=year, through_month=12)}
@@ -95,7 +97,7 @@ def subtree_counts(units, own: dict[int, int]) -> dict[int, int]:
 @login_required
 def orgunit_detail(request: HttpRequest, code: str) -> HttpResponse:
     org = get_visible_org_or_404(request.user, code)
-    year = _year(request, current_month()[0])
+    year = _year(request, default_period(org)[0])
     lang = ui_lang(get_language())
     approvals = {a.month: a for a in MonthApproval.objects.filter(org=org, year=year)}
     locked = {m for (_o, _y, m) in locked_months_for([org.id], [year])}
