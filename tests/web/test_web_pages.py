@@ -360,3 +360,20 @@ def test_every_page_opens_on_the_latest_month_with_figures(as_user, world):
     assert client.get(reverse("approvals")).context["period"] == "2023-07"
     assert client.get(reverse("orgunit_detail", args=[world.org.code])).context["year"] == 2023
     assert as_user("bureau").get(reverse("orgunit_list")).context["year"] == 2023
+
+
+def test_an_upload_returns_to_the_month_it_was_made_from(as_user, world):
+    """Issue 15: confirming on /monthly/?period=2023-12 landed on the current month."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = as_user("district")
+    response = client.post(reverse("upload"), {"kind": "progress", "period": "2023-12", "file": SimpleUploadedFile(
+        "p.csv", b"project_code,month,investment_yuan\nP1,2023-12,5\n")})
+    preview = client.get(response["Location"])
+    assert "?period=2023-12" in text(preview)
+    token = response["Location"].rstrip("/").split("/")[-1]
+    confirmed = client.post(reverse("upload_confirm", args=[token]))
+    assert confirmed["Location"] == reverse("monthly") + "?period=2023-12"
+    refused = client.post(reverse("upload"), {"kind": "progress", "period": "2023-12",
+                                              "file": SimpleUploadedFile("p.exe", b"MZ")})
+    assert refused["Location"] == reverse("monthly") + "?period=2023-12"

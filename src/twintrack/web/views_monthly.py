@@ -87,20 +87,34 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     return xlsx_response(template_workbook(kind, request.user), template_file_name(kind))
 
 
+def monthly_url(period: str) -> str:
+    """The month page of `period` ("YYYY-MM"; empty: the default month)."""
+    return reverse("monthly") + (f"?period={period}" if period else "")
+
+
+def _posted_period(request) -> str:
+    text = (request.POST.get("period") or "").strip()
+    try:
+        return format_period(*parse_period(text)) if text else ""
+    except ValueError:
+        return ""
+
+
 @require_POST
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     require_data_entry(request.user)
     uploaded = request.FILES.get("file")
     kind = (request.POST.get("kind") or "").strip()
+    period = _posted_period(request)
     if uploaded is None:
         messages.error(request, _("Choose a file to upload."))
-        return redirect("monthly")
+        return redirect(monthly_url(period))
     try:
-        stored = uploads.store_upload(uploaded, kind, request.user)
+        stored = uploads.store_upload(uploaded, kind, request.user, period)
     except uploads.UploadRefused as refused:
         messages.error(request, refused.message)
-        return redirect("monthly")
+        return redirect(monthly_url(period))
     return redirect("upload_preview", token=stored.token)
 
 
@@ -133,15 +147,16 @@ def upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("upload_preview", token=token)
     uploads.discard(stored)
     messages.success(request, outcome.result.summary(kind_label(stored.kind)))
-    return redirect("monthly")
+    return redirect(monthly_url(stored.period))
 
 
 @require_POST
 @login_required
 def upload_discard(request: HttpRequest, token: str) -> HttpResponse:
-    uploads.discard(_stored(request, token))
+    stored = _stored(request, token)
+    uploads.discard(stored)
     messages.info(request, _("The upload was discarded; nothing was imported."))
-    return redirect("monthly")
+    return redirect(monthly_url(stored.period))
 
 
 # --- approvals ---------------------------------------------------------------------------------------
