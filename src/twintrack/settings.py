@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "twintrack.metrics",
     "twintrack.imports",
     "twintrack.energy",
+    "twintrack.quality",
     "twintrack.reports",
     "twintrack.approvals",
     "twintrack.diagnosis",
