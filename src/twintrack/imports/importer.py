@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -52,6 +52,7 @@ class ImportResult:
     updated: int
     unchanged: int
     dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         values = {"kind": self.kind, "rows": self.rows_read, "created": self.created, "updated": self.updated,
@@ -132,6 +133,14 @@ class _Check:
         self.first_rows: dict = {}
         self.pending: list[tuple[int, object]] = []  # (row, rescan key) of duplicates whose first row is unknown
         self.unheaded_reported: set[int] = set()
+        self.rows_of: dict[tuple[int, int, int], int] | None = None  # (project, year, month) -> first row
+
+    def _remember_rows(self, batch: list[Record]) -> None:
+        rows_of = self.rows_of
+        for record in batch:
+            out = record.out
+            if out is not None and not record.bad and hasattr(out, "project_id") and hasattr(out, "month"):
+                rows_of.setdefault((out.project_id, out.year, out.month), record.row)
 
     def _duplicate(self, record: Record, column: str, key, rescan_key=None) -> None:
         """Called by kinds for each row's natural key; reports the row when the key was seen."""
@@ -185,6 +194,8 @@ class _Check:
         self.importer.resolve(batch, self.ctx)
         for check in ROW_CHECKS.get(self.importer.name, ()):
             check(batch, self.ctx)
+        if self.rows_of is not None:
+            self._remember_rows(batch)
         if self.importer.keep_all:
             self.records.extend(batch)
         elif not self.problems and not self.pending:
@@ -213,8 +224,14 @@ class _Check:
 
 def import_file(kind: str, source: Source, *, name: str | None = None, reason: str = "", user=None,
                 progress: ProgressHook | None = None, dry_run: bool = False,
-                spool_memory: int | None = None, keep_rows: int | None = None) -> ImportResult:
-    """Import one .csv or .xlsx file of `kind`; all or nothing. Raises ImportRejected."""
+                spool_memory: int | None = None, keep_rows: int | None = None,
+                warn: Callable[[dict[tuple[int, int, int], int]], list[str]] | None = None) -> ImportResult:
+    """Import one .csv or .xlsx file of `kind`; all or nothing. Raises ImportRejected.
+
+    `warn`, given by a caller above this layer (data quality), is called inside the
+    transaction once everything is written (before a dry run rolls back) with the
+    (project id, year, month) -> row number of every project-month the file wrote, and
+    answers warning lines for the result; it never refuses anything."""
     importer = get_kind(kind)
     name = source_name(source, name)
     spool = Spool(SPOOL_MEMORY if spool_memory is None else spool_memory,
@@ -228,6 +245,8 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
                 raise problems.rejection()
             check = _Check(importer, header, problems, len(table.header), progress, spool)
             check.ctx.user = user
+            if warn is not None:
+                check.rows_of = {}
             if progress is not None:
                 progress.start(_("checking"), table.estimated_rows)
             try:
@@ -260,13 +279,14 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
             if pending:
                 c, u, n = importer.write(pending, reason, user)
                 created, updated, unchanged = created + c, updated + u, unchanged + n
+            warnings = warn(check.rows_of) if warn is not None and check.rows_of else []
             if dry_run:
                 transaction.set_rollback(True)
     finally:
         spool.close()
         if progress is not None:
             progress.finish()
-    return ImportResult(importer.name, name, check.rows_read, created, updated, unchanged, dry_run)
+    return ImportResult(importer.name, name, check.rows_read, created, updated, unchanged, dry_run, warnings)
 
 
 __all__ = ["ImportRejected", "FileRejected", "ImportResult", "import_file", "KINDS"]
