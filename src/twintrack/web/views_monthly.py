@@ -136,6 +136,9 @@ def upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("upload_preview", token=token)
     uploads.discard(stored)
     messages.success(request, outcome.result.summary())
+    if outcome.result.warnings:
+        messages.warning(request, _("%(count)d data-quality warnings: see the data quality page.") % {
+            "count": len(outcome.result.warnings)})
     return redirect("monthly")
 
 
