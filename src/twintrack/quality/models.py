@@ -9,6 +9,7 @@ month); it makes the finding `confirmed` for as long as the rule still fires.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -52,8 +53,8 @@ class QualitySettings(models.Model):
 
 
 class ReviewStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CONFIRMED = "confirmed", _("Confirmed")
+    OPEN = "open", pgettext_lazy("finding status", "Open")
+    CONFIRMED = "confirmed", pgettext_lazy("finding status", "Confirmed")
 
 
 class FindingReview(models.Model):
