@@ -71,3 +71,19 @@ def test_the_command_line_exits_0_with_warnings(tmp_path):
         assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1].startswith("warning: row 2, column investment_yuan: ")
     assert done.stdout.splitlines()[-1].endswith(" [over_plan]")
+
+
+def test_two_rules_on_one_row_give_two_warnings(make_project, put, tmp_path):
+    p = make_project("P1", planned=100)
+    for period in ("2023-05", "2023-06"):
+        put(p, period, 60)
+    lines = import_csv(tmp_path, "project_code,month,investment_yuan\nP1,2023-07,60\n")
+    assert [line.rsplit(" ", 1)[-1] for line in lines[1:]] == ["[over_plan]", "[repeated]"]
+
+
+def test_findings_of_projects_not_in_the_file_are_not_its_warnings(make_project, put, tmp_path):
+    other = make_project("P2", planned=100)
+    put(other, "2023-07", 1000)  # already flagged, but not by this file
+    make_project("P1")
+    lines = import_csv(tmp_path, "project_code,month,investment_yuan\nP1,2023-07,5\n")
+    assert len(lines) == 1

@@ -6,10 +6,9 @@ the upload preview and the progress form.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.utils.translation import gettext as _
 
+from twintrack.orgs.models import OrgUnit
 from twintrack.quality.evaluate import Finding, Scope, findings_for
 
 COLUMN = "investment_yuan"
@@ -41,18 +40,34 @@ def warning_line(row: int, finding: Finding) -> str:
     return f"warning: row {row}, column {COLUMN}: {describe(finding)} [{finding.rule}]"
 
 
-def findings_of_rows(rows_of: dict[tuple[int, int, int], int]) -> list[tuple[int, Finding]]:
-    """(row, finding) of each finding on a project-month the rows wrote, in row order."""
-    by_month: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for project_id, year, month in rows_of:
-        by_month[(year, month)].append(project_id)
-    found = []
-    for (year, month), project_ids in sorted(by_month.items()):
-        for finding in findings_for(year, month, Scope("", tuple(project_ids))):
-            found.append((rows_of[(finding.project_id, year, month)], finding))
-    found.sort(key=lambda pair: (pair[0], pair[1].rule))
-    return found
+def top_paths(org_ids) -> list[str]:
+    """The org paths of these units, leaving out any below another one in the list."""
+    paths = sorted(set(OrgUnit.objects.filter(id__in=list(org_ids)).values_list("path", flat=True)))
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(top) for top in kept):
+            kept.append(path)
+    return kept
 
 
-def import_warnings(rows_of: dict[tuple[int, int, int], int]) -> list[str]:
-    return [warning_line(row, finding) for row, finding in findings_of_rows(rows_of)]
+def findings_of_written(written) -> list[tuple[int, Finding]]:
+    """(row, finding) of each finding on a project-month the file wrote, in row order: the
+    months written are evaluated for the units written (set-based, as `twintrack quality`),
+    then the file is read again only to number the rows of what was found."""
+    found: dict[tuple[str, int, int], list[Finding]] = {}
+    paths = top_paths(written.org_ids)
+    for year, month in sorted(written.months):
+        for path in paths:
+            for finding in findings_for(year, month, Scope(path)):
+                found.setdefault((finding.project, year, month), []).append(finding)
+    if not found:
+        return []
+    rows = written.rows_of(set(found))
+    pairs = [(rows[key], finding) for key, findings in found.items() if key in rows for finding in findings]
+    pairs.sort(key=lambda pair: (pair[0], pair[1].rule))
+    return pairs
+
+
+def import_warnings(written) -> list[str]:
+    """The `warn` hook of `twintrack.imports.importer.import_file`."""
+    return [warning_line(row, finding) for row, finding in findings_of_written(written)]
