@@ -26,7 +26,7 @@ from twintrack.quality.services import (QualityRefused, confirm_finding, deadlin
                                         set_rule, timeliness_for)
 from twintrack.quality.warnings import describe
 from twintrack.reports.xlsx_safe import safe_row
-from twintrack.web.dashboard import shift_month, ui_lang
+from twintrack.web.dashboard import default_period, shift_month, ui_lang
 from twintrack.web.roles import require_bureau, require_units
 from twintrack.web.views_monthly import reporting_month
 from twintrack.web.views_registry import xlsx_response
@@ -34,12 +34,14 @@ from twintrack.web.views_registry import xlsx_response
 MISSING_SHOWN = 200
 
 
-def _period(request) -> tuple[int, int]:
+def _period(request, org=None) -> tuple[int, int]:
+    """The month asked for; by default the unit's latest month with figures, as the dashboard."""
+    default = default_period(org) if org is not None else reporting_month()
     text = (request.GET.get("period") or request.POST.get("period") or "").strip()
     try:
-        return parse_period(text) if text else reporting_month()
+        return parse_period(text) if text else default
     except ValueError:
-        return reporting_month()
+        return default
 
 
 def _org(request):
@@ -62,7 +64,7 @@ def quality_url(org_code: str, period: str, **extra) -> str:
 @login_required
 def quality(request: HttpRequest) -> HttpResponse:
     org = _org(request)
-    year, month = _period(request)
+    year, month = _period(request, org)
     lang = ui_lang(get_language())
     view = quality_view(org, year, month)
     period = format_period(year, month)
@@ -136,7 +138,7 @@ def quality_workbook(view, timeliness, lang: str) -> bytes:
 @login_required
 def quality_export(request: HttpRequest) -> HttpResponse:
     org = _org(request)
-    year, month = _period(request)
+    year, month = _period(request, org)
     view = quality_view(org, year, month)
     content = quality_workbook(view, timeliness_for(org, year, month), ui_lang(get_language()))
     return xlsx_response(content, f"quality-{org.code}-{format_period(year, month)}.xlsx")
