@@ -87,3 +87,18 @@ def test_findings_of_projects_not_in_the_file_are_not_its_warnings(make_project,
     make_project("P1")
     lines = import_csv(tmp_path, "project_code,month,investment_yuan\nP1,2023-07,5\n")
     assert len(lines) == 1
+
+
+def test_a_fault_in_the_checks_never_costs_the_import(make_project, tmp_path):
+    from twintrack.imports.importer import import_file
+    from twintrack.programme.models import Progress
+
+    def broken(written):
+        raise RuntimeError("boom")
+
+    make_project("P1")
+    path = tmp_path / "progress.csv"
+    path.write_text("project_code,month,investment_yuan\nP1,2023-07,5\n", encoding="utf-8")
+    result = import_file("progress", str(path), warn=broken)
+    assert result.created == 1 and Progress.objects.count() == 1
+    assert len(result.warnings) == 1 and result.warnings[0].startswith("warning: ")

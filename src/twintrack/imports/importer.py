@@ -15,6 +15,7 @@ most kinds and with per-month bitmaps of project ids for progress (see kinds.py)
 """
 from __future__ import annotations
 
+import logging
 import pickle
 import tempfile
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from twintrack.imports.errors import MAX_PROBLEMS, FileRejected, ImportRejected,
 from twintrack.imports.fields import as_text
 from twintrack.imports.kinds import KINDS, ROW_CHECKS, Context, Kind, Record
 from twintrack.imports.reading import Source, Table, open_table, source_name
+
+logger = logging.getLogger(__name__)
 
 BATCH = 5000
 SPOOL_MEMORY = 32 * 1024 * 1024
@@ -169,11 +172,14 @@ class _Check:
     def _remember(self, batch: list[Record]) -> None:
         """The months and units the file writes to: two small sets, whatever its length."""
         months, org_ids = self.written.months, self.written.org_ids
-        for record in batch:
-            out = record.out
-            if out is not None and not record.bad:
-                months.add((out.year, out.month))
-                org_ids.add(out.org_id)
+        try:
+            for record in batch:
+                out = record.out
+                if out is not None and not record.bad:
+                    months.add((out.year, out.month))
+                    org_ids.add(out.org_id)
+        except AttributeError:  # a kind whose rows are not project-months: nothing to warn about
+            self.written = None
 
     def _duplicate(self, record: Record, column: str, key, rescan_key=None) -> None:
         """Called by kinds for each row's natural key; reports the row when the key was seen."""
@@ -255,6 +261,15 @@ class _Check:
                               self.ctx.header.position(column))
 
 
+def _warnings(warn, written: Written) -> list[str]:
+    """The caller's warnings; a fault in them never costs the import (it is logged instead)."""
+    try:
+        return warn(written)
+    except Exception:  # noqa: BLE001 - warnings never block an import
+        logger.exception("the import's warning hook failed")
+        return [_("warning: the data-quality checks could not be run (details in the error log)")]
+
+
 def import_file(kind: str, source: Source, *, name: str | None = None, reason: str = "", user=None,
                 progress: ProgressHook | None = None, dry_run: bool = False,
                 spool_memory: int | None = None, keep_rows: int | None = None,
@@ -316,7 +331,7 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
             if check.written is not None and check.written.months:
                 positions = dict(check.ctx.header.positions)
                 check.written.rows_of = lambda keys: _rows_of(source, importer, name, positions, keys)
-                warnings = warn(check.written)
+                warnings = _warnings(warn, check.written)
             if dry_run:
                 transaction.set_rollback(True)
     finally:
