@@ -43,7 +43,7 @@ def render(results: dict, args) -> str:
         lines += [f"## {scale}", "",
                   f"{c['orgunits']:,} org units, {c['enterprises']:,} enterprises, {c['projects']:,} projects, "
                   f"{c['progress-base'] + c['progress-last']:,} progress rows.", ""]
-        lines += _imports(r) + [""] + _reports(r) + [""] + _loads(r) + [""]
+        lines += _imports(r) + [""] + _reports(r) + [""] + _quality(r) + [""] + _loads(r) + [""]
         if "load" in r:
             lines += _load_test(r["load"]) + [""]
     if len(results) > 1:
@@ -79,6 +79,19 @@ def _reports(r: dict) -> list[str]:
             rows.append(f"| {engine} | {code} | {lat['median_s'] * 1000:.2f} ms | {duck[code]['median_s'] * 1000:.1f} ms"
                         f" | {speedup:.0f}x | {'yes' if lat.get('matches_duckdb') else 'NO'} | >= 10x: "
                         f"{'met' if speedup >= 10 else 'missed'} |")
+    return rows
+
+
+def _quality(r: dict) -> list[str]:
+    rows = ["### `twintrack quality` for the root unit (data contract section 5)", "",
+            "| engine | seconds (whole command) | peak memory | expected | reported | findings | target |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for engine, e in r["engines"].items():
+        q = e.get("quality")
+        if q is None:
+            continue
+        rows.append(f"| {engine} | {q['seconds']:.1f} | {q['peak_mb']:.0f} MB | {q['expected']:,} | {q['reported']:,} | "
+                    f"{q['findings']:,} | seconds, not minutes: {'met' if q['seconds'] < 60 else 'missed'} |")
     return rows
 
 

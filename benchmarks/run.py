@@ -9,6 +9,7 @@ SQLite and on PostgreSQL:
      same rows (executemany / COPY) into the same database;
   3. `twintrack verify-rollups` on the loaded data;
   4. report latency for the root and one county against DuckDB on the same rows in memory;
+     `twintrack quality` (data contract section 5) for the root's last month, timed;
   5. the dashboard under `wrk` (PostgreSQL, gunicorn), as a district officer and the bureau.
 Results go to benchmarks/RESULTS.md and standard output.
 """
@@ -114,8 +115,18 @@ def bench_engine(scale: str, engine: str, data: Path) -> dict:
     latency = json.loads(timed([str(BIN / "python"), str(HERE / "report_latency.py"), "--org", root, "--org", county,
                                 "--period", PERIOD], env)["stdout"])
     result["report"] = latency
+    log(f"{scale}/{engine}: twintrack quality --period {PERIOD} for the root")
+    result["quality"] = bench_quality(root, env)
     result["database_url"] = env["TWINTRACK_DATABASE_URL"]
     return result
+
+
+def bench_quality(root: str, env: dict) -> dict:
+    """`twintrack quality` for the root unit: completeness, findings and children in one run."""
+    t = timed(twintrack("quality", "--period", PERIOD, "--org", root, "--format", "json"), env)
+    out = json.loads(t["stdout"])
+    return {"seconds": t["seconds"], "peak_mb": t["peak_mb"], "expected": out["completeness"]["expected"],
+            "reported": out["completeness"]["reported"], "findings": len(out["findings"])}
 
 
 def bench_dashboard(engine_result: dict, data: Path) -> dict | None:

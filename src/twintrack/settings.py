@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "twintrack.metrics",
     "twintrack.imports",
     "twintrack.energy",
+    "twintrack.quality",
     "twintrack.reports",
     "twintrack.approvals",
     "twintrack.diagnosis",

@@ -26,6 +26,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from stdnum.cn import uscc as uscc_check
 
+from twintrack.demo.anomalies import place_anomalies, plausible_plans
+
 SEED = 20230731
 YEAR = 2023
 PERIOD_MONTH = 7  # the bulletin's January-July
@@ -168,6 +170,7 @@ class DemoData:
     targets: list[TargetRow] = field(default_factory=list)
     energy: list[EnergyRow] = field(default_factory=list)
     baselines: list[BaselineRow] = field(default_factory=list)
+    confirmations: list = field(default_factory=list)  # anomalies.Confirmation: findings the demo confirms
 
 
 # --- allocation helpers ---------------------------------------------------------------
@@ -207,6 +210,8 @@ def generate(seed: int = SEED) -> DemoData:
     data.progress = _progress(rng, data.projects)
     data.targets = _targets()
     data.energy, data.baselines = _energy_lines(random.Random(seed + 1), data.projects, data.progress)
+    plausible_plans(data.projects, data.progress)
+    data.progress, data.confirmations = place_anomalies(data.projects, data.progress)
     return data
 
 

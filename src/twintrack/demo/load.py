@@ -46,6 +46,7 @@ def load_demo(data: DemoData) -> dict:
     save_baselines([BaselineValues(project_ids[b.project_code], b.carrier, b.first_month, b.months, b.quantity,
                                    b.unit) for b in data.baselines], REASON)
     logins = _users(data, org_ids)
+    _quality(data, org_ids)
     logins += load_supervision_demo()  # the 2023 Q3 supervision round and its supervisor logins
     logins += load_diagnosis_demo()  # assessments, providers, solutions, demonstrations; jushi, fuwushang1
     return {"units": len(data.units), "enterprises": len(data.enterprises), "projects": len(data.projects),
@@ -64,3 +65,38 @@ def _users(data: DemoData, org_ids: dict) -> list[str]:
         Membership.objects.update_or_create(user=user, defaults={"role": role, "org_id": org_ids[unit.code]})
         logins.append(unit.login)
     return logins
+
+
+def _quality(data: DemoData, org_ids: dict) -> None:
+    """Some units submitted July (one late, for the timeliness list); the confirmed findings."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from twintrack.approvals.models import MonthApproval, MonthState
+    from twintrack.demo.anomalies import SUBMISSIONS
+    from twintrack.quality.evaluate import Scope, findings_for
+    from twintrack.quality.services import confirm_finding
+
+    User = get_user_model()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    for s in SUBMISSIONS:
+        user = User.objects.get(username=s.login)
+        when = datetime.combine(date_after(YEAR, s.month, s.day), time(16, 30), tzinfo=zone)
+        approval = MonthApproval(org_id=org_ids[s.unit], year=YEAR, month=s.month, state=MonthState.SUBMITTED,
+                                 submitted_by=user, submitted_at=when)
+        approval._history_user = user
+        approval._change_reason = "submitted"
+        approval.save()
+    for c in data.confirmations:
+        found = findings_for(YEAR, c.month, Scope(OrgUnit.objects.get(code=CITY.code).path))
+        finding = next(f for f in found if f.rule == c.rule and f.project == c.project_code)
+        confirm_finding(finding, User.objects.get(username=c.login), c.comment)
+
+
+def date_after(year: int, month: int, day: int):
+    """Day `day` of the month after year-month."""
+    from datetime import date
+
+    return date(year + 1, 1, day) if month == 12 else date(year, month + 1, day)

@@ -15,11 +15,12 @@ most kinds and with per-month bitmaps of project ids for progress (see kinds.py)
 """
 from __future__ import annotations
 
+import logging
 import pickle
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,6 +33,8 @@ from twintrack.imports.fields import as_text
 from twintrack.imports.kinds import KINDS, ROW_CHECKS, Context, Kind, Record
 from twintrack.imports.reading import Source, Table, open_table, source_name
 from twintrack.orgs.access import ImportScope
+
+logger = logging.getLogger(__name__)
 
 BATCH = 5000
 SPOOL_MEMORY = 32 * 1024 * 1024
@@ -54,6 +57,7 @@ class ImportResult:
     updated: int
     unchanged: int
     dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self, label: str | None = None) -> str:
         """One line: the kind's key (the command line, for scripts) or `label` (pages, for people)."""
@@ -126,6 +130,37 @@ class Spool:
             self.file.close()
 
 
+@dataclass
+class Written:
+    """What a project-month file (progress) wrote: its months and the enterprises' units, and
+    `rows_of(keys)`, which reads the file again to find the row of each (project code, year,
+    month) asked for (only when a caller has something to say about them)."""
+
+    months: set = field(default_factory=set)
+    org_ids: set = field(default_factory=set)
+    rows_of: Callable[[set], dict] | None = None
+
+
+def _rows_of(source: Source, importer: Kind, name: str, header_positions: dict, keys: set) -> dict:
+    """(project code, year, month) -> the first row of the file that has it, for the keys asked."""
+    found: dict = {}
+    if not keys:
+        return found
+    positions = list(header_positions.items())
+    with open_table(source, importer.name, name) as table:
+        for number, cells in table.rows:
+            count = len(cells)
+            record = Record(number, {key: cells[i] if i < count else "" for key, i in positions})
+            key = importer.rescan_key(record)
+            if key is not None and key[1] is not None:
+                wanted = (key[0], key[1][0], key[1][1])
+                if wanted in keys and wanted not in found:
+                    found[wanted] = number
+                    if len(found) == len(keys):
+                        break
+    return found
+
+
 class _Check:
     """One pass over the file's rows: parse, find duplicates, resolve references in batches."""
 
@@ -139,6 +174,19 @@ class _Check:
         self.first_rows: dict = {}
         self.pending: list[tuple[int, object]] = []  # (row, rescan key) of duplicates whose first row is unknown
         self.unheaded_reported: set[int] = set()
+        self.written: Written | None = None  # what the file writes, for a caller's `warn` hook
+
+    def _remember(self, batch: list[Record]) -> None:
+        """The months and units the file writes to: two small sets, whatever its length."""
+        months, org_ids = self.written.months, self.written.org_ids
+        try:
+            for record in batch:
+                out = record.out
+                if out is not None and not record.bad:
+                    months.add((out.year, out.month))
+                    org_ids.add(out.org_id)
+        except AttributeError:  # a kind whose rows are not project-months: nothing to warn about
+            self.written = None
 
     def _duplicate(self, record: Record, column: str, key, rescan_key=None) -> None:
         """Called by kinds for each row's natural key; reports the row when the key was seen."""
@@ -192,6 +240,8 @@ class _Check:
         self.importer.resolve(batch, self.ctx)
         for check in ROW_CHECKS.get(self.importer.name, ()):
             check(batch, self.ctx)
+        if self.written is not None:
+            self._remember(batch)
         if self.importer.keep_all:
             self.records.extend(batch)
         elif not self.problems and not self.pending:
@@ -218,10 +268,25 @@ class _Check:
                               self.ctx.header.position(column))
 
 
+def _warnings(warn, written: Written) -> list[str]:
+    """The caller's warnings; a fault in them never costs the import (it is logged instead)."""
+    try:
+        return warn(written)
+    except Exception:  # noqa: BLE001 - warnings never block an import
+        logger.exception("the import's warning hook failed")
+        return [_("warning: the data-quality checks could not be run (details in the error log)")]
+
+
 def import_file(kind: str, source: Source, *, name: str | None = None, reason: str = "", user=None,
                 progress: ProgressHook | None = None, dry_run: bool = False,
-                spool_memory: int | None = None, keep_rows: int | None = None) -> ImportResult:
-    """Import one .csv or .xlsx file of `kind`; all or nothing. Raises ImportRejected."""
+                spool_memory: int | None = None, keep_rows: int | None = None,
+                warn: Callable[[Written], list[str]] | None = None) -> ImportResult:
+    """Import one .csv or .xlsx file of `kind`; all or nothing. Raises ImportRejected.
+
+    `warn`, given by a caller above this layer (data quality) for kinds whose rows have a
+    project and a month, is called inside the transaction once everything is written (before
+    a dry run rolls back) with what the file wrote (`Written`), and answers warning lines for
+    the result; it never refuses anything. Nothing per row is kept for it."""
     importer = get_kind(kind)
     importer.scope = ImportScope.of(user)
     name = source_name(source, name)
@@ -236,6 +301,8 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
                 raise problems.rejection()
             check = _Check(importer, header, problems, len(table.header), progress, spool)
             check.ctx.user = user
+            if warn is not None and type(importer).rescan_key is not Kind.rescan_key:
+                check.written = Written()
             if progress is not None:
                 progress.start(_("checking"), table.estimated_rows)
             try:
@@ -268,13 +335,18 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
             if pending:
                 c, u, n = importer.write(pending, reason, user)
                 created, updated, unchanged = created + c, updated + u, unchanged + n
+            warnings = []
+            if check.written is not None and check.written.months:
+                positions = dict(check.ctx.header.positions)
+                check.written.rows_of = lambda keys: _rows_of(source, importer, name, positions, keys)
+                warnings = _warnings(warn, check.written)
             if dry_run:
                 transaction.set_rollback(True)
     finally:
         spool.close()
         if progress is not None:
             progress.finish()
-    return ImportResult(importer.name, name, check.rows_read, created, updated, unchanged, dry_run)
+    return ImportResult(importer.name, name, check.rows_read, created, updated, unchanged, dry_run, warnings)
 
 
-__all__ = ["ImportRejected", "FileRejected", "ImportResult", "import_file", "KINDS"]
+__all__ = ["ImportRejected", "FileRejected", "ImportResult", "Written", "import_file", "KINDS"]

@@ -106,4 +106,14 @@ def bulletin_data(org: OrgUnit, year: int, month: int, rank_metric: str = RANK_M
         "series": _series(org.id, year, month, targets, outlook["unit"]),
         "ranking": ranking(report, rank_metric),
         "coefficients": coefficients_used(org, year, month),
+        "quality": quality_summary(org, year, month),
     }
+
+
+def quality_summary(org: OrgUnit, year: int, month: int) -> dict:
+    """The month's completeness and open findings as they stand when the bulletin is made
+    (frozen with a published version; its notes state them)."""
+    from twintrack.quality.services import quality_view
+
+    view = quality_view(org, year, month)
+    return {**view.completeness.as_json(with_missing=False), "open_findings": view.open_findings()}

@@ -224,7 +224,9 @@ def build_document(data: dict, lang: str = "zh", edition: dict | None = None,
     doc.blocks += _outlook_blocks(data, month, lang, next_number("table"))
     section += 1
     doc.blocks.append(Heading(W["h_notes"].format(n=numeral(section))))
-    doc.blocks += [Paragraph(text) for text in _notes(month, lang) + _basis_notes(report, lang)]
+    notes = _notes(month, lang) + _basis_notes(report, lang)
+    notes += _quality_notes(data.get("quality"), len(notes) + 1, month, lang)
+    doc.blocks += [Paragraph(text) for text in notes]
     if edition and edition.get("changes"):
         doc.blocks.append(_changes_table(edition, month, lang))
     return doc
@@ -612,6 +614,31 @@ def _basis_notes(report: dict, lang: str) -> list[str]:
     when = f" ({year})" if year else ""
     return [f"5. CO2 reduced: electricity saved at {grid} factor of {factor} kgCO2/kWh{when}, fuels at their own "
             "factors; the coefficient versions used are archived with this bulletin."]
+
+
+def _quality_notes(quality: dict | None, number: int, month: int, lang: str) -> list[str]:
+    """The month's reporting completeness and, if any, the open data-quality findings (bulletins
+    made before data quality existed carry no such figures and get no such note)."""
+    if not quality:
+        return []
+    open_count = quality.get("open_findings") or 0
+    if lang == "zh":
+        if quality.get("rate") is None:
+            text = f"{number}. 数据质量：{month}月无应报项目。"
+        else:
+            text = (f"{number}. 数据质量：{month}月在建项目应报{quality['expected']}个，已报{quality['reported']}个，"
+                    f"报送完整率{display.rate_text(quality['rate'])}。")
+        if open_count:
+            text += f"发布时尚有{open_count}条数据质量疑点待核实。"
+        return [text]
+    if quality.get("rate") is None:
+        text = f"{number}. Data quality: no project was expected to report for {calendar.month_name[month]}."
+    else:
+        text = (f"{number}. Data quality: {quality['reported']:,} of {quality['expected']:,} projects in progress "
+                f"reported for {calendar.month_name[month]}, a completeness of {display.rate_text(quality['rate'])}.")
+    if open_count:
+        text += f" {open_count} data-quality finding{'s' if open_count != 1 else ''} remained open at publication."
+    return [text]
 
 
 def _changes_table(edition: dict, month: int, lang: str) -> Table:

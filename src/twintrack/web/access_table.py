@@ -140,6 +140,21 @@ URLS = {
                              note="a district does not approve its own month"),
     "approval_reopen": Case(method="POST", expect=but(SCOPED_CHANGE, district=FORBIDDEN), kwargs=_approved,
                             data=lambda w: {"reason": "a correction"}),
+    "quality": [
+        Case(expect=UNIT_PAGES, note="the user's top unit"),
+        Case(expect=but(SCOPED_READ, enterprise=FORBIDDEN, provider=FORBIDDEN), query="org=330402&period=2023-07",
+             note="a unit outside the scope is 404, like every unit page"),
+    ],
+    "quality_export": Case(expect=but(SCOPED_READ, enterprise=FORBIDDEN, provider=FORBIDDEN),
+                           query="org=330402&period=2023-07"),
+    "quality_confirm": Case(method="POST", expect=ENTERPRISE_CHANGE, data=lambda w: {
+        "project": w.project.code, "rule": "spike", "period": w.period, "comment": "checked"},
+        note="who may change the project; a figure that breaks no rule is answered with a message"),
+    "quality_rules": [
+        Case(expect=BUREAU_ONLY),
+        Case(method="POST", expect=BUREAU_POST, data=lambda w: {
+            "threshold_over_plan": "2", "enabled_over_plan": "on", "deadline_day": "12"}),
+    ],
     "user_list": Case(expect=BUREAU_ONLY),
     "user_create": [
         Case(expect=BUREAU_ONLY),

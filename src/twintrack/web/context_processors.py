@@ -4,7 +4,7 @@ from twintrack.web.roles import navigation
 SECTIONS = {
     "orgunit_detail": "orgunit_list", "target_edit": "orgunit_list",
     "enterprise_detail": "enterprise_list", "project_detail": "project_list", "progress_save": "project_list",
-    "upload_preview": "monthly", "user_create": "user_list", "user_edit": "user_list", "user_password": "user_list",
+    "upload_preview": "monthly", "quality_rules": "quality", "user_create": "user_list", "user_edit": "user_list", "user_password": "user_list",
 }
 
 

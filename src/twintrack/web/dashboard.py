@@ -29,6 +29,7 @@ from twintrack.metrics.rules import (
 )
 from twintrack.orgs.access import visible_ancestors
 from twintrack.orgs.models import OrgUnit
+from twintrack.quality.services import completeness_of
 from twintrack.reports.build import build_report
 from twintrack.reports.narrative import grouped, percent, tce_en, tce_zh, trim, yuan_en, yuan_zh
 
@@ -354,6 +355,8 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
         "prev_url": dashboard_url(org, prev_year, prev_month, approved_only),
         "next_url": dashboard_url(org, next_year, next_month, approved_only) if (next_year, next_month) <= current_month() else None,
         "chart_data": chart_data,
+        "completeness": completeness_of(org, year, month),
+        "quality_url": reverse("quality") + "?" + urlencode({"org": org.code, "period": format_period(year, month)}),
     }
 
 

@@ -49,10 +49,17 @@ def rows_as_csv(kind: str, rows: list[dict[str, str]]) -> io.BytesIO:
     return handle
 
 
+def quality_warn(kind: str):
+    from twintrack.web.uploads import quality_warn as warn
+
+    return warn(kind)
+
+
 def write_rows(kind: str, rows: list[dict[str, str]], user, reason: str) -> FormOutcome:
     outcome = FormOutcome()
     try:
-        outcome.result = import_file(kind, rows_as_csv(kind, rows), user=user, reason=reason)
+        outcome.result = import_file(kind, rows_as_csv(kind, rows), user=user, reason=reason,
+                                     warn=quality_warn(kind))
     except FileRejected as rejected:
         outcome.general = list(rejected.messages)
     except ImportRejected as rejected:

@@ -82,6 +82,7 @@ def navigation(user) -> list[dict]:
         entries.append(("monthly", _("Monthly submission")))
     if units:
         entries.append(("approvals", _("Approvals")))
+        entries.append(("quality", _("Data quality")))
     for url_name, label, visible_to in EXTRA_MENU:
         if visible_to(user):
             entries.append((url_name, str(label)))

@@ -145,6 +145,13 @@ def sweep(now: float | None = None) -> int:
     return removed
 
 
+def quality_warn(kind: str):
+    """The data-quality checks for kinds whose rows the plausibility rules judge (else None)."""
+    from twintrack.quality.warnings import import_warnings
+
+    return import_warnings if kind == "progress" else None
+
+
 # --- preview and confirm --------------------------------------------------------------------
 
 @dataclass
@@ -165,7 +172,7 @@ class Preview:
 def _run(upload: Upload, user, dry_run: bool) -> tuple[ImportResult | None, ImportRejected | None]:
     try:
         result = import_file(upload.kind, upload.path, name=upload.name, user=user, dry_run=dry_run,
-                             reason=f"web upload {upload.kind} {upload.name}"[:100])
+                             reason=f"web upload {upload.kind} {upload.name}"[:100], warn=quality_warn(upload.kind))
         return result, None
     except ImportRejected as rejected:
         return None, rejected

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from twintrack.web import views, views_admin, views_monthly, views_registry
+from twintrack.web import views, views_admin, views_monthly, views_quality, views_registry
 
 # Every pattern here is classified in twintrack/web/access_table.py (see web/url_access.py):
 # tests/web/test_url_access.py fails for a pattern without a classification.
@@ -40,6 +40,11 @@ urlpatterns = [
     path("approvals/<str:code>/<str:period>/submit/", views_monthly.approval_submit, name="approval_submit"),
     path("approvals/<str:code>/<str:period>/approve/", views_monthly.approval_approve, name="approval_approve"),
     path("approvals/<str:code>/<str:period>/reopen/", views_monthly.approval_reopen, name="approval_reopen"),
+    # data quality (data contract section 5)
+    path("quality/", views_quality.quality, name="quality"),
+    path("quality/export.xlsx", views_quality.quality_export, name="quality_export"),
+    path("quality/confirm/", views_quality.quality_confirm, name="quality_confirm"),
+    path("quality/rules/", views_quality.quality_rules, name="quality_rules"),
     # the bureau's user management
     path("users/", views_admin.user_list, name="user_list"),
     path("users/new/", views_admin.user_create, name="user_create"),

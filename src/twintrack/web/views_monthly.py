@@ -20,6 +20,7 @@ from twintrack.approvals.models import MonthState
 from twintrack.imports.kinds import KINDS
 from twintrack.metrics.rules import format_period, parse_period
 from twintrack.orgs.access import get_visible_org_or_404, visible_orgs
+from twintrack.quality.evaluate import Scope, completeness_by_org, findings_for, subtree_paths, sum_under
 from twintrack.web import uploads
 from twintrack.web.dashboard import current_month, default_period, period_label, shift_month, ui_lang
 from twintrack.web.import_templates import template_file_name, template_workbook
@@ -147,6 +148,9 @@ def upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("upload_preview", token=token)
     uploads.discard(stored)
     messages.success(request, outcome.result.summary(kind_label(stored.kind)))
+    if outcome.result.warnings:
+        messages.warning(request, _("%(count)d data-quality warnings: see the data quality page.") % {
+            "count": len(outcome.result.warnings)})
     return redirect(monthly_url(stored.period))
 
 
@@ -180,13 +184,32 @@ def approval_list(request: HttpRequest) -> HttpResponse:
                      "can_submit": state == MonthState.OPEN and can_submit(request.user, unit),
                      "can_approve": state == MonthState.SUBMITTED and can_approve(request.user, unit),
                      "can_reopen": state != MonthState.OPEN and can_reopen(request.user, unit)})
+    quality = quality_by_unit(root, units, year, month)
+    for row in rows:
+        row["quality"] = quality.get(row["unit"].id)
     prev_year, prev_month = shift_month(year, month, -1)
     next_year, next_month = shift_month(year, month, 1)
     return render(request, "web/approvals.html", {
-        "rows": rows, "period": format_period(year, month), "period_label": period_label(year, month),
+        "rows": rows, "quality_url": reverse("quality") + "?" + urlencode({"org": root.code,
+                                                                          "period": format_period(year, month)}), "period": format_period(year, month), "period_label": period_label(year, month),
         "prev": format_period(prev_year, prev_month),
         "next": format_period(next_year, next_month) if (next_year, next_month) <= current_month() else None,
     })
+
+
+def quality_by_unit(root, units, year: int, month: int) -> dict[int, dict]:
+    """Each unit's subtree completeness and open findings for the month: one completeness query
+    and one evaluation of the rules for the whole scope, whatever the number of units."""
+    by_org = completeness_by_org(year, month, root.path)
+    paths = subtree_paths(root)
+    open_findings = [paths.get(f.org_id, "") for f in findings_for(year, month, Scope(root.path))
+                     if f.status == "open"]
+    return {unit.id: {"completeness": sum_under(by_org, paths, unit.path),
+                      "open": sum(1 for path in open_findings if path.startswith(unit.path))} for unit in units}
+
+
+def open_findings_under(org, year: int, month: int) -> int:
+    return sum(1 for f in findings_for(year, month, Scope(org.path)) if f.status == "open")
 
 
 def _approval_target(request, code: str, period: str):
@@ -228,6 +251,12 @@ def approval_submit(request: HttpRequest, code: str, period: str) -> HttpRespons
 @login_required
 def approval_approve(request: HttpRequest, code: str, period: str) -> HttpResponse:
     def act(org, year, month):
+        count = open_findings_under(org, year, month)
+        if count and request.POST.get("accept_findings") != "on":
+            messages.error(request, _("%(unit)s %(period)s has %(count)d open data-quality findings: tick the box to "
+                                      "approve it as it stands, or confirm or correct the figures first.") % {
+                "unit": org.name_zh, "period": format_period(year, month), "count": count})
+            return
         approvals.approve(org, year, month, request.user)
         messages.success(request, _("%(unit)s %(period)s approved: the month is locked.") % {
             "unit": org.name_zh, "period": format_period(year, month)})

@@ -269,6 +269,8 @@ def progress_save(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = write_rows("progress", [row], request.user, reason=f"web form {project.code} {form['month']}"[:100])
     if outcome.ok:
         messages.success(request, _("Progress for %(month)s saved.") % {"month": form["month"]})
+        for line in outcome.result.warnings:
+            messages.warning(request, line.split(": ", 2)[-1])
         return redirect("project_detail", pk=project.pk)
     return _project_page(request, project, form, outcome.for_row(0), outcome.general)
 

@@ -1,4 +1,8 @@
-"""`twintrack import KIND FILE`: import one .csv or .xlsx file (data contract section 2)."""
+"""`twintrack import KIND FILE`: import one .csv or .xlsx file (data contract section 2), then
+print the data-quality warnings its rows raise (section 5).
+
+This command lives above the import engine and data quality: it hands the quality checks to
+`import_file(warn=...)` so that the engine, a lower layer, never imports them."""
 import sys
 
 from django.utils import translation
@@ -7,6 +11,9 @@ from django.utils.translation import gettext as _
 from twintrack.command import InputRejected, TwintrackCommand
 from twintrack.imports.errors import ImportRejected
 from twintrack.imports.importer import import_file, kind_names
+from twintrack.quality.warnings import import_warnings
+
+WARNED_KINDS = ("progress",)  # the kinds whose rows the plausibility rules judge
 
 PROGRESS_BAR_ROWS = 5000
 
@@ -52,8 +59,9 @@ class Command(TwintrackCommand):
     def handle(self, *args, **options):
         with translation.override("zh-hans" if options["lang"] == "zh" else "en"):
             try:
+                warn = import_warnings if options["kind"].strip().lower() in WARNED_KINDS else None
                 result = import_file(options["kind"], options["file"], progress=TqdmProgress(),
-                                     dry_run=options["dry_run"])
+                                     dry_run=options["dry_run"], warn=warn)
             except ImportRejected as rejected:
                 lines = list(rejected.messages)
                 if rejected.problems:
@@ -61,3 +69,5 @@ class Command(TwintrackCommand):
                                  % {"count": rejected.total, "file": options["file"]})
                 raise InputRejected("\n".join(lines))
             self.stdout.write(result.summary())
+            for line in result.warnings:
+                self.stdout.write(line)

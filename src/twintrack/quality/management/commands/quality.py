@@ -1,0 +1,47 @@
+"""`twintrack quality --period YYYY-MM [--org CODE] [--format text|json]` (data contract section 5)."""
+import json
+
+from django.utils import translation
+
+from twintrack.command import InputRejected, TwintrackCommand
+from twintrack.metrics.rules import parse_period
+from twintrack.orgs.models import OrgUnit
+from twintrack.quality.services import quality_view, timeliness_for
+from twintrack.quality.text import render_text
+
+
+class Command(TwintrackCommand):
+    help = "Completeness, timeliness and plausibility findings of one month (data contract section 5)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="YYYY-MM: the month to check")
+        parser.add_argument("--org", help="org unit code (default: the root)")
+        parser.add_argument("--format", default="text", choices=("text", "json"))
+        parser.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of the text format")
+
+    def handle(self, *args, **options):
+        try:
+            year, month = parse_period(options["period"])
+        except ValueError as error:
+            raise InputRejected(f"--period: {error}")
+        org = find_org(options["org"])
+        view = quality_view(org, year, month)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(view.as_json(), ensure_ascii=False, indent=2))
+            return
+        lang = options["lang"]
+        with translation.override("zh-hans" if lang == "zh" else "en"):
+            self.stdout.write(render_text(view, timeliness_for(org, year, month), lang), ending="")
+
+
+def find_org(code):
+    """The org unit with this code, or the root when no code is given (InputRejected if none)."""
+    if code:
+        org = OrgUnit.objects.filter(code=code).first()
+        if org is None:
+            raise InputRejected(f"--org {code}: no org unit has this code")
+        return org
+    root = OrgUnit.objects.filter(parent__isnull=True).order_by("code").first()
+    if root is None:
+        raise InputRejected("the database holds no org units yet: run `twintrack demo` or import orgunits")
+    return root

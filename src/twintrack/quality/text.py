@@ -1,0 +1,43 @@
+"""`twintrack quality --format text`: the month's data quality for people."""
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from twintrack.quality.services import QualityView, Timeliness
+
+
+def percent(rate: float | None) -> str:
+    if rate is None:
+        return _("nothing expected")
+    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def amount(value) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def render_text(view: QualityView, timeliness: list[Timeliness], lang: str) -> str:
+    c = view.completeness
+    lines = [f"{view.org.display_name(lang)} ({view.org.code}) {view.period}",
+             _("completeness: %(rate)s (%(reported)d of %(expected)d expected projects reported)") % {
+                 "rate": percent(c.rate), "reported": c.reported, "expected": c.expected}]
+    if c.missing:
+        lines.append(_("not reported: %(codes)s") % {"codes": ", ".join(c.missing)})
+    lines.append("")
+    for child, counts, count in view.children:
+        lines.append(_("  %(unit)s: completeness %(rate)s (%(reported)d/%(expected)d), %(findings)d findings") % {
+            "unit": f"{child.display_name(lang)} ({child.code})", "rate": percent(counts.rate),
+            "reported": counts.reported, "expected": counts.expected, "findings": count})
+    lines.append("")
+    lines.append(_("timeliness (deadline %(deadline)s):") % {"deadline": timeliness[0].deadline.isoformat()}
+                 if timeliness else "")
+    for row in timeliness:
+        lines.append(f"  {row.org.display_name(lang)} ({row.org.code}): {row.label}")
+    lines.append("")
+    lines.append(_("%(count)d findings (%(open)d open):") % {"count": len(view.findings),
+                                                             "open": view.open_findings()})
+    for f in view.findings:
+        lines.append(f"  [{f.rule}] {f.project} {f.org} {f.period}: {amount(f.value)} > {amount(f.threshold)} "
+                     f"({f.status})" if f.threshold is not None else
+                     f"  [{f.rule}] {f.project} {f.org} {f.period}: {amount(f.value)} ({f.status})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,73 @@
+"""Findings described for the person who entered the figure: the import's warning lines,
+the upload preview and the progress form.
+
+`import_warnings` is what a caller above the import engine passes to `import_file(warn=...)`
+(the engine, a lower layer, knows nothing of data quality).
+"""
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from twintrack.orgs.models import OrgUnit
+from twintrack.quality.evaluate import Finding, Scope, findings_for
+
+COLUMN = "investment_yuan"
+
+
+def yuan(value) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def describe(finding: Finding) -> str:
+    """Why the figure was flagged, in the current language."""
+    values = {"value": yuan(finding.value), "threshold": "" if finding.threshold is None else yuan(finding.threshold)}
+    if finding.rule == "over_plan":
+        return _("investment to date %(value)s yuan is more than %(threshold)s yuan, the planned investment "
+                 "times the rule's factor") % values
+    if finding.rule == "spike":
+        return _("%(value)s yuan is more than %(threshold)s yuan, the rule's factor times the median of the "
+                 "project's non-zero months in the year before") % values
+    if finding.rule == "repeated":
+        return _("%(value)s yuan is exactly the same as in each of the months before") % values
+    if finding.rule == "after_completion":
+        return _("investment reported %(value)s months after the planned end of a completed project "
+                 "(more than %(threshold)s)") % {"value": int(finding.value), "threshold": int(finding.threshold)}
+    return _("%(value)s flagged by the rule") % values
+
+
+def warning_line(row: int, finding: Finding) -> str:
+    """The contract's line (section 5); only the reason is translated."""
+    return f"warning: row {row}, column {COLUMN}: {describe(finding)} [{finding.rule}]"
+
+
+def top_paths(org_ids) -> list[str]:
+    """The org paths of these units, leaving out any below another one in the list."""
+    paths = sorted(set(OrgUnit.objects.filter(id__in=list(org_ids)).values_list("path", flat=True)))
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(top) for top in kept):
+            kept.append(path)
+    return kept
+
+
+def findings_of_written(written) -> list[tuple[int, Finding]]:
+    """(row, finding) of each finding on a project-month the file wrote, in row order: the
+    months written are evaluated for the units written (set-based, as `twintrack quality`),
+    then the file is read again only to number the rows of what was found."""
+    found: dict[tuple[str, int, int], list[Finding]] = {}
+    paths = top_paths(written.org_ids)
+    for year, month in sorted(written.months):
+        for path in paths:
+            for finding in findings_for(year, month, Scope(path)):
+                found.setdefault((finding.project, year, month), []).append(finding)
+    if not found:
+        return []
+    rows = written.rows_of(set(found))
+    pairs = [(rows[key], finding) for key, findings in found.items() if key in rows for finding in findings]
+    pairs.sort(key=lambda pair: (pair[0], pair[1].rule))
+    return pairs
+
+
+def import_warnings(written) -> list[str]:
+    """The `warn` hook of `twintrack.imports.importer.import_file`."""
+    return [warning_line(row, finding) for row, finding in findings_of_written(written)]
