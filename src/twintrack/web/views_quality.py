@@ -26,9 +26,8 @@ from twintrack.quality.services import (QualityRefused, confirm_finding, deadlin
                                         set_rule, timeliness_for)
 from twintrack.quality.warnings import describe
 from twintrack.reports.xlsx_safe import safe_row
-from twintrack.web.dashboard import default_period, shift_month, ui_lang
+from twintrack.web.dashboard import current_month, default_period, shift_month, ui_lang
 from twintrack.web.roles import require_bureau, require_units
-from twintrack.web.views_monthly import reporting_month
 from twintrack.web.views_registry import xlsx_response
 
 MISSING_SHOWN = 200
@@ -36,7 +35,7 @@ MISSING_SHOWN = 200
 
 def _period(request, org=None) -> tuple[int, int]:
     """The month asked for; by default the unit's latest month with figures, as the dashboard."""
-    default = default_period(org) if org is not None else reporting_month()
+    default = default_period(org) if org is not None else shift_month(*current_month(), -1)
     text = (request.GET.get("period") or request.POST.get("period") or "").strip()
     try:
         return parse_period(text) if text else default
@@ -108,27 +107,27 @@ def quality_workbook(view, timeliness, lang: str) -> bytes:
     sheet = book.active
     sheet.title = _("Completeness")[:31]
     sheet.append(safe_row([_("Unit"), _("Code"), _("Expected"), _("Reported"), _("Completeness (%)"),
-                           _("Findings"), _("Timeliness")]))
+                           _("Findings"), _("Timeliness")], sheet))
     times = {t.org.id: t for t in timeliness}
     units = [(view.org, view.completeness, len(view.findings)), *view.children]
     for unit, counts, count in units:
         row = times.get(unit.id)
         sheet.append(safe_row([unit.display_name(lang), unit.code, counts.expected, counts.reported,
-                               _percent(counts.rate), count, str(row.label) if row else ""]))
+                               _percent(counts.rate), count, str(row.label) if row else ""], sheet))
     missing = book.create_sheet(_("Not reported")[:31])
-    missing.append(safe_row([_("Project code")]))
+    missing.append(safe_row([_("Project code")], missing))
     for code, _org in view.missing:
-        missing.append(safe_row([code]))
+        missing.append(safe_row([code], missing))
     sheet = book.create_sheet(_("Findings")[:31])
     sheet.append(safe_row([_("Rule"), _("Project code"), _("Unit"), _("Month"), _("Value"), _("Threshold"),
-                           _("Status"), _("Reason"), _("Comment"), _("Confirmed by"), _("Confirmed at")]))
+                           _("Status"), _("Reason"), _("Comment"), _("Confirmed by"), _("Confirmed at")], sheet))
     for f in view.findings:
         review = f.review
         sheet.append(safe_row([f.rule, f.project, f.org, f.period, float(f.value),
                                None if f.threshold is None else float(f.threshold), str(ReviewStatus(f.status).label),
                                describe(f), review.comment if review else "",
                                review.reviewed_by.get_username() if review and review.reviewed_by else "",
-                               review.reviewed_at.strftime("%Y-%m-%d %H:%M") if review else ""]))
+                               review.reviewed_at.strftime("%Y-%m-%d %H:%M") if review else ""], sheet))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
