@@ -167,6 +167,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", choices=("city", "province"), default="city")
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"),
+                        help="where the results go (a partial run should not overwrite RESULTS.md)")
     args = parser.parse_args(argv)
     scales = ["city"] if args.scale == "city" else ["city", args.scale]
     results = {}
@@ -183,7 +185,7 @@ def main(argv=None) -> None:
     import results as results_file
 
     text = results_file.render(results, args)
-    (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    Path(args.out).write_text(text, encoding="utf-8")
     print(text)
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from twintrack.quality.models import ReviewStatus
 from twintrack.quality.services import QualityView, Timeliness
 
 
@@ -25,7 +27,9 @@ def render_text(view: QualityView, timeliness: list[Timeliness], lang: str) -> s
         lines.append(_("not reported: %(codes)s") % {"codes": ", ".join(c.missing)})
     lines.append("")
     for child, counts, count in view.children:
-        lines.append(_("  %(unit)s: completeness %(rate)s (%(reported)d/%(expected)d), %(findings)d findings") % {
+        lines.append(ngettext("  %(unit)s: completeness %(rate)s (%(reported)d/%(expected)d), %(findings)d finding",
+                              "  %(unit)s: completeness %(rate)s (%(reported)d/%(expected)d), %(findings)d findings",
+                              count) % {
             "unit": f"{child.display_name(lang)} ({child.code})", "rate": percent(counts.rate),
             "reported": counts.reported, "expected": counts.expected, "findings": count})
     lines.append("")
@@ -34,10 +38,11 @@ def render_text(view: QualityView, timeliness: list[Timeliness], lang: str) -> s
     for row in timeliness:
         lines.append(f"  {row.org.display_name(lang)} ({row.org.code}): {row.label}")
     lines.append("")
-    lines.append(_("%(count)d findings (%(open)d open):") % {"count": len(view.findings),
-                                                             "open": view.open_findings()})
+    lines.append(ngettext("%(count)d finding (%(open)d open):", "%(count)d findings (%(open)d open):",
+                          len(view.findings)) % {"count": len(view.findings), "open": view.open_findings()})
     for f in view.findings:
+        status = ReviewStatus(f.status).label
         lines.append(f"  [{f.rule}] {f.project} {f.org} {f.period}: {amount(f.value)} > {amount(f.threshold)} "
-                     f"({f.status})" if f.threshold is not None else
-                     f"  [{f.rule}] {f.project} {f.org} {f.period}: {amount(f.value)} ({f.status})")
+                     f"({status})" if f.threshold is not None else
+                     f"  [{f.rule}] {f.project} {f.org} {f.period}: {amount(f.value)} ({status})")
     return "\n".join(lines) + "\n"
