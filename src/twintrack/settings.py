@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "twintrack.web.security.UserLanguageMiddleware",
+    "twintrack.web.security.PasswordChangeRequiredMiddleware",
     "twintrack.web.security.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -88,6 +88,9 @@ class Membership(models.Model):
         verbose_name=_("service provider"),
     )
     language = models.CharField(_("language"), max_length=16, blank=True)  # '' = the browser's choice
+    # Set when someone else chose the password (a new account, a reset, the demo's shared one):
+    # the user must choose their own before anything else.
+    password_change_required = models.BooleanField(_("must change password"), default=False)
     history = HistoricalRecords()
 
     def __str__(self):

@@ -84,6 +84,7 @@ URLS = {
                       note="an enterprise user starts at their enterprise; a provider has no unit"),
     "login": Case(expect=but(ALL_REDIRECT, anonymous=OK), note="a signed-in user is sent on"),
     "logout": Case(method="POST", expect=ALL_REDIRECT),
+    "password_change": Case(expect=LOGGED_IN, note="every account changes its own password"),
     "language": Case(method="POST", expect=ALL_REDIRECT, data=lambda w: {"language": "en", "next": "/"}),
     "set_language": Case(method="POST", expect=ALL_REDIRECT, data=lambda w: {"language": "en", "next": "/"},
                          note="django's own view (i18n/setlang/)"),

@@ -140,7 +140,8 @@ def create_account(data: dict, actor):
                                                    first_name=data.get("full_name", ""))
     account.is_active = data.get("is_active", True)
     account.save(update_fields=["is_active"])
-    membership = Membership(user=account, role=data["role"], org=data.get("org"), enterprise=data.get("enterprise"))
+    membership = Membership(user=account, role=data["role"], org=data.get("org"), enterprise=data.get("enterprise"),
+                            password_change_required=True)
     _record(membership, actor, "account created")
     return account
 
@@ -172,4 +173,14 @@ def set_password(account, password: str, actor) -> None:
     account.save(update_fields=["password"])
     membership = Membership.objects.filter(user=account).first()
     if membership is not None:
+        membership.password_change_required = account != actor
         _record(membership, actor, "password reset")
+
+
+@transaction.atomic
+def password_changed_by_owner(account) -> None:
+    """The user chose their own password: nothing more is required of them."""
+    membership = Membership.objects.filter(user=account).first()
+    if membership is not None and membership.password_change_required:
+        membership.password_change_required = False
+        _record(membership, account, "password changed by its owner")

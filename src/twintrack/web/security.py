@@ -8,14 +8,19 @@
   a minute.
 - UserLanguageMiddleware: the language a user chose is kept on their account, so it
   follows them to another browser; the cookie carries it before login.
+- PasswordChangeRequiredMiddleware: a password someone else chose is changed first.
 """
 from __future__ import annotations
 
 import time
 
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.http import urlencode
+
+from twintrack.orgs.access import membership_of
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
@@ -135,3 +140,34 @@ def lockout_response(request, original_response=None, credentials=None):
     """django-axes: the page shown after too many failed logins (429), in the user's language."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "web/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password someone else chose (a new account, a reset, the demo's shared
+    password) goes to the password page before anything else, and logging out and switching
+    the language still work. Runs after authentication."""
+
+    EXEMPT = ("password_change", "logout", "language", "login")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_change(request):
+            target = reverse("password_change")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)
+
+    def _must_change(self, request) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(settings.STATIC_URL):
+            return False
+        membership = membership_of(user)
+        if membership is None or not membership.password_change_required:
+            return False
+        try:
+            return resolve(request.path_info).url_name not in self.EXEMPT
+        except Resolver404:
+            return False

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.language, name="language"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     # units and targets
     path("units/", views_registry.orgunit_list, name="orgunit_list"),
     path("units/<str:code>/", views_registry.orgunit_detail, name="orgunit_detail"),

@@ -1,12 +1,13 @@
 """The pages. Thin: access comes from `twintrack.orgs.access`, figures from `web.dashboard`."""
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from twintrack.metrics.rules import parse_period
 from twintrack.orgs.access import get_visible_org_or_404, membership_of, role_of, scope_root
 from twintrack.orgs.models import Role
+from twintrack.web.accounts import password_changed_by_owner
 from twintrack.web.dashboard import dashboard_page, default_period
 from twintrack.web.pagecache import cache_per_session
 from twintrack.web.roles import home_url
@@ -25,6 +27,33 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return home_url(self.request.user)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every user changes their own password here; a user whose password someone else chose
+    is sent here first (`security.PasswordChangeRequiredMiddleware`)."""
+
+    template_name = "web/password_change.html"
+
+    def get_context_data(self, **kwargs):
+        membership = membership_of(self.request.user)
+        return super().get_context_data(required=bool(membership and membership.password_change_required),
+                                        next=self._next(), **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed_by_owner(self.request.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+    def get_success_url(self):
+        return self._next() or home_url(self.request.user)
+
+    def _next(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        safe = url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()},
+                                               require_https=self.request.is_secure())
+        return target if safe else ""
 
 
 def message(request: HttpRequest, title: str, text: str, status: int, back_url: str | None = None) -> HttpResponse:
