@@ -1,5 +1,5 @@
-"""Every account changes its own password; a password someone else chose (a new account, a
-reset by the bureau, the demo's shared one) must be changed before anything else."""
+"""Every account changes its own password; a password someone else chose (a new account or a
+reset by the bureau or the command line) must be changed before anything else."""
 import pytest
 from django.urls import reverse
 

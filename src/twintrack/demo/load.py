@@ -49,8 +49,6 @@ def load_demo(data: DemoData) -> dict:
     _quality(data, org_ids)
     logins += load_supervision_demo()  # the 2023 Q3 supervision round and its supervisor logins
     logins += load_diagnosis_demo()  # assessments, providers, solutions, demonstrations; jushi, fuwushang1
-    # Everyone shares the published demo password: each login chooses their own first.
-    Membership.objects.filter(user__username__in=logins).update(password_change_required=True)
     return {"units": len(data.units), "enterprises": len(data.enterprises), "projects": len(data.projects),
             "progress": len(data.progress), "targets": len(data.targets), "energy_lines": len(data.energy),
             "logins": logins}

@@ -88,7 +88,7 @@ class Membership(models.Model):
         verbose_name=_("service provider"),
     )
     language = models.CharField(_("language"), max_length=16, blank=True)  # '' = the browser's choice
-    # Set when someone else chose the password (a new account, a reset, the demo's shared one):
+    # Set when someone else chose the password (a new account, a reset):
     # the user must choose their own before anything else.
     password_change_required = models.BooleanField(_("must change password"), default=False)
     history = HistoricalRecords()

@@ -141,7 +141,7 @@ def create_account(data: dict, actor):
     account.is_active = data.get("is_active", True)
     account.save(update_fields=["is_active"])
     membership = Membership(user=account, role=data["role"], org=data.get("org"), enterprise=data.get("enterprise"),
-                            password_change_required=True)
+                            provider=data.get("provider"), password_change_required=True)
     _record(membership, actor, "account created")
     return account
 

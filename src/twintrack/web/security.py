@@ -143,9 +143,9 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 class PasswordChangeRequiredMiddleware:
-    """A user whose password someone else chose (a new account, a reset, the demo's shared
-    password) goes to the password page before anything else, and logging out and switching
-    the language still work. Runs after authentication."""
+    """A user whose password someone else chose (a new account, a reset) goes to the password
+    page before anything else; logging out and switching the language still work. Runs after
+    authentication. The demo's logins are exempt: the demo is for exploring on one's own machine."""
 
     EXEMPT = ("password_change", "logout", "language", "login")
 
