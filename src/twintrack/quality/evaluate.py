@@ -105,17 +105,89 @@ def rules_in_force() -> dict[str, Decimal]:
 
 # --- plausibility ------------------------------------------------------------------------------
 
-def _month_rows(year: int, month: int, scope: Scope, extra: str = "", columns: str = "",
-                select_params: Sequence = (), extra_params: Sequence = ()) -> list[tuple]:
-    """(project id, code, org id, org code, investment, *columns) of the month's rows with investment > 0."""
+@dataclass(frozen=True)
+class Candidate:
+    """A month row (investment > 0, active project) that some enabled rule may flag, with the
+    project's figures the rules need, all from one pass over the progress table."""
+
+    project_id: int
+    project: str
+    org_id: int
+    org: str
+    investment: Decimal
+    planned: Decimal | None
+    status: str
+    planned_end: date | None
+    to_date: Decimal
+
+
+def _first_of(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _prefilters(rules: dict[str, Decimal], index: int) -> tuple[list[str], list]:
+    """SQL conditions on the aggregated month rows, one per enabled rule: loose by LOOSE where
+    a rule compares decimals (rules.py decides those exactly), exact where it counts months."""
+    conditions, params = [], []
+    if "over_plan" in rules:
+        conditions.append("(p.planned_investment_yuan > 0 AND a.to_date > %s * p.planned_investment_yuan)")
+        params.append(rules["over_plan"] * LOOSE)
+    if "spike" in rules:
+        # above factor x the median => above factor x each of at least half of the months
+        conditions.append("(a.spike_n >= %s AND 2 * a.spike_below >= a.spike_n)")
+        params.append(R.SPIKE_MIN_HISTORY)
+    if "repeated" in rules and int(rules["repeated"]) >= 2:
+        conditions.append("(a.run_n = %s AND a.run_min = a.run_max)")
+        params.append(int(rules["repeated"]))
+    if "after_completion" in rules:
+        # late months > threshold  <=>  planned end month <= this month - floor(threshold) - 1
+        conditions.append("(p.status = %s AND p.planned_end_date < %s)")
+        params += ["completed", _first_of(index - int(rules["after_completion"]))]
+    return conditions, params
+
+
+def _candidates(year: int, month: int, scope: Scope, rules: dict[str, Decimal]) -> list[Candidate]:
+    """The month's rows some rule may flag. Each project's history is aggregated beside its month
+    row in one pass (total to date; the 12 months' non-zero count and how many of them are below
+    this month / factor; the run of months ending with this one, its length and its smallest and
+    largest amount): no sub-query per row, and the grouping key is one integer."""
+    index = R.month_index(year, month)
+    conditions, having = _prefilters(rules, index)
+    if not conditions:
+        return []
+    runs = max(int(rules.get("repeated", 2)), 2)
+    h = MONTH_OF.format(alias="h")
+    spike = f"h.investment_yuan > 0 AND {h} BETWEEN %s AND %s"
+    run = f"{h} BETWEEN %s AND %s"
+    aggregates = (f"MAX(c.investment_yuan) AS investment, SUM(h.investment_yuan) AS to_date, "
+                  f"SUM(CASE WHEN {spike} THEN 1 ELSE 0 END) AS spike_n, "
+                  f"SUM(CASE WHEN {spike} AND %s * h.investment_yuan < c.investment_yuan THEN 1 ELSE 0 END)"
+                  f" AS spike_below, "
+                  f"SUM(CASE WHEN {run} THEN 1 ELSE 0 END) AS run_n, "
+                  f"MIN(CASE WHEN {run} THEN h.investment_yuan END) AS run_min, "
+                  f"MAX(CASE WHEN {run} THEN h.investment_yuan END) AS run_max")
+    spike_factor = rules.get("spike", Decimal(1)) * LOOSE
+    aggregate_params = [index - 12, index - 1, index - 12, index - 1, spike_factor] + [index - (runs - 1), index] * 3
     rows = []
     for condition, params in scope.chunks():
-        sql = (f"SELECT p.id, p.code, o.id, o.code, g.investment_yuan{columns} FROM {G} g "
-               f"JOIN {P} p ON p.id = g.project_id JOIN {E} e ON e.id = p.enterprise_id "
-               f"JOIN {O} o ON o.id = e.org_id "
-               f"WHERE g.year = %s AND g.month = %s AND g.investment_yuan > 0 AND p.is_active AND {condition}{extra}")
-        rows.extend(_fetch(sql, [*select_params, year, month, *params, *extra_params]))
-    return rows
+        in_scope = (f"SELECT p.id FROM {P} p JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
+                    f"WHERE p.is_active AND {condition}")
+        sql = (f"SELECT p.id, p.code, o.id, o.code, a.investment, p.planned_investment_yuan, p.status, "
+               f"p.planned_end_date, a.to_date "
+               f"FROM (SELECT h.project_id, {aggregates} FROM {G} h JOIN {G} c ON c.project_id = h.project_id "
+               f"AND c.year = %s AND c.month = %s AND c.investment_yuan > 0 "
+               f"WHERE {h} <= %s AND c.project_id IN ({in_scope}) GROUP BY h.project_id) a "
+               f"JOIN {P} p ON p.id = a.project_id JOIN {E} e ON e.id = p.enterprise_id "
+               f"JOIN {O} o ON o.id = e.org_id WHERE {' OR '.join(conditions)}")
+        rows.extend(_fetch(sql, [*aggregate_params, year, month, index, *params, *having]))
+    return [Candidate(r[0], r[1], r[2], r[3], decimal(r[4]), decimal(r[5]), r[6], _as_date(r[7]), decimal(r[8]))
+            for r in rows]
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _history(project_ids: Iterable[int], first: int, last: int) -> dict[int, dict[int, Decimal]]:
@@ -132,85 +204,32 @@ def _history(project_ids: Iterable[int], first: int, last: int) -> dict[int, dic
     return found
 
 
-def _finding(rule: str, row: tuple, year: int, month: int, flagged) -> Finding:
-    value, threshold = flagged
-    return Finding(rule, row[0], row[1], row[2], row[3], year, month, value, threshold)
+def _decisions(c: Candidate, index: int, rules: dict[str, Decimal], history: dict[int, Decimal]):
+    """(rule, (value, threshold)) for each enabled rule that flags the candidate, decided exactly."""
+    if "over_plan" in rules:
+        yield "over_plan", R.over_plan(c.investment, c.to_date, c.planned, rules["over_plan"])
+    if "spike" in rules:
+        window = [v for i, v in history.items() if index - 12 <= i <= index - 1]
+        yield "spike", R.spike(c.investment, window, rules["spike"])
+    if "repeated" in rules:
+        yield "repeated", R.repeated(c.investment, history, index, int(rules["repeated"]))
+    if "after_completion" in rules:
+        end = None if c.planned_end is None else R.month_index(c.planned_end.year, c.planned_end.month)
+        yield "after_completion", R.after_completion(c.investment, c.status, end, index, rules["after_completion"])
 
 
-def over_plan_findings(year: int, month: int, scope: Scope, factor: Decimal) -> list[Finding]:
-    month_of = MONTH_OF.format(alias="h")
-    total = f", p.planned_investment_yuan, (SELECT SUM(h.investment_yuan) FROM {G} h " \
-            f"WHERE h.project_id = p.id AND {month_of} <= %s)"
+def plausibility_findings(year: int, month: int, scope: Scope, rules: dict[str, Decimal]) -> list[Finding]:
     index = R.month_index(year, month)
-    rows = _month_rows(year, month, scope, " AND p.planned_investment_yuan > 0", total, [index])
+    candidates = _candidates(year, month, scope, rules)
+    runs = max(int(rules.get("repeated", 2)), 2)
+    history = _history((c.project_id for c in candidates), index - max(12, runs - 1), index - 1)
     found = []
-    for row in rows:
-        planned, to_date = decimal(row[5]), decimal(row[6])
-        if to_date is None or to_date <= factor * LOOSE * planned:
-            continue
-        flagged = R.over_plan(decimal(row[4]), to_date, planned, factor)
-        if flagged:
-            found.append(_finding("over_plan", row, year, month, flagged))
+    for c in candidates:
+        for rule, flagged in _decisions(c, index, rules, history[c.project_id]):
+            if flagged:
+                value, threshold = flagged
+                found.append(Finding(rule, c.project_id, c.project, c.org_id, c.org, year, month, value, threshold))
     return found
-
-
-def spike_findings(year: int, month: int, scope: Scope, factor: Decimal) -> list[Finding]:
-    index = R.month_index(year, month)
-    month_of = MONTH_OF.format(alias="h")
-    window = f"h.project_id = p.id AND h.investment_yuan > 0 AND {month_of} BETWEEN %s AND %s"
-    extra = (f" AND (SELECT COUNT(*) FROM {G} h WHERE {window}) >= %s"
-             f" AND g.investment_yuan > %s * (SELECT MIN(h.investment_yuan) FROM {G} h WHERE {window})")
-    first, last = index - 12, index - 1
-    rows = _month_rows(year, month, scope, extra,
-                       extra_params=[first, last, R.SPIKE_MIN_HISTORY, factor * LOOSE, first, last])
-    history = _history((r[0] for r in rows), first, last)
-    found = []
-    for row in rows:
-        flagged = R.spike(decimal(row[4]), history[row[0]].values(), factor)
-        if flagged:
-            found.append(_finding("spike", row, year, month, flagged))
-    return found
-
-
-def repeated_findings(year: int, month: int, scope: Scope, count: Decimal) -> list[Finding]:
-    runs = int(count)
-    if runs < 2:
-        return []
-    index = R.month_index(year, month)
-    month_of = MONTH_OF.format(alias="h")
-    first, last = index - (runs - 1), index - 1
-    extra = (f" AND (SELECT COUNT(*) FROM {G} h WHERE h.project_id = p.id AND h.investment_yuan = g.investment_yuan"
-             f" AND {month_of} BETWEEN %s AND %s) = %s")
-    rows = _month_rows(year, month, scope, extra, extra_params=[first, last, runs - 1])
-    history = _history((r[0] for r in rows), first, last)
-    found = []
-    for row in rows:
-        flagged = R.repeated(decimal(row[4]), history[row[0]], index, runs)
-        if flagged:
-            found.append(_finding("repeated", row, year, month, flagged))
-    return found
-
-
-def after_completion_findings(year: int, month: int, scope: Scope, months: Decimal) -> list[Finding]:
-    index = R.month_index(year, month)
-    rows = _month_rows(year, month, scope, " AND p.status = %s AND p.planned_end_date < %s",
-                       ", p.planned_end_date", extra_params=["completed", date(year, month, 1)])
-    found = []
-    for row in rows:
-        end = row[5] if isinstance(row[5], date) else date.fromisoformat(str(row[5])[:10])
-        flagged = R.after_completion(decimal(row[4]), "completed", R.month_index(end.year, end.month), index,
-                                     months)
-        if flagged:
-            found.append(_finding("after_completion", row, year, month, flagged))
-    return found
-
-
-EVALUATORS = {
-    "over_plan": over_plan_findings,
-    "spike": spike_findings,
-    "repeated": repeated_findings,
-    "after_completion": after_completion_findings,
-}
 
 
 def attach_reviews(findings: list[Finding]) -> list[Finding]:
@@ -230,11 +249,7 @@ def attach_reviews(findings: list[Finding]) -> list[Finding]:
 def findings_for(year: int, month: int, scope: Scope, rules: dict[str, Decimal] | None = None) -> list[Finding]:
     """Every enabled rule's findings for month Y-M in the scope, sorted by rule key then project code."""
     rules = rules_in_force() if rules is None else rules
-    found: list[Finding] = []
-    for key, threshold in rules.items():
-        evaluator = EVALUATORS.get(key)
-        if evaluator is not None:
-            found.extend(evaluator(year, month, scope, threshold))
+    found = plausibility_findings(year, month, scope, rules)
     found.sort(key=lambda f: (f.rule, f.project))
     return attach_reviews(found)
 
@@ -263,28 +278,31 @@ def _next_month_first(year: int, month: int) -> date:
     return date(y, m, 1)
 
 
-def _expected_where(year: int, month: int) -> tuple[str, list, str, list]:
-    reported = (f"(EXISTS (SELECT 1 FROM {G} g WHERE g.project_id = p.id AND g.year = %s AND g.month = %s) OR "
-                f"EXISTS (SELECT 1 FROM {L} l WHERE l.project_id = p.id AND l.year = %s AND l.month = %s))")
-    base = (f"FROM {P} p JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
-            f"WHERE p.status = %s AND p.is_active AND p.start_date < %s")
-    return base, ["in_progress", _next_month_first(year, month)], reported, [year, month, year, month]
+def _expected_from(year: int, month: int) -> tuple[str, list]:
+    """The projects expected to report Y-M (in progress, started before the month ends), each
+    with `r.project_id` set when it reported progress or energy lines: one join with the
+    month's reporters instead of a correlated look-up per project."""
+    reporters = (f"SELECT project_id FROM {G} WHERE year = %s AND month = %s UNION "
+                 f"SELECT project_id FROM {L} WHERE year = %s AND month = %s")
+    sql = (f"FROM {P} p JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
+           f"LEFT JOIN ({reporters}) r ON r.project_id = p.id "
+           f"WHERE p.status = %s AND p.is_active AND p.start_date < %s")
+    return sql, [year, month, year, month, "in_progress", _next_month_first(year, month)]
 
 
 def completeness_by_org(year: int, month: int, path: str) -> dict[int, Completeness]:
     """Enterprise org id -> expected and reported projects of the month (one grouped query)."""
-    base, params, reported, rparams = _expected_where(year, month)
-    sql = (f"SELECT e.org_id, COUNT(*), SUM(CASE WHEN {reported} THEN 1 ELSE 0 END) {base} AND o.path LIKE %s "
-           f"GROUP BY e.org_id")
-    return {org_id: Completeness(int(expected), int(done or 0))
-            for org_id, expected, done in _fetch(sql, [*rparams, *params, path + "%"])}
+    expected, params = _expected_from(year, month)
+    sql = (f"SELECT e.org_id, COUNT(*), COUNT(r.project_id) {expected} AND o.path LIKE %s GROUP BY e.org_id")
+    return {org_id: Completeness(int(count), int(done or 0))
+            for org_id, count, done in _fetch(sql, [*params, path + "%"])}
 
 
 def missing_projects(year: int, month: int, path: str) -> list[tuple[str, int]]:
     """(code, enterprise org id) of expected projects that have not reported, sorted by code."""
-    base, params, reported, rparams = _expected_where(year, month)
-    sql = f"SELECT p.code, e.org_id {base} AND o.path LIKE %s AND NOT {reported}"
-    return sorted(_fetch(sql, [*params, path + "%", *rparams]))
+    expected, params = _expected_from(year, month)
+    sql = f"SELECT p.code, e.org_id {expected} AND o.path LIKE %s AND r.project_id IS NULL"
+    return sorted(_fetch(sql, [*params, path + "%"]))
 
 
 def subtree_paths(org: OrgUnit) -> dict[int, str]:
