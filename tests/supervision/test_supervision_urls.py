@@ -222,7 +222,7 @@ def test_an_imported_visit_outside_its_round_names_the_row_and_date(world, tmp_p
     import pytest
 
     from twintrack.imports.errors import ImportRejected
-    from twintrack.imports.importer import import_file
+    from twintrack.web.import_kinds import import_file
 
     path = tmp_path / "visits.csv"
     path.write_text("code,round_code,group,org_code,date\nV1,2023Q3,2023Q3-G1,330402,2024-01-05\n", "utf-8")

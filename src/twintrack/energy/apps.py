@@ -16,14 +16,9 @@ class EnergyConfig(AppConfig):
         if extend_report not in REPORT_EXTENSIONS:
             REPORT_EXTENSIONS.append(extend_report)
 
-        from twintrack.energy.importing import EnergyKind, refuse_progress_tce_where_lines_exist
-        from twintrack.imports.kinds import register_kind, register_row_check
-
         from twintrack.energy.access import register_policies
 
         register_policies()
-        register_kind(EnergyKind)
-        register_row_check("progress", refuse_progress_tce_where_lines_exist)
 
         from django.utils.translation import gettext_lazy
 

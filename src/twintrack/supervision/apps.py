@@ -7,13 +7,9 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision and service")
 
     def ready(self):
-        from twintrack.imports.kinds import register_kind
         from twintrack.supervision.access import register_policies
-        from twintrack.supervision.importing import FindingsKind, RequirementsKind, VisitsKind
 
         register_policies()
-        for kind in (VisitsKind, FindingsKind, RequirementsKind):
-            register_kind(kind)
 
         from twintrack.orgs.access import role_of
         from twintrack.orgs.models import Role

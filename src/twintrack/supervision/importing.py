@@ -23,10 +23,11 @@ from datetime import date, datetime, time
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twintrack.enterprises.importing import lookup_uscc
 from twintrack.imports import fields as f
 from twintrack.imports.columns import Column
 from twintrack.imports.errors import ImportRejected, Problem
-from twintrack.imports.kinds import Context, Kind, Record, lookup_uscc
+from twintrack.imports.kinds import Context, Kind, Record
 from twintrack.supervision import services
 from twintrack.supervision.models import (
     FINDING_KIND_ZH, STATUS_ZH, Finding, FindingKind, Requirement, Status, Visit,
