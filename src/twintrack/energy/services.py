@@ -599,8 +599,8 @@ def delete_baseline(baseline: EnergyBaseline, reason: str = "", user=None) -> No
 # --- what lines contribute to the rollups, from raw rows -------------------------------------
 
 def line_contributions(project_filter: dict) -> dict[RollupKey, Totals]:
-    """Registered in metrics.rollups.EXTRA_CONTRIBUTIONS: the rollup contributions of the
-    lines of the projects matching `project_filter` (Project lookups)."""
+    """Named in the setting TWINTRACK_ROLLUP_CONTRIBUTORS (metrics.rollups.contributors): the
+    rollup contributions of the lines of the projects matching `project_filter` (Project lookups)."""
     lines = EnergyLine.objects.filter(**{f"project__{k}": v for k, v in project_filter.items()})
     result: dict[RollupKey, Totals] = {}
     if connection.vendor == "postgresql":  # numeric sums are exact

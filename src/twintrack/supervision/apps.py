@@ -10,10 +10,3 @@ class SupervisionConfig(AppConfig):
         from twintrack.supervision.access import register_policies
 
         register_policies()
-
-        from twintrack.orgs.access import role_of
-        from twintrack.orgs.models import Role
-        from twintrack.web.roles import register_menu
-
-        register_menu("supervision:home", _("Supervision"), lambda user: role_of(user) in (
-            Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR, Role.ENTERPRISE))
