@@ -1,5 +1,5 @@
 """Every supervision URL as every kind of user, from this app's own fixtures: the table of
-twintrack/supervision/access_table.py (also walked by tests/web/test_url_access.py), plus
+tests/access_tables/supervision.py (also walked by tests/web/test_url_access.py), plus
 the scope rules a table cannot show: a group's supervisor records and verifies only in what
 the group covers, and a district officer never sees another district's findings."""
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from supervision_helpers import at, make_user
 
-from twintrack.supervision.access_table import URLS
-from twintrack.web.url_access import VIEWERS, cases_of
+from access_tables.supervision import URLS
+from access_tables.url_access import VIEWERS, cases_of
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
