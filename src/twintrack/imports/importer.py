@@ -11,7 +11,7 @@ Memory stays bounded whatever the file's length: rows stream from the file and a
 in batches; the validated values are pickled, batch by batch, into a spooled temporary file
 (in memory while small, on disk beyond `SPOOL_MEMORY`) and written from there, inside one
 transaction, only once the whole file has passed. Duplicate keys are found with a dict for
-most kinds and with per-month bitmaps of project ids for progress (see kinds.py).
+most kinds and with per-month bitmaps of project ids for progress (programme/importing.py).
 """
 from __future__ import annotations
 
