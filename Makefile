@@ -6,7 +6,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/twintrack
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install dev run test test-sqlite test-postgres bench clean
+.PHONY: install dev run test lint-imports test-sqlite test-postgres bench clean
 
 install: $(VENV)/.installed
 
@@ -27,7 +27,12 @@ run: install
 	$(BIN)/twintrack demo --if-empty
 	$(BIN)/twintrack serve --host $(HOST) --port $(PORT)
 
-test: dev test-sqlite test-postgres
+test: dev lint-imports test-sqlite test-postgres
+
+# The layers of docs/architecture.md (contracts in pyproject.toml): an upward import fails the build.
+lint-imports: dev
+	@echo "== import layers"
+	$(BIN)/lint-imports
 
 test-sqlite: dev
 	@echo "== test suite on SQLite"

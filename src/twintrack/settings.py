@@ -92,6 +92,10 @@ INSTALLED_APPS = [
     "twintrack.demo",
 ]
 
+# What apps above metrics add to the rollups (metrics.rollups.contributors), in this order:
+# a lower layer is told which higher-layer functions to call, not handed them at start-up.
+TWINTRACK_ROLLUP_CONTRIBUTORS = ["twintrack.energy.services.line_contributions"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -4,7 +4,8 @@ import io
 import pytest
 
 from twintrack.approvals.services import approve, submit
-from twintrack.imports.importer import ImportRejected, import_file
+from twintrack.imports.importer import ImportRejected
+from twintrack.web.import_kinds import import_file
 
 YEAR = 2023
 

@@ -62,7 +62,8 @@ def test_a_project_with_figures_in_a_locked_month_cannot_be_deactivated(units, p
 def test_imports_refuse_rows_for_deleted_projects(units, people, progress):
     import io
 
-    from twintrack.imports.importer import ImportRejected, import_file
+    from twintrack.imports.importer import ImportRejected
+    from twintrack.web.import_kinds import import_file
     from twintrack.programme.models import Project
 
     deactivate_projects([Project.objects.get(code="P1")], "gone", people["bureau"])

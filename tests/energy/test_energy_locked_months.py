@@ -10,7 +10,7 @@ from twintrack.approvals.services import MonthLocked
 from twintrack.energy.models import EnergyLine
 from twintrack.energy.services import add_coefficient_version, delete_energy_lines, save_energy_lines, set_year_basis
 from twintrack.imports.errors import ImportRejected
-from twintrack.imports.importer import import_file
+from twintrack.web.import_kinds import import_file
 
 
 

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from twintrack.imports.errors import ImportRejected
-from twintrack.imports.importer import import_file
+from twintrack.web.import_kinds import import_file
 
 
 @pytest.fixture(autouse=True)

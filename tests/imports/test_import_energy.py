@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from twintrack.energy.models import EnergyLine
-from twintrack.imports.importer import import_file
+from twintrack.web.import_kinds import import_file
 from twintrack.metrics.report import report_for_period
 from twintrack.metrics.rollups import rollup_differences
 from twintrack.programme.models import Progress

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from twintrack.enterprises.models import Enterprise
-from twintrack.imports.importer import import_file
+from twintrack.web.import_kinds import import_file
 from twintrack.metrics.rules import METRICS
 from twintrack.programme.models import Target
 

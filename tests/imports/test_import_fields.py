@@ -7,6 +7,7 @@ import pytest
 from twintrack.imports import fields as f
 from twintrack.imports.fields import FieldError
 from twintrack.orgs.models import ORG_KIND_ZH
+from twintrack.programme.importing import parse_metric
 
 from import_helpers import valid_uscc as make_uscc
 
@@ -190,10 +191,10 @@ def test_industry_codes_must_be_known_manufacturing_codes():
 
 
 def test_metrics_are_named_by_key_or_chinese_label():
-    assert f.parse_metric("investment_yuan") == "investment_yuan"
-    assert f.parse_metric("技改投资") == "investment_yuan"
-    assert f.parse_metric("Projects") == "projects"
-    assert reason(f.parse_metric, "产值").startswith('"产值" is not a metric: use one of projects (项目数)')
+    assert parse_metric("investment_yuan") == "investment_yuan"
+    assert parse_metric("技改投资") == "investment_yuan"
+    assert parse_metric("Projects") == "projects"
+    assert reason(parse_metric, "产值").startswith('"产值" is not a metric: use one of projects (项目数)')
 
 
 def test_text_longer_than_the_field_is_refused():

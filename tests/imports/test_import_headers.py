@@ -2,7 +2,7 @@
 import pytest
 
 from twintrack.imports.errors import FileRejected
-from twintrack.imports.importer import import_file
+from twintrack.web.import_kinds import import_file
 from twintrack.orgs.models import OrgUnit
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Importing org units: the tree, its one root, parents anywhere in the file, no cycles."""
 import pytest
 
-from twintrack.imports.importer import import_file
+from twintrack.web.import_kinds import import_file
 from twintrack.orgs.models import OrgUnit
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from twintrack.imports.columns import match_header
 from twintrack.imports.errors import Problems
-from twintrack.imports.kinds import Context, ProgressKind, Record
+from twintrack.imports.kinds import Context, Record
+from twintrack.programme.importing import ProgressKind
 
 HEADER = ["project_code", "month", "investment_yuan", "energy_saved_tce", "note"]
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from twintrack.imports.importer import import_file
+from twintrack.web.import_kinds import import_file
 from twintrack.metrics.report import report_for_period
 from twintrack.metrics.rollups import rollup_differences
 from twintrack.programme.models import Progress, Project
@@ -237,16 +237,24 @@ def test_only_the_first_thousand_problems_are_listed(db, write_csv, rejected):
     assert messages[1000] == "... and 1400 more problems (only the first 1000 are listed)"
 
 
-def test_other_apps_can_add_row_checks_that_refuse_the_file(project_factory, write_csv, rejected, monkeypatch):
-    from twintrack.imports import kinds
+def test_a_kinds_row_checks_can_refuse_the_file(project_factory, write_csv):
+    from twintrack.imports.importer import ImportRejected
+    from twintrack.imports.importer import import_file as engine_import_file
+    from twintrack.programme.importing import ProgressKind
 
     def no_energy_in_march(records, ctx):
         for record in records:
             if record.values.get("month") == (2023, 3) and record.values.get("energy_saved_tce") is not None:
                 ctx.error(record, "energy_saved_tce", "this project-month has energy lines")
 
-    monkeypatch.setitem(kinds.ROW_CHECKS, "progress", [])
-    kinds.register_row_check("progress", no_energy_in_march)
+    class CheckedProgress(ProgressKind):
+        row_checks = (no_energy_in_march,)
+
+    def rejected(kind, path):
+        with pytest.raises(ImportRejected) as error:
+            engine_import_file(kind, path, kinds={"progress": CheckedProgress})
+        return error.value.messages
+
     project_factory("P001", start=date(2023, 1, 1))
     rows = [PROGRESS_HEADER_ZH, ["P001", "2023-02", "1", "1", ""], ["P001", "2023-03", "1", "1", ""]]
     assert rejected("progress", write_csv(rows)) == [

@@ -33,7 +33,7 @@ def generated(tmp_path):
 
 def load(data: Path, progress_files=("progress-base", "progress-last")) -> None:
     from twintrack.enterprises.services import load_industry_codes
-    from twintrack.imports.importer import import_file
+    from twintrack.web.import_kinds import import_file
 
     load_industry_codes()
     for kind, name in (("orgunits", "orgunits"), ("enterprises", "enterprises"), ("projects", "projects")):
@@ -103,7 +103,7 @@ def split_by_district(data: Path, name: str, out: Path) -> dict[str, Path]:
                     reason="concurrent writers are a PostgreSQL matter: SQLite serialises every write")
 def test_concurrent_district_imports_land_whole_and_exact(generated, tmp_path, capsys):
     from twintrack.imports.errors import ImportRejected
-    from twintrack.imports.importer import import_file
+    from twintrack.web.import_kinds import import_file
     from twintrack.metrics.report import report_for_period
     from twintrack.orgs.models import OrgUnit
 

@@ -90,7 +90,7 @@ def test_findings_of_projects_not_in_the_file_are_not_its_warnings(make_project,
 
 
 def test_a_fault_in_the_checks_never_costs_the_import(make_project, tmp_path):
-    from twintrack.imports.importer import import_file
+    from twintrack.web.import_kinds import import_file
     from twintrack.programme.models import Progress
 
     def broken(written):

@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 from supervision_helpers import uscc_for
 
 from twintrack.imports.errors import ImportRejected
-from twintrack.imports.importer import import_file
-from twintrack.imports.kinds import KINDS
+from twintrack.web.import_kinds import import_file
+from twintrack.web.import_kinds import IMPORT_KINDS as KINDS
 from twintrack.supervision.exporting import export_xlsx
 from twintrack.supervision.models import Finding, Requirement, Status, Visit
 

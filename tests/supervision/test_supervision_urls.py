@@ -1,5 +1,5 @@
 """Every supervision URL as every kind of user, from this app's own fixtures: the table of
-twintrack/supervision/access_table.py (also walked by tests/web/test_url_access.py), plus
+tests/access_tables/supervision.py (also walked by tests/web/test_url_access.py), plus
 the scope rules a table cannot show: a group's supervisor records and verifies only in what
 the group covers, and a district officer never sees another district's findings."""
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from supervision_helpers import at, make_user
 
-from twintrack.supervision.access_table import URLS
-from twintrack.web.url_access import VIEWERS, cases_of
+from access_tables.supervision import URLS
+from access_tables.url_access import VIEWERS, cases_of
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -222,7 +222,7 @@ def test_an_imported_visit_outside_its_round_names_the_row_and_date(world, tmp_p
     import pytest
 
     from twintrack.imports.errors import ImportRejected
-    from twintrack.imports.importer import import_file
+    from twintrack.web.import_kinds import import_file
 
     path = tmp_path / "visits.csv"
     path.write_text("code,round_code,group,org_code,date\nV1,2023Q3,2023Q3-G1,330402,2024-01-05\n", "utf-8")

@@ -167,7 +167,7 @@ def uploads_in_tmp(settings, tmp_path):
 
 
 class World:
-    """The sample data every URL case runs against (described in twintrack/web/url_access.py)."""
+    """The sample data every URL case runs against (described in tests/access_tables/url_access.py)."""
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Every URL of the app, as every kind of user: who gets 200, 302, 403 or 404.
 
 The URL conf is walked, so a page cannot be forgotten: each named pattern of every app must
-be classified in its app's `access_table.py` (format: twintrack/web/url_access.py), and each
-classified case is requested as each viewer, in a savepoint rolled back after each request.
+be classified in its app's table, tests/access_tables/<app>.py (format:
+tests/access_tables/url_access.py), and each classified case is requested as each viewer, in a savepoint rolled back after each request.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from twintrack.web.url_access import VIEWERS, cases_of
+from access_tables.url_access import VIEWERS, cases_of
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -47,9 +47,9 @@ def tables() -> dict[str, tuple[str, object]]:
         if not config.name.startswith("twintrack."):
             continue
         try:
-            module = importlib.import_module(f"{config.name}.access_table")
+            module = importlib.import_module(f"access_tables.{config.label}")
         except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.access_table":
+            if error.name != f"access_tables.{config.label}":
                 raise
             continue
         for name, entry in module.URLS.items():
@@ -62,8 +62,8 @@ def test_every_url_is_named_and_classified():
     names, classified = url_names(), tables()
     unclassified = sorted(set(names) - set(classified))
     assert unclassified == [], (
-        "URLs without an access classification (add each to its app's access_table.py; "
-        f"see twintrack/web/url_access.py): {[(n, names[n]) for n in unclassified]}")
+        "URLs without an access classification (add each to its app's tests/access_tables/<app>.py; "
+        f"see tests/access_tables/url_access.py): {[(n, names[n]) for n in unclassified]}")
     assert unnamed_routes() == [], "every URL pattern needs a name to be classified"
     stale = sorted(set(classified) - set(names))
     assert stale == [], f"classified URLs that no longer exist: {stale}"

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from twintrack.imports.errors import ImportRejected
-from twintrack.imports.importer import import_file
+from twintrack.web.import_kinds import import_file
 
 
 def uscc_for(seed: int, region: str) -> str:

@@ -80,7 +80,7 @@ def test_exports_hold_only_what_the_user_sees_and_neutralise_formulas(as_user, w
 # --- templates ---------------------------------------------------------------------------------
 
 def test_a_template_has_the_import_columns_in_chinese_and_drop_down_lists(as_user, world):
-    from twintrack.imports.kinds import KINDS
+    from twintrack.web.import_kinds import IMPORT_KINDS as KINDS
 
     response = as_user("district").get(reverse("template_download", args=["projects"]))
     book = load_workbook(io.BytesIO(response.content))
@@ -106,7 +106,7 @@ def test_the_unit_codes_in_a_template_are_the_users_own(as_user, world):
 
 
 def test_a_template_then_filled_goes_through_the_importer(as_user, world, tmp_path):
-    from twintrack.imports.importer import import_file
+    from twintrack.web.import_kinds import import_file
 
     content = as_user("district").get(reverse("template_download", args=["progress"])).content
     book = load_workbook(io.BytesIO(content))

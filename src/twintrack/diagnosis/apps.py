@@ -14,7 +14,3 @@ class DiagnosisConfig(AppConfig):
         for model, policy in POLICIES.items():
             access.register(model, policy)
         access.register_assigned_enterprises(assigned_enterprise_ids)
-
-        from twintrack.web.roles import register_menu
-
-        register_menu("diagnosis:home", _("Diagnosis"), lambda user: access.role_of(user) is not None)

@@ -4,7 +4,7 @@ from twintrack.diagnosis import views
 
 app_name = "diagnosis"
 
-# Every pattern here is classified in twintrack/diagnosis/url_access.py (see web/url_access.py).
+# Every pattern here is classified in tests/access_tables/diagnosis.py (see tests/access_tables/url_access.py).
 urlpatterns = [
     path("", views.home, name="home"),
     path("enterprises/<int:pk>/", views.enterprise, name="enterprise"),

@@ -1,6 +1,6 @@
 """What a report says about how its energy and CO2 figures were converted.
 
-`extend_report` (registered in metrics.report.REPORT_EXTENSIONS) adds to the contract's
+`extend_report` (passed to metrics.report.report_for_period by reports.build) adds to the contract's
 metric blocks, adding keys and renaming none:
 
     metrics.energy_saved_tce.basis = {

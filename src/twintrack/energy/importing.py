@@ -1,9 +1,9 @@
 """The `energy` import kind (data contract section 4) and the guard the progress kind gets.
 
-Registered from EnergyConfig.ready() with the importer's `register_kind` and
-`register_row_check`, so `twintrack import energy FILE` and the web upload take it like
-the five kinds of section 2: same reading, header matching, row-numbered problems, all
-or nothing.
+Offered beside the five kinds of section 2 (twintrack.web.import_kinds), so `twintrack
+import energy FILE` and the web upload take it like them: same reading, header matching,
+row-numbered problems, all or nothing. Energy sits above programme, so the progress kind
+with energy's guard (`ProgressKind` here) is declared here, not in programme.
 
 A project-month's savings come either from progress.energy_saved_tce or from energy lines,
 never both. Each side refuses a row that would give the other's month a second figure,
@@ -23,7 +23,13 @@ from twintrack.imports import fields as f
 from twintrack.imports.columns import Column
 from twintrack.imports.errors import ImportRejected
 from twintrack.imports.fields import FieldError
-from twintrack.imports.kinds import Context, Kind, Record, chunks
+from twintrack.approvals.services import refuse_locked_rows
+from twintrack.imports.kinds import Context, Record, chunks
+from twintrack.orgs.importing import ScopedKind
+from twintrack.programme import importing as programme_importing
+from twintrack.programme.access import refuse_project_month_rows_for_role
+from twintrack.programme.lifecycle import refuse_deleted_project_rows
+from twintrack.programme.models import Project
 
 COEF_PLACES = Decimal("0.000001")
 COEF_LIMIT = Decimal(10) ** 8  # DecimalField(max_digits=14, decimal_places=6)
@@ -54,7 +60,7 @@ def both_reason_for_progress(code: str, month: tuple[int, int], carriers: list[s
         "code": code, "month": f.format_month(*month), "carriers": ", ".join(carriers)}
 
 
-class EnergyKind(Kind):
+class EnergyKind(ScopedKind):
     name = "energy"
     columns = (
         Column("project_code", "项目编号", True),
@@ -65,6 +71,7 @@ class EnergyKind(Kind):
         Column("kgce_per_unit", "折标系数"),
     )
     key = ("project_code", "month", "carrier")
+    row_checks = (refuse_project_month_rows_for_role, refuse_deleted_project_rows, refuse_locked_rows)
     write_batch = 5000
 
     model = EnergyLine  # whose access policy decides who may upload this kind (web uploads)
@@ -106,7 +113,6 @@ class EnergyKind(Kind):
                    minimum=">0")
 
     def _lookup(self, codes: set[str]) -> None:
-        from twintrack.programme.models import Project
 
         wanted = [c for c in codes if c not in self.projects]
         projects = self.scope.units(Project.objects.all(), "enterprise__org__path")
@@ -191,3 +197,10 @@ def refuse_progress_tce_where_lines_exist(records: list[Record], ctx: Context) -
         if carriers:
             ctx.error(record, "energy_saved_tce", both_reason_for_progress(
                 record.values["project_code"], (record.out.year, record.out.month), carriers))
+
+
+class ProgressKind(programme_importing.ProgressKind):
+    """The progress kind, also refusing tce for a project-month with energy lines (before the lock check)."""
+
+    row_checks = (refuse_project_month_rows_for_role, refuse_deleted_project_rows,
+                  refuse_progress_tce_where_lines_exist, refuse_locked_rows)

@@ -33,6 +33,9 @@ from twintrack.energy.reference import (
 from twintrack.metrics import version as data_version
 from twintrack.metrics.rollups import apply_deltas
 from twintrack.metrics.rules import RollupKey, Totals, merge
+from twintrack.approvals.services import locked_months_for, refuse_locked
+from twintrack.orgs.models import OrgUnit
+from twintrack.programme.models import Progress, Project
 from twintrack.sql import placeholders, rows_where_in
 
 BATCH = 2000
@@ -106,8 +109,6 @@ def carrier_choices() -> list[tuple[str, str]]:
 
 def codes_upwards(org_id: int, path: str | None = None) -> list[str]:
     """The codes of a unit and every unit above it, nearest first (one query, two without `path`)."""
-    from twintrack.orgs.models import OrgUnit
-
     if path is None:
         path = OrgUnit.objects.values_list("path", flat=True).get(id=org_id)
     ids = [int(p) for p in path.strip("/").split("/") if p]
@@ -257,8 +258,6 @@ def _by_project_chunks(keys: Iterable[ProjectMonth]):
 
 def progress_with_tce(keys: Iterable[ProjectMonth]) -> dict[ProjectMonth, Decimal]:
     """Of these project-months, those whose monthly progress gives energy_saved_tce."""
-    from twintrack.programme.models import Progress
-
     found = {}
     for chunk, years, wanted in _by_project_chunks(keys):
         rows = Progress.objects.filter(project_id__in=chunk, year__in=years, energy_saved_tce__isnull=False) \
@@ -357,8 +356,6 @@ def save_energy_lines(rows: Iterable[EnergyLineValues], reason: str = "", user=N
     Raises DoubleCounting when a project-month already has a progress tce figure, and
     ConversionError when a line cannot be converted; then nothing is written.
     """
-    from twintrack.approvals.services import refuse_locked
-
     rows = list(rows)
     refuse_locked({(r.org_id, r.year, r.month) for r in rows})  # approved months are locked (twintrack.approvals)
     converter = converter or Converter()
@@ -399,16 +396,12 @@ def save_energy_lines(rows: Iterable[EnergyLineValues], reason: str = "", user=N
 
 
 def _org_of_project(project_ids: Iterable[int]) -> dict[int, int]:
-    from twintrack.programme.models import Project
-
     return dict(Project.objects.filter(id__in=set(project_ids)).values_list("id", "enterprise__org_id"))
 
 
 @transaction.atomic
 def delete_energy_lines(lines: Iterable[EnergyLine], reason: str = "", user=None) -> WriteResult:
     """Delete lines (their history records the deletion) and take them out of the rollups."""
-    from twintrack.approvals.services import refuse_locked
-
     lines = list(lines)
     orgs = _org_of_project(l.project_id for l in lines)
     refuse_locked({(orgs[l.project_id], l.year, l.month) for l in lines})
@@ -446,8 +439,6 @@ def reconvert_lines(lines, reason: str, user=None, strict: bool = True, skip_loc
     the caller's transaction is rolled back). A line of an approved (locked) month whose
     working would change raises approvals' MonthLocked (the bureau reopens the month first),
     or with `skip_locked` keeps its working and is counted in `locked`."""
-    from twintrack.approvals.services import locked_months_for, refuse_locked
-
     converter = Converter()
     result = Reconversion()
     changes = []  # (line, org_id, values)
@@ -599,8 +590,8 @@ def delete_baseline(baseline: EnergyBaseline, reason: str = "", user=None) -> No
 # --- what lines contribute to the rollups, from raw rows -------------------------------------
 
 def line_contributions(project_filter: dict) -> dict[RollupKey, Totals]:
-    """Registered in metrics.rollups.EXTRA_CONTRIBUTIONS: the rollup contributions of the
-    lines of the projects matching `project_filter` (Project lookups)."""
+    """Named in the setting TWINTRACK_ROLLUP_CONTRIBUTORS (metrics.rollups.contributors): the
+    rollup contributions of the lines of the projects matching `project_filter` (Project lookups)."""
     lines = EnergyLine.objects.filter(**{f"project__{k}": v for k, v in project_filter.items()})
     result: dict[RollupKey, Totals] = {}
     if connection.vendor == "postgresql":  # numeric sums are exact

@@ -10,8 +10,3 @@ class EnterprisesConfig(AppConfig):
         from twintrack.orgs import access
 
         access.register(Enterprise, EnterprisePolicy())
-
-        from twintrack.enterprises.access import refuse_enterprise_rows_for_role
-        from twintrack.imports.kinds import register_row_check
-
-        register_row_check("enterprises", refuse_enterprise_rows_for_role)

@@ -15,7 +15,6 @@ from typing import Container, Mapping
 
 from django.utils.translation import gettext as _
 
-from twintrack.metrics.rules import metric_from_label, METRICS
 
 Cell = str | date | datetime | None
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
@@ -420,16 +419,3 @@ def parse_industry_code(value: Cell, known: Container[str]) -> str:
         raise FieldError(_("%(value)s is not a GB/T 4754-2017 manufacturing industry code "
                            "(division 13-43, group or class)") % {"value": quoted(value)})
     return code
-
-
-def parse_metric(value: Cell) -> str:
-    """A metric key or Chinese label from the contract's section 3."""
-    text = as_text(value)
-    if not text:
-        raise FieldError(_("a value is required"))
-    key = metric_from_label(text) or metric_from_label(_fold(text).lower())
-    if key is None:
-        choices = ", ".join(f"{m.key} ({m.label_zh})" for m in METRICS)
-        raise FieldError(_("%(value)s is not a metric: use one of %(choices)s")
-                         % {"value": quoted(value), "choices": choices})
-    return key

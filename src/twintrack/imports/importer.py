@@ -1,6 +1,6 @@
 """Importing one file: read, check every row, then write all of it or nothing.
 
-    result = import_file("progress", "/path/progress-2023-07.xlsx")
+    result = import_file("progress", "/path/progress-2023-07.xlsx", kinds=IMPORT_KINDS)
     print(result.summary())          # progress: 1200 rows read, 1100 created, 100 updated, 0 unchanged
 
 `ImportRejected` (with `.messages`, one `row N, column KEY: reason` line per problem, up to
@@ -11,7 +11,7 @@ Memory stays bounded whatever the file's length: rows stream from the file and a
 in batches; the validated values are pickled, batch by batch, into a spooled temporary file
 (in memory while small, on disk beyond `SPOOL_MEMORY`) and written from there, inside one
 transaction, only once the whole file has passed. Duplicate keys are found with a dict for
-most kinds and with per-month bitmaps of project ids for progress (see kinds.py).
+most kinds and with per-month bitmaps of project ids for progress (programme/importing.py).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterator, Mapping, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,9 +30,8 @@ from openpyxl.utils import get_column_letter
 from twintrack.imports.columns import HeaderMap, match_header
 from twintrack.imports.errors import MAX_PROBLEMS, FileRejected, ImportRejected, Problems
 from twintrack.imports.fields import as_text
-from twintrack.imports.kinds import KINDS, ROW_CHECKS, Context, Kind, Record
+from twintrack.imports.kinds import Context, Kind, Record
 from twintrack.imports.reading import Source, Table, open_table, source_name
-from twintrack.orgs.access import ImportScope
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +73,18 @@ class ImportResult:
                         "%(unchanged)d unchanged", self.rows_read) % values
 
 
-def kind_names() -> str:
-    return ", ".join(KINDS)
+Kinds = Mapping[str, type[Kind]]  # name -> kind: what the caller offers (twintrack.web.import_kinds)
 
 
-def get_kind(kind: str) -> Kind:
-    cls = KINDS.get((kind or "").strip().lower())
+def kind_names(kinds: Kinds) -> str:
+    return ", ".join(kinds)
+
+
+def get_kind(kind: str, kinds: Kinds) -> Kind:
+    cls = kinds.get((kind or "").strip().lower())
     if cls is None:
-        raise FileRejected(_("unknown kind %(kind)s: use one of %(kinds)s") % {"kind": f'"{kind}"', "kinds": kind_names()})
+        raise FileRejected(_("unknown kind %(kind)s: use one of %(kinds)s") % {"kind": f'"{kind}"',
+                                                                              "kinds": kind_names(kinds)})
     return cls()
 
 
@@ -238,7 +241,7 @@ class _Check:
         if not batch:
             return
         self.importer.resolve(batch, self.ctx)
-        for check in ROW_CHECKS.get(self.importer.name, ()):
+        for check in self.importer.row_checks:
             check(batch, self.ctx)
         if self.written is not None:
             self._remember(batch)
@@ -277,18 +280,18 @@ def _warnings(warn, written: Written) -> list[str]:
         return [_("warning: the data-quality checks could not be run (details in the error log)")]
 
 
-def import_file(kind: str, source: Source, *, name: str | None = None, reason: str = "", user=None,
+def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = None, reason: str = "", user=None,
                 progress: ProgressHook | None = None, dry_run: bool = False,
                 spool_memory: int | None = None, keep_rows: int | None = None,
                 warn: Callable[[Written], list[str]] | None = None) -> ImportResult:
-    """Import one .csv or .xlsx file of `kind`; all or nothing. Raises ImportRejected.
+    """Import one .csv or .xlsx file of `kind`, one of `kinds`; all or nothing. Raises ImportRejected.
 
     `warn`, given by a caller above this layer (data quality) for kinds whose rows have a
     project and a month, is called inside the transaction once everything is written (before
     a dry run rolls back) with what the file wrote (`Written`), and answers warning lines for
     the result; it never refuses anything. Nothing per row is kept for it."""
-    importer = get_kind(kind)
-    importer.scope = ImportScope.of(user)
+    importer = get_kind(kind, kinds)
+    importer.start(user)
     name = source_name(source, name)
     spool = Spool(SPOOL_MEMORY if spool_memory is None else spool_memory,
                   KEEP_ROWS if keep_rows is None else keep_rows)
@@ -349,4 +352,4 @@ def import_file(kind: str, source: Source, *, name: str | None = None, reason: s
     return ImportResult(importer.name, name, check.rows_read, created, updated, unchanged, dry_run, warnings)
 
 
-__all__ = ["ImportRejected", "FileRejected", "ImportResult", "Written", "import_file", "KINDS"]
+__all__ = ["ImportRejected", "FileRejected", "ImportResult", "Written", "import_file", "kind_names"]

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Callable, Iterable
 
 from django.db.models import Sum
 
+from twintrack.metrics.approved import approved_subtree_totals
 from twintrack.metrics.models import Rollup
 from twintrack.metrics.rules import METRIC_KEYS, ROLLUP_FIELDS, Totals, format_period, metric_figures
 from twintrack.orgs.models import OrgUnit
@@ -68,23 +70,22 @@ def metrics_block(org_id: int, totals: Totals, targets: dict, through_month: int
     return block
 
 
-# Other apps add keys to the report (never renaming any): functions
-# (report, org, children, year, through_month) -> None, registered in their AppConfig.ready().
-REPORT_EXTENSIONS: list = []
+Extension = Callable[[dict, OrgUnit, list, int, int], None]
 
 
-def report_for_period(org: OrgUnit, year: int, through_month: int, approved_only: bool = False) -> dict:
+def report_for_period(org: OrgUnit, year: int, through_month: int, approved_only: bool = False,
+                      extensions: Iterable[Extension] = ()) -> dict:
     """The bulletin's figures for January..through_month of `year`, for org and its children.
 
     Reads at most (1 + children) x 12 rollup rows and their target rows, whatever the
     number of projects below. With `approved_only`, a unit-month counts only once it is
-    approved (twintrack.approvals.figures), and the report says so (`"approved_only": true`).
+    approved (twintrack.metrics.approved), and the report says so (`"approved_only": true`).
+    `extensions`, passed by a caller above (reports.build: energy's conversion basis), add
+    keys to the report, renaming none: each is called (report, org, children, year, through_month).
     """
     children = list(org.children.order_by("code"))
     ids = [org.id] + [c.id for c in children]
     if approved_only:
-        from twintrack.approvals.figures import approved_subtree_totals
-
         totals = approved_subtree_totals([org] + children, year, through_month)
     else:
         totals = subtree_totals(ids, year, through_month)
@@ -100,6 +101,6 @@ def report_for_period(org: OrgUnit, year: int, through_month: int, approved_only
     }
     if approved_only:
         report["approved_only"] = True
-    for extend in REPORT_EXTENSIONS:
+    for extend in extensions:
         extend(report, org, children, year, through_month)
     return report

@@ -12,9 +12,11 @@ from dataclasses import astuple
 from decimal import Decimal
 from typing import Iterable, Mapping
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, F, Sum, Value
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Round
+from django.utils.module_loading import import_string
 
 from twintrack.metrics import version
 from twintrack.metrics.models import Rollup
@@ -53,15 +55,16 @@ def apply_deltas(deltas: Mapping[RollupKey, Totals]) -> int:
     return len(rows)
 
 
-# Other apps (energy carrier lines) add what their rows contribute: each is a function
-# (project_filter) -> {(org_id, year, month): Totals}, registered in their AppConfig.ready().
-EXTRA_CONTRIBUTIONS: list = []
+def contributors() -> list:
+    """What apps above add to the rollups (energy carrier lines), named in the setting
+    TWINTRACK_ROLLUP_CONTRIBUTORS: each a function (project_filter) -> {(org_id, year, month): Totals}."""
+    return [import_string(path) for path in settings.TWINTRACK_ROLLUP_CONTRIBUTORS]
 
 
 def contributions_of_projects(project_filter: dict) -> dict[RollupKey, Totals]:
     project_filter = {**project_filter, "is_active": True}  # deleted (deactivated) projects count nowhere
     result = _programme_contributions(project_filter)
-    for contributor in EXTRA_CONTRIBUTIONS:
+    for contributor in contributors():
         for key, value in contributor(project_filter).items():
             merge(result, key, value)
     return result

@@ -24,10 +24,6 @@ class OrgsConfig(AppConfig):
         post_save.connect(bump_on_account_change, sender=get_user_model(), dispatch_uid="twintrack-user-version")
         post_delete.connect(bump_on_account_change, sender=get_user_model(), dispatch_uid="twintrack-user-delete")
 
-        from twintrack.imports.kinds import register_row_check
-
-        register_row_check("orgunits", access.refuse_orgunit_rows_outside_scope)
-
 
 def bump_on_account_change(sender, instance, update_fields=None, **kwargs):
     """A user's password, activity or name changes what their cached pages may show (or

@@ -7,8 +7,8 @@ the same moment, and restoring it restores those. Every change is a history row 
 when and why; a project whose figures fall in an approved (locked) month cannot be
 deactivated until the bureau reopens that month.
 
-The import kinds refuse rows that would write to a deleted record (`refuse_deleted_*`,
-registered in ProgrammeConfig.ready()).
+The import kinds refuse rows that would write to a deleted record (`refuse_deleted_*`, in
+the kinds' `row_checks`).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from twintrack.approvals.services import refuse_locked
+from twintrack.enterprises.importing import deleted_enterprise_reason
 from twintrack.enterprises.models import Enterprise
 from twintrack.metrics.rollups import ContributionsMove, contributions_of_projects
 from twintrack.programme.models import Project
@@ -87,10 +88,6 @@ def _deleted_project(code: str) -> str:
     return _("project %(code)s has been deleted; the bureau can restore it") % {"code": code}
 
 
-def _deleted_enterprise(uscc: str) -> str:
-    return _("the enterprise %(uscc)s has been deleted; the bureau can restore it") % {"uscc": uscc}
-
-
 def refuse_deleted_project_rows(records, ctx) -> None:
     """progress and energy rows for a deleted project."""
     good = [r for r in records if r.out is not None and not r.bad]
@@ -116,15 +113,5 @@ def refuse_deleted_in_projects(records, ctx) -> None:
         if record.out.code in deleted:
             ctx.error(record, "code", _deleted_project(record.out.code))
         if record.out.enterprise_id in gone:
-            ctx.error(record, "uscc", _deleted_enterprise(record.values.get("uscc", "")))
+            ctx.error(record, "uscc", deleted_enterprise_reason(record.values.get("uscc", "")))
 
-
-def refuse_deleted_enterprises(records, ctx) -> None:
-    good = [r for r in records if r.out is not None and not r.bad]
-    if not good:
-        return
-    deleted = set(Enterprise.objects.filter(uscc__in={r.out.uscc for r in good}, is_active=False)
-                  .values_list("uscc", flat=True))
-    for record in good:
-        if record.out.uscc in deleted:
-            ctx.error(record, "uscc", _deleted_enterprise(record.out.uscc))

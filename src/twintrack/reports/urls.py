@@ -4,7 +4,7 @@ from twintrack.reports import views
 
 app_name = "reports"
 
-# Every pattern here is classified in twintrack/reports/access_table.py (see web/url_access.py).
+# Every pattern here is classified in tests/access_tables/reports.py (see tests/access_tables/url_access.py).
 urlpatterns = [
     path("", views.bulletins, name="bulletins"),
     path("<str:code>/<str:period>/publish/", views.publish, name="publish"),

@@ -23,10 +23,15 @@ from datetime import date, datetime, time
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twintrack.enterprises.importing import lookup_uscc
+from twintrack.enterprises.models import Enterprise
 from twintrack.imports import fields as f
 from twintrack.imports.columns import Column
 from twintrack.imports.errors import ImportRejected, Problem
-from twintrack.imports.kinds import Context, Kind, Record, lookup_uscc
+from twintrack.imports.kinds import Context, Kind, Record
+from twintrack.orgs.access import can_change, can_view
+from twintrack.orgs.models import OrgUnit
+from twintrack.programme.models import Project
 from twintrack.supervision import services
 from twintrack.supervision.models import (
     FINDING_KIND_ZH, STATUS_ZH, Finding, FindingKind, Requirement, Status, Visit,
@@ -73,8 +78,6 @@ class _Lookups:
     """Reference rows looked up once per import (supervision data sets are small)."""
 
     def __init__(self):
-        from twintrack.enterprises.models import Enterprise
-        from twintrack.orgs.models import OrgUnit
         from twintrack.supervision.models import Group, KeyTask, Round
 
         self.rounds = {r.code: r for r in Round.objects.all()}
@@ -171,7 +174,6 @@ class VisitsKind(Kind):
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
         from twintrack.supervision.access import may_record
-        from twintrack.orgs.access import can_change
 
         user = ctx.user
         for record in records:
@@ -224,8 +226,6 @@ class VisitsKind(Kind):
                                   v.get("attendees", ""), v.get("note", ""))
 
     def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
-        from twintrack.enterprises.models import Enterprise
-        from twintrack.orgs.models import OrgUnit
         from twintrack.supervision.models import Group
 
         created = updated = unchanged = 0
@@ -296,9 +296,6 @@ class FindingsKind(Kind):
         self.field(record, ctx, "project_code", f.parse_text, max_length=64)
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
-        from twintrack.orgs.access import can_change, can_view
-        from twintrack.programme.models import Project
-
         user = ctx.user
         codes = {r.values["visit_code"] for r in records if "visit_code" in r.values}
         visits = {v.code: v for v in Visit.objects.filter(code__in=codes).select_related("org", "group")}
@@ -344,9 +341,6 @@ class FindingsKind(Kind):
                                     enterprise.pk if enterprise else None, project.pk if project else None)
 
     def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
-        from twintrack.enterprises.models import Enterprise
-        from twintrack.programme.models import Project
-
         created = updated = unchanged = 0
         for row in outs:
             visit = Visit.objects.get(pk=row.visit_id)
@@ -435,7 +429,6 @@ class RequirementsKind(Kind):
         # `overdue` is derived from the due date and the state: accepted and ignored.
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
-        from twintrack.orgs.access import can_view
         from twintrack.supervision.access import may_issue, may_review
 
         user = ctx.user
@@ -530,8 +523,6 @@ class RequirementsKind(Kind):
                       % {"date": issued_on.isoformat()})
 
     def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
-        from twintrack.enterprises.models import Enterprise
-        from twintrack.orgs.models import OrgUnit
         from twintrack.supervision.models import KeyTask, Round
 
         created = updated = unchanged = 0

@@ -259,7 +259,7 @@ def cumulative_series(org: OrgUnit, year: int, month: int, lang: str, metrics: t
     months = tuple(range(1, month + 1))
     running, actuals = Totals(), []
     if approved_only:
-        from twintrack.approvals.figures import approved_monthly_totals
+        from twintrack.metrics.approved import approved_monthly_totals
 
         by_month = approved_monthly_totals([org], year, month)[org.id]
     else:

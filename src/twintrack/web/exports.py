@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from twintrack.enterprises.models import SIZE_ZH
-from twintrack.imports.kinds import KINDS
+from twintrack.web.import_kinds import IMPORT_KINDS
 from twintrack.programme.models import PROJECT_KIND_ZH, PROJECT_STATUS_ZH
 from twintrack.reports.xlsx_safe import safe_row
 from twintrack.web.import_templates import template_columns
@@ -17,7 +17,7 @@ MAX_ROWS = 200_000
 
 
 def _book(kind: str, rows) -> bytes:
-    columns = template_columns(KINDS[kind])
+    columns = template_columns(IMPORT_KINDS[kind])
     book = Workbook(write_only=True)
     sheet = book.create_sheet(kind)
     sheet.append([c.label_zh for c in columns])

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from twintrack.approvals.services import ApprovalRefused
 from twintrack.imports.errors import FileRejected, ImportRejected
-from twintrack.imports.importer import ImportResult, import_file
+from twintrack.imports.importer import ImportResult
+from twintrack.web.import_kinds import import_file
 
 FIRST_DATA_ROW = 2  # row 1 is the header
 

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from twintrack.imports.kinds import KINDS
+from twintrack.web.import_kinds import IMPORT_KINDS
 from twintrack.orgs.access import visible_orgs
 from twintrack.reports.xlsx_safe import write_safe
 
@@ -107,7 +107,7 @@ def template_file_name(kind: str) -> str:
 
 
 def template_workbook(kind: str, user) -> bytes:
-    importer = KINDS[kind]
+    importer = IMPORT_KINDS[kind]
     book = Workbook()
     sheet = book.active
     sheet.title = kind

@@ -55,16 +55,6 @@ def require_data_entry(user) -> OrgUnit:
     return scope_root(user)
 
 
-# Menu entries other apps add (supervision, diagnosis, energy): (url name, label, function(user) -> bool),
-# shown after the web app's own entries, in the order registered.
-EXTRA_MENU: list[tuple[str, object, object]] = []
-
-
-def register_menu(url_name: str, label, visible_to) -> None:
-    if all(entry[0] != url_name for entry in EXTRA_MENU):
-        EXTRA_MENU.append((url_name, label, visible_to))
-
-
 def navigation(user) -> list[dict]:
     """The menu entries a user may open (names of URL patterns and their labels)."""
     from django.utils.translation import gettext as _
@@ -83,9 +73,15 @@ def navigation(user) -> list[dict]:
     if units:
         entries.append(("approvals", _("Approvals")))
         entries.append(("quality", _("Data quality")))
-    for url_name, label, visible_to in EXTRA_MENU:
-        if visible_to(user):
-            entries.append((url_name, str(label)))
+    role = role_of(user)
+    if role in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR):
+        entries.append(("energy:projects", _("Energy and carbon")))
+    if units:  # whoever sees a unit (bureau, district officers, supervisors)
+        entries.append(("reports:bulletins", _("Bulletins")))
+    if role is not None:
+        entries.append(("diagnosis:home", _("Diagnosis")))
+    if role in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR, Role.ENTERPRISE):
+        entries.append(("supervision:home", _("Supervision")))
     if is_bureau(user):
         entries.append(("user_list", _("Users")))
     return [{"name": name, "label": label, "url": reverse(name)} for name, label in entries]

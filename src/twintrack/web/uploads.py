@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from twintrack.approvals.services import ApprovalRefused
 from twintrack.filecheck import FileRefused, check_upload
 from twintrack.imports.errors import ImportRejected
-from twintrack.imports.importer import ImportResult, import_file
-from twintrack.imports.kinds import KINDS
+from twintrack.imports.importer import ImportResult
 from twintrack.imports.reading import EXTENSIONS, extension_of, open_table
 from twintrack.orgs.access import POLICIES, can_create
+from twintrack.web.import_kinds import IMPORT_KINDS, import_file
 
 MAX_AGE_SECONDS = 24 * 3600
 PREVIEW_ROWS = 100
@@ -53,13 +53,13 @@ def kind_model(kind: str):
               "progress": Progress}
     if kind in models:
         return models[kind]
-    model = getattr(KINDS.get(kind), "model", None)  # a kind another app registers may name its model
+    model = getattr(IMPORT_KINDS.get(kind), "model", None)  # a kind may name its model
     return model if model in POLICIES else Progress
 
 
 def upload_kinds(user) -> list[str]:
     """The import kinds this user may upload, in the importer's order."""
-    return [kind for kind in KINDS if can_create(user, kind_model(kind))]
+    return [kind for kind in IMPORT_KINDS if can_create(user, kind_model(kind))]
 
 
 @dataclass

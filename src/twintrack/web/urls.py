@@ -3,7 +3,7 @@ from django.urls import path
 
 from twintrack.web import views, views_admin, views_monthly, views_quality, views_registry
 
-# Every pattern here is classified in twintrack/web/access_table.py (see web/url_access.py):
+# Every pattern here is classified in tests/access_tables/web.py (see tests/access_tables/url_access.py):
 # tests/web/test_url_access.py fails for a pattern without a classification.
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from twintrack.approvals import services as approvals
 from twintrack.approvals.access import can_approve, can_reopen, can_submit
 from twintrack.approvals.models import MonthState
-from twintrack.imports.kinds import KINDS
+from twintrack.web.import_kinds import IMPORT_KINDS
 from twintrack.metrics.rules import format_period, parse_period
 from twintrack.orgs.access import get_visible_org_or_404, visible_orgs
 from twintrack.quality.evaluate import Scope, completeness_by_org, findings_for, subtree_paths, sum_under
@@ -81,7 +81,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
 @login_required
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     require_data_entry(request.user)
-    if kind not in KINDS:
+    if kind not in IMPORT_KINDS:
         raise Http404("no such kind")
     if kind not in uploads.upload_kinds(request.user):
         raise PermissionDenied

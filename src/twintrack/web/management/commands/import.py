@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from twintrack.command import InputRejected, TwintrackCommand
 from twintrack.imports.errors import ImportRejected
-from twintrack.imports.importer import import_file, kind_names
+from twintrack.web.import_kinds import import_file, kind_names
 from twintrack.quality.warnings import import_warnings
 
 WARNED_KINDS = ("progress",)  # the kinds whose rows the plausibility rules judge

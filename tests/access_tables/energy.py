@@ -1,12 +1,12 @@
 """Who gets what from the energy pages (the classification tests/web/test_url_access.py walks;
-format in twintrack/web/url_access.py).
+format in tests/access_tables/url_access.py).
 
 The coefficient tables are the national standard's: every signed-in user reads them; only
 the bureau at the top of the tree changes them (a district officer, supervisor, enterprise
 or provider gets 403). A project's energy page follows the project: who sees the project
 reads it, another district gets 404.
 """
-from twintrack.web.url_access import BUREAU_ONLY, FORBIDDEN, LOGGED_IN, OK, REDIRECT, SCOPED_READ, Case, but, expect
+from access_tables.url_access import BUREAU_ONLY, FORBIDDEN, LOGGED_IN, OK, REDIRECT, SCOPED_READ, Case, but, expect
 
 BUREAU_POST = expect(anonymous=REDIRECT, bureau=REDIRECT, district=FORBIDDEN, other_district=FORBIDDEN,
                      supervisor=FORBIDDEN, enterprise=FORBIDDEN, provider=FORBIDDEN)

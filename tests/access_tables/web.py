@@ -1,12 +1,12 @@
 """Who gets what from the web app's URLs (walked by tests/web/test_url_access.py; the format
-and the world the cases use are in twintrack/web/url_access.py).
+and the world the cases use are in tests/access_tables/url_access.py).
 
 The sample objects are in Nanhu: its district officer and supervisor see them, Pinghu's
 officer gets 404 (never 403, so ids cannot be probed), the enterprise user sees their own
 enterprise and its projects, the service provider (no assignment yet) sees nothing of the
 programme pages.
 """
-from twintrack.web.url_access import (
+from access_tables.url_access import (
     BUREAU_ONLY, FORBIDDEN, LOGGED_IN, NOT_FOUND, OK, REDIRECT, SCOPED_CHANGE, SCOPED_READ, Case, but, expect,
 )
 

@@ -1,5 +1,5 @@
 """Who gets what from the supervision pages (walked by tests/web/test_url_access.py and
-tests/supervision/test_urls.py; the format and the world are in twintrack/web/url_access.py).
+tests/supervision/test_supervision_urls.py; the format and the world are in tests/access_tables/url_access.py).
 
 Each case builds its own round in the world: a group (led by a supervisor of its own, not
 the world's) covering Nanhu, a visit to Nanhu with a finding and a photo, and requirements
@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from twintrack.web.url_access import (
+from access_tables.url_access import (
     BUREAU_ONLY, FORBIDDEN, LOGGED_IN, NOT_FOUND, OK, REDIRECT, SCOPED_READ, Case, but, expect,
 )
 

@@ -1,15 +1,15 @@
 """Every URL of the app, classified: who gets 200, 302, 403 or 404 (issue 3).
 
-Each app keeps a module `twintrack/<app>/access_table.py` with a table
+Each app keeps a module `tests/access_tables/<app>.py` with a table
 
-    from twintrack.web.url_access import Case, SCOPED_READ, expect, but, ...
+    from access_tables.url_access import Case, SCOPED_READ, expect, but, ...
 
     URLS = {
         "url-name" or "namespace:url-name": Case(...) or [Case(...), ...],
     }
 
 (django's own URLs included at the project level, such as i18n's set_language, are in
-twintrack/web/access_table.py.)
+tests/access_tables/web.py.)
 
 and tests/web/test_url_access.py walks the URL conf: every named pattern of every app
 must appear in exactly one table (else the test fails and names it), and every Case is

@@ -1,12 +1,12 @@
 """Who gets what from the bulletins pages (walked by tests/web/test_url_access.py; the format
-and the world are in twintrack/web/url_access.py).
+and the world are in tests/access_tables/url_access.py).
 
 The bulletins of a unit follow the unit: whoever sees Nanhu (the bureau, Nanhu's officer, its
 supervisor) reads its page and downloads its files; Pinghu's officer gets 404, as do the
 enterprise user and the service provider, who see no unit (the page without a unit is 403
 for them, as every unit page). Only the bureau publishes: those who see Nanhu get 403.
 """
-from twintrack.web.url_access import FORBIDDEN, LOGGED_IN, NOT_FOUND, OK, REDIRECT, SCOPED_READ, Case, but, expect
+from access_tables.url_access import FORBIDDEN, LOGGED_IN, NOT_FOUND, OK, REDIRECT, SCOPED_READ, Case, but, expect
 
 UNIT_PAGES = but(LOGGED_IN, enterprise=FORBIDDEN, provider=FORBIDDEN)
 NANHU_PAGE = but(SCOPED_READ, enterprise=FORBIDDEN, provider=FORBIDDEN)

@@ -1,5 +1,5 @@
 """Who gets what from the diagnosis pages (the classification tests/web/test_url_access.py walks;
-format in twintrack/web/url_access.py).
+format in tests/access_tables/url_access.py).
 
 An enterprise's diagnosis follows the enterprise: who sees it reads it (the enterprise user
 its own), another district gets 404. Only the enterprise user self-assesses, only a provider
@@ -8,7 +8,7 @@ assignment: 404). Sub-industry and provider pages are for users who see units (a
 user or a provider gets 403). The catalogue, the frameworks and designated demonstrations are
 for every signed-in user; the bureau changes frameworks, designations and the coverage setting.
 """
-from twintrack.web.url_access import (
+from access_tables.url_access import (
     BUREAU_ONLY, FORBIDDEN, LOGGED_IN, NOT_FOUND, OK, REDIRECT, SCOPED_READ, Case, but, expect,
 )
 
