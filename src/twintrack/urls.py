@@ -1,4 +1,10 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from twintrack.display.periods import PeriodConverter
+
+register_converter(PeriodConverter, "period")  # before the apps' patterns below are read
+
+handler400 = "twintrack.web.views.bad_request"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

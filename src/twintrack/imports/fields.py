@@ -15,6 +15,7 @@ from typing import Container, Mapping
 
 from django.utils.translation import gettext as _
 
+from twintrack.display.periods import format_period
 from twintrack.metrics.rules import metric_from_label, METRICS
 
 Cell = str | date | datetime | None
@@ -311,7 +312,7 @@ def parse_month(value: Cell) -> tuple[int, int]:
 
 
 def format_month(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
+    return format_period(year, month)
 
 
 # --- booleans and enumerations ----------------------------------------------------------

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from twintrack.display.periods import format_period
 from twintrack.metrics.models import Rollup
-from twintrack.metrics.rules import METRIC_KEYS, ROLLUP_FIELDS, Totals, format_period, metric_figures
+from twintrack.metrics.rules import METRIC_KEYS, ROLLUP_FIELDS, Totals, metric_figures
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Target
 

@@ -6,10 +6,11 @@ sums are exact on every database engine; they become Decimals only at the edges.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Mapping
+
+from twintrack.display.labels import METRIC_LABELS
 
 FEN_PER_YUAN = 100
 MICRO_PER_TCE = 1_000_000
@@ -18,19 +19,29 @@ GRAMS_PER_TONNE = 1_000_000
 
 @dataclass(frozen=True)
 class Metric:
+    """A metric of contract section 3; its names and unit are in twintrack.display.labels."""
+
     key: str
-    label_zh: str
-    label_en: str
-    unit_zh: str
-    unit_en: str
+
+    @property
+    def label_zh(self) -> str:
+        return METRIC_LABELS[self.key].zh
+
+    @property
+    def label_en(self) -> str:
+        return METRIC_LABELS[self.key].en
+
+    @property
+    def unit_zh(self) -> str:
+        return METRIC_LABELS[self.key].unit_zh
+
+    @property
+    def unit_en(self) -> str:
+        return METRIC_LABELS[self.key].unit_en
 
 
-METRICS: tuple[Metric, ...] = (
-    Metric("projects", "项目数", "Projects launched", "个", "projects"),
-    Metric("investment_yuan", "技改投资", "Technological-transformation investment", "元", "yuan"),
-    Metric("energy_saved_tce", "节能量", "Energy saved", "吨标准煤", "tce"),
-    Metric("co2_reduced_t", "二氧化碳减排量", "CO2 reduced", "吨", "tonnes"),
-)
+METRICS: tuple[Metric, ...] = tuple(
+    Metric(key) for key in ("projects", "investment_yuan", "energy_saved_tce", "co2_reduced_t"))
 METRIC_KEYS = tuple(m.key for m in METRICS)
 METRIC_BY_KEY = {m.key: m for m in METRICS}
 
@@ -42,28 +53,6 @@ def metric_from_label(text: str) -> str | None:
         if text in (m.key, m.label_zh):
             return m.key
     return None
-
-
-# --- periods -----------------------------------------------------------------
-
-PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def parse_period(text: str) -> tuple[int, int]:
-    """'2023-07' -> (2023, 7). Raises ValueError with a readable reason."""
-    match = PERIOD_RE.match(text.strip())
-    if not match:
-        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
-        raise ValueError(f"{text!r}: month must be 01-12")
-    if not 2000 <= year <= 2100:
-        raise ValueError(f"{text!r}: year must be 2000-2100")
-    return year, month
-
-
-def format_period(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
 
 
 def schedule_rate(through_month: int) -> float:

@@ -10,16 +10,15 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from twintrack.display.language import active_lang
 from twintrack.metrics.rules import METRICS
 from twintrack.orgs.access import get_visible_or_404, get_visible_org_or_404, require_change, visible
 from twintrack.orgs.models import Role
 from twintrack.programme.models import Target
 from twintrack.web import accounts
-from twintrack.web.dashboard import ui_lang
 from twintrack.web.formrows import write_rows
 from twintrack.web.roles import require_bureau
 
@@ -96,7 +95,7 @@ def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             for (index, _column), reasons in outcome.errors.items():
                 errors.setdefault(cells[index], []).extend(reasons)
             general = outcome.general
-    lang = ui_lang(get_language())
+    lang = active_lang()
     grid = [{"key": m.key, "label": m.label_en if lang == "en" else m.label_zh,
              "unit": (_("10k yuan") if m.key in IN_TEN_THOUSANDS else m.unit_en if lang == "en" else m.unit_zh),
              "cells": [{"name": f"t-{m.key}-{month}", "month": month, "value": values[f"t-{m.key}-{month}"],
