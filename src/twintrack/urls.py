@@ -1,8 +1,10 @@
 from django.urls import include, path, register_converter
 
-from twintrack.display.periods import PeriodConverter
+from twintrack.display.periods import PeriodConverter, YearConverter
 
-register_converter(PeriodConverter, "period")  # before the apps' patterns below are read
+# before the apps' patterns below are read
+register_converter(PeriodConverter, "period")
+register_converter(YearConverter, "year")
 
 handler400 = "twintrack.web.views.bad_request"
 

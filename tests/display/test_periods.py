@@ -8,7 +8,7 @@ from django.utils import translation
 
 from twintrack.display.periods import (
     BadPeriod, Period, PeriodConverter, format_date, format_period, months_label, months_zh, parse_period,
-    parse_year, period_from_query, period_label, shift_month, year_from_query,
+    YearConverter, parse_year, period_from_query, period_label, shift_month, year_from_query,
 )
 
 requests = RequestFactory()
@@ -96,3 +96,10 @@ def test_the_months_a_bulletin_covers():
 def test_days_as_documents_write_them():
     assert format_date(date(2023, 9, 15), "zh") == "2023年9月15日"
     assert format_date(date(2023, 9, 15), "en") == "15 September 2023"
+
+
+def test_the_year_converter():
+    converter = YearConverter()
+    assert converter.to_python("2023") == 2023 and converter.to_url(2023) == "2023"
+    with pytest.raises(BadPeriod):
+        converter.to_python("1999")

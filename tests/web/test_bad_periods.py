@@ -86,3 +86,10 @@ def test_the_400_page_is_chinese_in_chinese(bureau_client, jiaxing):
 def test_the_400_page_links_back_without_the_bad_period(bureau_client, jiaxing):
     response = bureau_client.get(reverse("quality"), {"org": "330402", "period": "2023-13"}, **EN)
     assert 'href="/quality/?org=330402"' in text(response)
+
+
+@pytest.mark.parametrize("year", ["1999", "20x3"])
+def test_a_bad_year_in_the_path_is_a_400(bureau_client, jiaxing, year):
+    response = bureau_client.get(f"/units/330402/targets/{year}/", **EN)
+    assert response.status_code == 400
+    assert f"“{year}” is not a valid period" in text(response)

@@ -107,16 +107,31 @@ class PeriodConverter:
 
     regex = r"[^/]+"
 
-    def to_python(self, value: str) -> Period:
+    @staticmethod
+    def parse(text: str) -> Period:
+        return parse_period(text)
+
+    def to_python(self, value: str):
         try:
-            return parse_period(value)
+            return self.parse(value)
         except ValueError:
             raise BadPeriod(value) from None
 
     def to_url(self, value) -> str:
         if isinstance(value, str):
-            value = parse_period(value)
+            value = self.parse(value)
         return format_period(*value)
+
+
+class YearConverter(PeriodConverter):
+    """`<year:name>`: a year 2000-2100, as an int."""
+
+    @staticmethod
+    def parse(text: str) -> int:
+        return parse_year(text)
+
+    def to_url(self, value) -> str:
+        return str(parse_year(str(value)))
 
 
 # --- labels ---------------------------------------------------------------------------------

@@ -19,29 +19,21 @@ GRAMS_PER_TONNE = 1_000_000
 
 @dataclass(frozen=True)
 class Metric:
-    """A metric of contract section 3; its names and unit are in twintrack.display.labels."""
-
     key: str
-
-    @property
-    def label_zh(self) -> str:
-        return METRIC_LABELS[self.key].zh
-
-    @property
-    def label_en(self) -> str:
-        return METRIC_LABELS[self.key].en
-
-    @property
-    def unit_zh(self) -> str:
-        return METRIC_LABELS[self.key].unit_zh
-
-    @property
-    def unit_en(self) -> str:
-        return METRIC_LABELS[self.key].unit_en
+    label_zh: str
+    label_en: str
+    unit_zh: str
+    unit_en: str
 
 
-METRICS: tuple[Metric, ...] = tuple(
-    Metric(key) for key in ("projects", "investment_yuan", "energy_saved_tce", "co2_reduced_t"))
+def _metric(key: str) -> Metric:
+    """The metric with its names and unit as twintrack.display.labels writes them (one table)."""
+    label = METRIC_LABELS[key]
+    return Metric(key, label.zh, label.en, label.unit_zh, label.unit_en)
+
+
+METRICS: tuple[Metric, ...] = tuple(_metric(key) for key in (
+    "projects", "investment_yuan", "energy_saved_tce", "co2_reduced_t"))
 METRIC_KEYS = tuple(m.key for m in METRICS)
 METRIC_BY_KEY = {m.key: m for m in METRICS}
 

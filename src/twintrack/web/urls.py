@@ -14,7 +14,7 @@ urlpatterns = [
     # units and targets
     path("units/", views_registry.orgunit_list, name="orgunit_list"),
     path("units/<str:code>/", views_registry.orgunit_detail, name="orgunit_detail"),
-    path("units/<str:code>/targets/<int:year>/", views_admin.target_edit, name="target_edit"),
+    path("units/<str:code>/targets/<year:year>/", views_admin.target_edit, name="target_edit"),
     # enterprises
     path("enterprises/", views_registry.enterprise_list, name="enterprise_list"),
     path("enterprises/export.xlsx", views_registry.enterprise_export, name="enterprise_export"),
