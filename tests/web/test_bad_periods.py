@@ -93,3 +93,10 @@ def test_a_bad_year_in_the_path_is_a_400(bureau_client, jiaxing, year):
     response = bureau_client.get(f"/units/330402/targets/{year}/", **EN)
     assert response.status_code == 400
     assert f"“{year}” is not a valid period" in text(response)
+
+
+def test_the_400_page_also_serves_a_request_with_a_bad_host(client, settings):
+    """handler400 answers every SuspiciousOperation too: it must not fail on a DisallowedHost."""
+    settings.ALLOWED_HOSTS = ["testserver"]
+    response = client.get("/", HTTP_HOST="evil.example", **EN)
+    assert response.status_code == 400
