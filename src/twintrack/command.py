@@ -7,6 +7,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from twintrack.display.periods import Period, parse_period
+
 
 class InputRejected(CommandError):
     """The user's input (a file, an argument, an org code) was refused: exit status 2."""
@@ -34,3 +36,11 @@ class TwintrackCommand(BaseCommand):
                 handle.write(f"--- {datetime.now().isoformat()} {' '.join(sys.argv)}\n{traceback.format_exc()}\n")
             sys.stderr.write(f"internal error: {error.__class__.__name__}: {error} (details in {log})\n")
             sys.exit(1)
+
+
+def period_argument(text: str) -> Period:
+    """`--period YYYY-MM` of a command, or exit 2 saying what is wrong with it."""
+    try:
+        return parse_period(text)
+    except ValueError as error:
+        raise InputRejected(f"--period: {error}") from None

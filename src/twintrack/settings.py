@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "twintrack.documents",  # templates of the document renderers (no models)
     "twintrack.orgs",
     "twintrack.enterprises",
     "twintrack.programme",

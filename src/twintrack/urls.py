@@ -1,4 +1,12 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from twintrack.display.periods import PeriodConverter, YearConverter
+
+# before the apps' patterns below are read
+register_converter(PeriodConverter, "period")
+register_converter(YearConverter, "year")
+
+handler400 = "twintrack.web.views.bad_request"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,9 +4,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
+from twintrack.display.periods import parse_period
 from twintrack.metrics.rules import (
     Totals, diff_contributions, expand_to_ancestors, is_ahead_of_schedule, metric_figures, metric_from_label,
-    parse_period, rate, schedule_rate, tce_to_micro, yuan_to_fen,
+    rate, schedule_rate, tce_to_micro, yuan_to_fen,
 )
 
 

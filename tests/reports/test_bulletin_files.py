@@ -7,7 +7,7 @@ import docx
 import openpyxl
 import pytest
 
-from twintrack.reports import display
+from twintrack.display import amounts
 from twintrack.reports.bulletin import bulletin_data
 from twintrack.reports.render import render, render_all
 
@@ -56,8 +56,8 @@ def test_the_summary_sheet_has_the_reports_figures_as_typed_numbers(bulletin):
         assert row["完成率"] == pytest.approx(m[metric]["completion_rate"])
         assert row["年度完成率"] == pytest.approx(m[metric]["annual_rate"])
         assert row["序时进度"] == pytest.approx(7 / 12)
-        assert row["预计全年"] == pytest.approx(display.scaled(data["outlook"]["unit"][metric]["projected"],
-                                                             display.spreadsheet_scale(metric)))
+        assert row["预计全年"] == pytest.approx(amounts.scaled(data["outlook"]["unit"][metric]["projected"],
+                                                             amounts.spreadsheet_scale(metric)))
         assert isinstance(row["完成率"], float) and isinstance(row["1-7月完成"], (int, float))
     assert ws["E2"].number_format == "0.00%" and ws["C3"].number_format == "#,##0.00"
 

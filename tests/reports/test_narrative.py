@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from twintrack.reports.narrative import narrative_en, narrative_zh, percent, tce_zh, trim, yuan_en, yuan_zh
+from twintrack.display.amounts import percent, tce_zh, trim, yuan_en, yuan_zh
+from twintrack.reports.narrative import narrative_en, narrative_zh
 
 
 def bulletin_metrics(with_targets=True):

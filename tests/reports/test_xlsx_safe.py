@@ -5,7 +5,7 @@ import openpyxl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twintrack.reports.xlsx_safe import safe_cell, safe_row, write_safe
+from twintrack.documents.xlsx_safe import safe_cell, safe_row, write_safe
 
 FORMULA_LIKE = ("=HYPERLINK(\"http://x\")", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "=1+1")
 

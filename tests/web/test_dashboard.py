@@ -6,9 +6,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from twintrack.display.amounts import percent, tce_zh, yuan_en, yuan_zh
 from twintrack.metrics.rules import METRIC_KEYS
 from twintrack.reports.build import build_report
-from twintrack.reports.narrative import percent, tce_zh, yuan_en, yuan_zh
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")  # STATIC_ROOT before collectstatic
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from twintrack.display.periods import format_period
+
 
 class MonthState(models.TextChoices):
     OPEN = "open", _("Open")
@@ -43,4 +45,4 @@ class MonthApproval(models.Model):
 
     @property
     def period(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return format_period(self.year, self.month)

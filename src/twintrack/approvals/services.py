@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from twintrack.approvals.access import can_approve, can_reopen, can_submit
 from twintrack.approvals.models import MonthApproval, MonthState
+from twintrack.display.periods import format_period
 from twintrack.orgs.models import OrgUnit
 
 Key = tuple[int, int, int]  # (org_id, year, month)
@@ -39,7 +40,7 @@ class MonthLocked(ApprovalRefused):
         org_id, year, month = self.keys[0]
         approved = locks[self.keys[0]]
         message = _("%(period)s is approved for %(unit)s and locked against changes; the bureau can reopen it") % {
-            "period": f"{year:04d}-{month:02d}", "unit": approved.name_zh}
+            "period": format_period(year, month), "unit": approved.name_zh}
         if len(self.keys) > 1:
             message += " " + _("(%(count)d unit-months locked in all)") % {"count": len(self.keys)}
         super().__init__(message)
@@ -124,7 +125,7 @@ def refuse_locked_rows(records, ctx) -> None:
         approved = locks.get((out.org_id, out.year, out.month))
         if approved is not None:
             ctx.error(record, "month", _("%(period)s is approved for %(unit)s and locked; the bureau can "
-                                         "reopen it") % {"period": f"{out.year:04d}-{out.month:02d}",
+                                         "reopen it") % {"period": format_period(out.year, out.month),
                                                          "unit": approved.name_zh})
 
 
@@ -148,7 +149,7 @@ def _check_period(year: int, month: int) -> None:
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise ApprovalRefused(_("Choose a month between 2000-01 and 2100-12."))
     if (year, month) > (today.year, today.month):
-        raise ApprovalRefused(_("%(period)s has not begun yet.") % {"period": f"{year:04d}-{month:02d}"})
+        raise ApprovalRefused(_("%(period)s has not begun yet.") % {"period": format_period(year, month)})
 
 
 @transaction.atomic

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 
 from twintrack.diagnosis.models import Assessment, CoverageSetting
+from twintrack.display import amounts
 from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.models import OrgUnit
 
@@ -156,7 +157,7 @@ def coverage_for_units(orgs: list[OrgUnit], as_of: date, rule: Rule | None = Non
 def _pct(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return f"{(value * 100).quantize(Decimal('0.1'))}%"
+    return amounts.percent(value, 1, keep_zeros=True, rounding=ROUND_HALF_EVEN)
 
 
 def coverage_sentence(coverage: Coverage, lang: str = "zh") -> str:

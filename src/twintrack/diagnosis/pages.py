@@ -16,10 +16,6 @@ from twintrack.diagnosis.scoring import change_between, weak_dimensions
 
 
 
-def lang_of(language_code: str | None) -> str:
-    return "en" if (language_code or "").startswith("en") else "zh"
-
-
 def number(value, places: int = 2) -> str:
     """A score as the page writes it: trailing zeros kept to the framework's places."""
     if value is None:

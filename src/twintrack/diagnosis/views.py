@@ -3,6 +3,8 @@ object is a 404, a visible one the user may not change a 403), figures from page
 the other modules, writes through services.py."""
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,6 +38,8 @@ from twintrack.diagnosis.services import (
     save_coverage_setting, save_demonstration, save_solution, set_demonstration_status,
 )
 from twintrack.diagnosis.subindustry import overview
+from twintrack.display import amounts
+from twintrack.display.language import active_lang
 from twintrack.enterprises.models import Enterprise, IndustryCode, Size
 from twintrack.metrics import version
 from twintrack.orgs.access import (
@@ -57,10 +60,6 @@ def in_menu(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _lang() -> str:
-    return pages.lang_of(get_language())
 
 
 def _require_role(request) -> str:
@@ -117,7 +116,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if own is None or not visible_enterprises(request.user).filter(pk=own).exists():
             raise PermissionDenied
         return redirect("diagnosis:enterprise", pk=own)
-    lang = _lang()
+    lang = active_lang()
     framework = _framework_param(request)
     enterprises = visible_enterprises(request.user).select_related("org", "industry")
     root = scope_root(request.user)
@@ -166,7 +165,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @in_menu
 def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
     firm = _enterprise_or_404(request, pk)
-    lang = _lang()
+    lang = active_lang()
     framework = pages.framework_choice(firm, request.GET.get("framework", "").strip())
     context = pages.enterprise_page(firm, framework, visible(request.user, Assessment), lang)
     user = request.user
@@ -210,7 +209,7 @@ def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
     firm = _enterprise_or_404(request, pk)
     if not can_self_assess(request.user, firm):
         raise PermissionDenied
-    lang = _lang()
+    lang = active_lang()
     framework = _questionnaire_framework(request)
     form = QuestionnaireForm(request.POST or None, framework=framework, lang=lang)
     if request.method == "POST" and form.is_valid():
@@ -238,7 +237,7 @@ def diagnose(request: HttpRequest, pk: int) -> HttpResponse:
     firm = _enterprise_or_404(request, pk)
     if not can_diagnose(request.user, firm):
         raise PermissionDenied
-    lang = _lang()
+    lang = active_lang()
     framework = _questionnaire_framework(request)
     form = DiagnosisForm(request.POST or None, request.FILES or None, framework=framework, lang=lang)
     if request.method == "POST" and form.is_valid():
@@ -271,7 +270,7 @@ def add_adoption(request: HttpRequest, pk: int) -> HttpResponse:
     firm = _enterprise_or_404(request, pk)
     if not can_create(request.user, SolutionAdoption):
         raise PermissionDenied
-    form = AdoptionForm(request.POST, lang=_lang())
+    form = AdoptionForm(request.POST, lang=active_lang())
     if form.is_valid():
         data = form.cleaned_data
         record_adoption(firm, data["solution"], data["status"], data["started_on"], data["completed_on"],
@@ -290,7 +289,7 @@ def add_adoption(request: HttpRequest, pk: int) -> HttpResponse:
 @in_menu
 def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Assessment, pk=pk)
-    lang = _lang()
+    lang = active_lang()
     places = row.framework.definition.get("scoring", {}).get("decimals", 2)
     detail = pages.assessment_detail(row, lang, places)
     answers = (row.answers.select_related("question", "option", "question__dimension")
@@ -347,7 +346,7 @@ def subindustries(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "group")
     if by not in ("group", "class"):
         by = "group"
-    lang = _lang()
+    lang = active_lang()
     rows = version.cached(f"diagnosis-subindustries:{org.id}:{framework.id}:{by}:{lang}",
                           lambda: overview(org, framework, by, lang=lang))
     levels = pages.levels_of(framework)
@@ -366,7 +365,7 @@ def subindustries(request: HttpRequest) -> HttpResponse:
     table = [{"row": r, "levels": [r.levels.get(n, 0) for n in sorted(levels)],
               "averages": [pages.number(r.averages.get(d.code)) if d.code in r.averages else "—" for d in dimensions],
               "weakest": dim_names.get(r.weakest, ""),
-              "assessed_share": None if r.assessed_share is None else f"{r.assessed_share * 100:.1f}%",
+              "assessed_share": amounts.percent(r.assessed_share, 1, keep_zeros=True, rounding=ROUND_HALF_EVEN),
               "url": reverse("diagnosis:subindustry", args=[r.code]) + f"?org={org.code}&framework={framework.key}"}
              for r in rows]
     return render(request, "diagnosis/subindustries.html", {
@@ -392,7 +391,7 @@ def subindustry(request: HttpRequest, code: str) -> HttpResponse:
     framework = _framework_param(request)
     if framework is None:
         raise Http404("no framework")
-    lang = _lang()
+    lang = active_lang()
     by = "group" if len(code) == 3 else "class"
     rows = overview(org, framework, by, only=code, lang=lang)
     row = rows[0] if rows else None
@@ -432,7 +431,7 @@ def subindustry(request: HttpRequest, code: str) -> HttpResponse:
 @in_menu
 def demonstrations(request: HttpRequest) -> HttpResponse:
     _require_role(request)
-    lang = _lang()
+    lang = active_lang()
     rows = visible(request.user, Demonstration).select_related("enterprise", "enterprise__org", "industry")
     kind = request.GET.get("kind", "")
     if kind in DemonstrationKind.values:
@@ -508,7 +507,7 @@ def demonstration_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @in_menu
 def demonstration(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Demonstration, pk=pk)
-    lang = _lang()
+    lang = active_lang()
     return render(request, "diagnosis/demonstration.html", {
         "row": row, "title": row.display_title(lang), "enterprise_name": row.enterprise.display_name(lang),
         "enterprise_visible": visible_enterprises(request.user).filter(pk=row.enterprise_id).exists(),
@@ -542,7 +541,7 @@ def demonstration_status(request: HttpRequest, pk: int) -> HttpResponse:
 @in_menu
 def solutions(request: HttpRequest) -> HttpResponse:
     _require_role(request)
-    lang = _lang()
+    lang = active_lang()
     rows = visible(request.user, Solution).select_related("provider")
     kind = request.GET.get("kind", "")
     if kind in SolutionKind.values:
@@ -573,7 +572,7 @@ def solutions(request: HttpRequest) -> HttpResponse:
 @in_menu
 def solution(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Solution, pk=pk)
-    lang = _lang()
+    lang = active_lang()
     names = {}
     for framework in Framework.objects.filter(is_current=True, is_active=True):
         for d in framework.dimensions.all():
@@ -592,7 +591,7 @@ def solution(request: HttpRequest, pk: int) -> HttpResponse:
 def _solution_form(request, instance=None):
     provider = provider_of(request.user)
     return SolutionForm(request.POST or None, instance=instance, provider=None if is_bureau(request.user)
-                        else provider, lang=_lang())
+                        else provider, lang=active_lang())
 
 
 @require_http_methods(["GET", "POST"])
@@ -631,7 +630,7 @@ def solution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @in_menu
 def providers(request: HttpRequest) -> HttpResponse:
     root = _require_units(request)
-    lang = _lang()
+    lang = active_lang()
     form = None
     if can_create(request.user, ServiceProvider):
         form = ProviderForm(request.POST or None, orgs=visible_orgs(request.user))
@@ -660,7 +659,7 @@ def providers(request: HttpRequest) -> HttpResponse:
 def provider(request: HttpRequest, pk: int) -> HttpResponse:
     _require_units(request)
     row = get_visible_or_404(request.user, ServiceProvider, pk=pk)
-    lang = _lang()
+    lang = active_lang()
     form = None
     if can_create(request.user, ProviderAssignment):
         form = AssignmentForm(request.POST or None, enterprises=visible_enterprises(request.user))
@@ -706,7 +705,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 @in_menu
 def frameworks(request: HttpRequest) -> HttpResponse:
     _require_role(request)
-    lang = _lang()
+    lang = active_lang()
     form = None
     problems = []
     if can_create(request.user, Framework):
@@ -745,7 +744,7 @@ def framework(request: HttpRequest, pk: int) -> HttpResponse:
         version.bump()
         messages.success(request, _("New assessments now use this version."))
         return redirect("diagnosis:framework", pk=row.pk)
-    lang = _lang()
+    lang = active_lang()
     dimensions = []
     for d in row.dimensions.order_by("order").prefetch_related("questions__options"):
         dimensions.append({"d": d, "name": d.display_name(lang), "questions": [
@@ -766,7 +765,7 @@ def coverage_settings(request: HttpRequest) -> HttpResponse:
     if not is_bureau(request.user):
         raise PermissionDenied
     root = scope_root(request.user)
-    lang = _lang()
+    lang = active_lang()
     rule = rule_for(root)
     form = CoverageSettingForm(request.POST or None, lang=lang, initial={
         "framework_key": rule.framework_key, "min_level": rule.min_level, "valid_months": rule.valid_months})

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from twintrack.display.periods import format_period
+
 COEF = dict(max_digits=14, decimal_places=6)
 QUANTITY = dict(max_digits=24, decimal_places=6)
 
@@ -166,7 +168,7 @@ class EnergyLine(models.Model):
 
     @property
     def period(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return format_period(self.year, self.month)
 
 
 class EnergyBaseline(models.Model):

@@ -22,6 +22,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from twintrack.display.periods import format_period
 from twintrack.energy import conversions as cv
 from twintrack.energy.models import (
     CarrierCoefficient, CoefficientVersion, EnergyBaseline, EnergyLine, GridFactor, YearBasis,
@@ -168,13 +169,13 @@ class Converter:
             if not self.versions:
                 raise cv.ConversionError(gettext_noop("no coefficient table is loaded: run `twintrack init`"))
             raise cv.ConversionError(gettext_noop("no coefficient version is in force for %(month)s (the first takes effect "
-                                     "%(date)s)"), month=f"{year:04d}-{month:02d}",
+                                     "%(date)s)"), month=format_period(year, month),
                                      date=self.versions[0].effective_from.isoformat())
         coefficient = self.coefficients.get((version.id, carrier))
         if coefficient is None:
             raise cv.ConversionError(gettext_noop("%(carrier)s is not in the coefficient version %(version)s, in force for "
                                      "%(month)s"), carrier=carrier, version=version.name,
-                                     month=f"{year:04d}-{month:02d}")
+                                     month=format_period(year, month))
         return coefficient
 
     def electricity_basis(self, year: int) -> cv.ElectricityBasis:

@@ -12,10 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from twintrack.approvals.services import ApprovalRefused
+from twintrack.display.language import active_lang
+from twintrack.display.periods import year_from_query
 from twintrack.energy import conversions as cv
 from twintrack.energy.access import manages_tables
 from twintrack.energy.forms import BaselineForm, CarrierFormSet, GridFactorForm, VersionForm, YearBasisForm
@@ -26,12 +28,7 @@ from twintrack.energy.services import (
     BaselineValues, ReconversionFailed, add_coefficient_version, add_grid_factor, delete_baseline, save_baselines,
     set_year_basis,
 )
-from twintrack.approvals.services import ApprovalRefused
 from twintrack.orgs import access
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -151,11 +148,7 @@ def year_basis(request: HttpRequest) -> HttpResponse:
                 _reconversion_message(request, result)
                 return redirect("energy:coefficients")
     else:
-        try:
-            year = int(request.GET.get("year", ""))
-        except ValueError:
-            year = timezone.localdate().year
-        form = YearBasisForm.for_year(max(2000, min(2100, year)))
+        form = YearBasisForm.for_year(year_from_query(request, timezone.localdate().year))
     return render(request, "energy/basis_form.html", {"form": form, "calorific": cv.CALORIFIC_KGCE_PER_KWH})
 
 
@@ -201,10 +194,7 @@ def projects(request: HttpRequest) -> HttpResponse:
     from twintrack.programme.models import Project
 
     years = list(EnergyLine.objects.order_by("year").values_list("year", flat=True).distinct())
-    try:
-        year = int(request.GET.get("year") or (years[-1] if years else timezone.localdate().year))
-    except ValueError:
-        raise Http404("no such year")
+    year = year_from_query(request, years[-1] if years else timezone.localdate().year)
     q = (request.GET.get("q") or "").strip()[:100]
     rows = access.visible(request.user, Project).filter(energy_lines__year=year)
     if q:
@@ -230,11 +220,8 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
     project = access.get_visible_or_404(request.user, Project, code=code)
     can_edit = access.POLICIES[EnergyBaseline].can_create(request.user)
     years = years_with_data(project)
-    try:
-        year = int(request.GET.get("year") or (years[-1] if years else timezone.localdate().year))
-    except ValueError:
-        raise Http404("no such year")
-    lang = _lang()
+    year = year_from_query(request, years[-1] if years else timezone.localdate().year)
+    lang = active_lang()
     labels = carrier_labels(lang)
     choices = sorted(labels.items(), key=lambda item: item[1])
     form = BaselineForm(carriers=choices)

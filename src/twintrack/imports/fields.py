@@ -15,6 +15,7 @@ from typing import Container, Mapping
 
 from django.utils.translation import gettext as _
 
+from twintrack.display.periods import format_period
 
 Cell = str | date | datetime | None
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
@@ -310,7 +311,7 @@ def parse_month(value: Cell) -> tuple[int, int]:
 
 
 def format_month(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
+    return format_period(year, month)
 
 
 # --- booleans and enumerations ----------------------------------------------------------

@@ -6,9 +6,10 @@ from typing import Callable, Iterable
 
 from django.db.models import Sum
 
+from twintrack.display.periods import format_period
 from twintrack.metrics.approved import approved_subtree_totals
 from twintrack.metrics.models import Rollup
-from twintrack.metrics.rules import METRIC_KEYS, ROLLUP_FIELDS, Totals, format_period, metric_figures
+from twintrack.metrics.rules import METRIC_KEYS, ROLLUP_FIELDS, Totals, metric_figures
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Target
 

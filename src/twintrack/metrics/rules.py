@@ -6,10 +6,11 @@ sums are exact on every database engine; they become Decimals only at the edges.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Mapping
+
+from twintrack.display.labels import METRIC_LABELS
 
 FEN_PER_YUAN = 100
 MICRO_PER_TCE = 1_000_000
@@ -25,12 +26,14 @@ class Metric:
     unit_en: str
 
 
-METRICS: tuple[Metric, ...] = (
-    Metric("projects", "项目数", "Projects launched", "个", "projects"),
-    Metric("investment_yuan", "技改投资", "Technological-transformation investment", "元", "yuan"),
-    Metric("energy_saved_tce", "节能量", "Energy saved", "吨标准煤", "tce"),
-    Metric("co2_reduced_t", "二氧化碳减排量", "CO2 reduced", "吨", "tonnes"),
-)
+def _metric(key: str) -> Metric:
+    """The metric with its names and unit as twintrack.display.labels writes them (one table)."""
+    label = METRIC_LABELS[key]
+    return Metric(key, label.zh, label.en, label.unit_zh, label.unit_en)
+
+
+METRICS: tuple[Metric, ...] = tuple(_metric(key) for key in (
+    "projects", "investment_yuan", "energy_saved_tce", "co2_reduced_t"))
 METRIC_KEYS = tuple(m.key for m in METRICS)
 METRIC_BY_KEY = {m.key: m for m in METRICS}
 
@@ -42,28 +45,6 @@ def metric_from_label(text: str) -> str | None:
         if text in (m.key, m.label_zh):
             return m.key
     return None
-
-
-# --- periods -----------------------------------------------------------------
-
-PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def parse_period(text: str) -> tuple[int, int]:
-    """'2023-07' -> (2023, 7). Raises ValueError with a readable reason."""
-    match = PERIOD_RE.match(text.strip())
-    if not match:
-        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
-        raise ValueError(f"{text!r}: month must be 01-12")
-    if not 2000 <= year <= 2100:
-        raise ValueError(f"{text!r}: year must be 2000-2100")
-    return year, month
-
-
-def format_period(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
 
 
 def schedule_rate(through_month: int) -> float:

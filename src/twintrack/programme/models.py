@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from twintrack.display.periods import format_period
+
 YUAN = dict(max_digits=20, decimal_places=2)
 TCE = dict(max_digits=20, decimal_places=6)
 
@@ -108,4 +110,4 @@ class Progress(models.Model):
 
     @property
     def period(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return format_period(self.year, self.month)

@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 
 from django.db import connection
 
+from twintrack.display.periods import format_period
 from twintrack.energy.models import EnergyLine
 from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.models import OrgUnit
@@ -66,7 +67,7 @@ class Finding:
 
     @property
     def period(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return format_period(self.year, self.month)
 
     @property
     def key(self) -> tuple[str, int, int, int]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twintrack.approvals.models import MonthApproval
+from twintrack.display.periods import format_period
 from twintrack.orgs.models import OrgUnit
 from twintrack.quality import rules as R
 from twintrack.quality.evaluate import (Completeness, Finding, Scope, completeness_by_org, findings_for,
@@ -52,7 +53,7 @@ class QualityView:
 
     @property
     def period(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return format_period(self.year, self.month)
 
     def as_json(self) -> dict:
         completeness = self.completeness.as_json(with_missing=True)

@@ -1,9 +1,12 @@
 """`twintrack quality --format text`: the month's data quality for people."""
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from twintrack.display import amounts
 from twintrack.quality.models import ReviewStatus
 from twintrack.quality.services import QualityView, Timeliness
 
@@ -11,7 +14,7 @@ from twintrack.quality.services import QualityView, Timeliness
 def percent(rate: float | None) -> str:
     if rate is None:
         return _("nothing expected")
-    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
+    return amounts.percent(rate, rounding=ROUND_HALF_EVEN)
 
 
 def amount(value) -> str:

@@ -23,8 +23,9 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from twintrack.display import amounts  # noqa: E402
+from twintrack.display.labels import metric_label, metrics_in_use, org_name  # noqa: E402
 from twintrack.metrics.rules import schedule_rate  # noqa: E402
-from twintrack.reports import display  # noqa: E402
 
 CJK_FAMILY = "Noto Sans CJK SC"
 FALLBACK_PATHS = (
@@ -118,7 +119,7 @@ def cumulative_chart(data: dict, lang: str, metrics: list[str] | None = None) ->
     (line), and the projected path to December (dashed)."""
     T = TEXT[lang]
     series = data["series"]
-    metrics = [m for m in (metrics or display.metrics_in_use(data["report"])) if m in series]
+    metrics = [m for m in (metrics or metrics_in_use(data["report"])) if m in series]
     columns = 2 if len(metrics) == 4 else (min(len(metrics), 3) or 1)  # four metrics: two by two
     rows = (len(metrics) + columns - 1) // columns
     labels = _month_labels(lang)
@@ -126,19 +127,19 @@ def cumulative_chart(data: dict, lang: str, metrics: list[str] | None = None) ->
         figure = Figure(figsize=(16 * CM, (5.1 if rows == 1 else 4.6) * CM * rows), layout="constrained")
         axes = figure.subplots(rows, columns, squeeze=False).flatten()
         for ax, metric in zip(axes, metrics):
-            scale = display.document_scale(metric, lang)
+            scale = amounts.document_scale(metric, lang)
             s = series[metric]
-            actual = [display.scaled(v, scale) for v in s["actual"]]
+            actual = [amounts.scaled(v, scale) for v in s["actual"]]
             months = list(range(1, len(actual) + 1))
             ax.bar(months, actual, color=BLUE, width=0.65, label=T["actual"], zorder=2)
-            target_points = [(m, display.scaled(v, scale)) for m, v in zip(range(1, 13), s["target"]) if v is not None]
+            target_points = [(m, amounts.scaled(v, scale)) for m, v in zip(range(1, 13), s["target"]) if v is not None]
             if target_points:
                 ax.plot(*zip(*target_points), color=RED, marker="o", markersize=2.5, linewidth=1.2,
                         label=T["target"], zorder=3)
             projected = s.get("projected") or []
             if len(projected) > 1:
                 start = 13 - len(projected)
-                points = [(start + i, display.scaled(v, scale)) for i, v in enumerate(projected) if v is not None]
+                points = [(start + i, amounts.scaled(v, scale)) for i, v in enumerate(projected) if v is not None]
                 ax.plot(*zip(*points), color=BLUE, linestyle="--", linewidth=1.2, marker="o", markersize=2,
                         markerfacecolor="white", label=T["projected"], zorder=3)
             ax.set_xticks(range(1, 13), [label if m % 2 or lang == "zh" else "" for m, label in
@@ -148,8 +149,8 @@ def cumulative_chart(data: dict, lang: str, metrics: list[str] | None = None) ->
             ax.set_xlim(0.4, 12.6)
             ax.set_ylim(bottom=0)
             ax.grid(axis="y", color="#D9D9D9", linewidth=0.5, zorder=0)
-            ax.set_title(f"{display.label(metric, lang, short=True)}（{scale.unit(lang)}）" if lang == "zh"
-                         else f"{display.label(metric, lang, short=True)} ({scale.unit(lang)})")
+            ax.set_title(f"{metric_label(metric, lang, short=True)}（{scale.unit(lang)}）" if lang == "zh"
+                         else f"{metric_label(metric, lang, short=True)} ({scale.unit(lang)})")
         for ax in axes[len(metrics):]:
             ax.set_visible(False)
         handles, names = axes[0].get_legend_handles_labels()
@@ -167,7 +168,7 @@ def ranking_chart(data: dict, lang: str) -> bytes:
     by_code = {c["org"]["code"]: c for c in report["children"]}
     month = int(report["period"][5:7])
     order = data["ranking"]["ranked"] + data["ranking"]["no_target"]
-    names = [display.org_name(by_code[code]["org"], lang) for code in order]
+    names = [org_name(by_code[code]["org"], lang) for code in order]
     rates = [by_code[code]["metrics"][metric]["completion_rate"] for code in order]
     annual = [by_code[code]["metrics"][metric]["annual_rate"] for code in order]
     height = max(3.5, 0.75 * len(order) + 1.6)
@@ -182,7 +183,7 @@ def ranking_chart(data: dict, lang: str) -> bytes:
                 continue
             behind = year_rate is not None and year_rate < schedule_rate(month)
             ax.barh(y, value * 100, color=RED if behind else BLUE, height=0.62, zorder=2)
-            ax.text(value * 100 + top * 0.8, y, display.rate(value), va="center", ha="left", fontsize=6.5, zorder=4,
+            ax.text(value * 100 + top * 0.8, y, amounts.percent(value, keep_zeros=True), va="center", ha="left", fontsize=6.5, zorder=4,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
         ax.set_yticks(positions, names)
         ax.tick_params(axis="y", labelsize=7, length=0)
@@ -191,9 +192,9 @@ def ranking_chart(data: dict, lang: str) -> bytes:
         ax.set_xlim(0, top * 100 * 1.15)
         ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0f}%")
         ax.grid(axis="x", color="#D9D9D9", linewidth=0.5, zorder=0)
-        label = display.label(metric, lang, short=True)
+        label = metric_label(metric, lang, short=True)
         ax.set_title(f"{label}{T['completion']}" if lang == "zh" else f"{label}: {T['completion']}")
-        schedule = display.rate_text(schedule_rate(month))
+        schedule = amounts.percent(schedule_rate(month))
         figure.legend(handles=[Patch(color=BLUE, label=T["ahead"]),
                                Patch(color=RED, label=f"{T['behind']}（{schedule}）" if lang == "zh"
                                      else f"{T['behind']} ({schedule})")],

@@ -9,66 +9,15 @@ under tables; page numbers as "— 1 —".
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from twintrack.display import amounts
+from twintrack.display.amounts import zh_number
+from twintrack.display.labels import metric_label, metrics_in_use, org_name
+from twintrack.display.periods import date_en, date_zh, months_label, months_zh
+from twintrack.documents.blocks import Cell, Document, Figure, Heading, Paragraph, Table
 from twintrack.metrics.rules import is_ahead_of_schedule, schedule_rate
 from twintrack.reports import charts as chart_images
-from twintrack.reports import display
-from twintrack.reports.narrative import months_zh
-
-
-@dataclass
-class Cell:
-    text: str
-    align: str = "right"
-    bold: bool = False
-    alert: bool = False  # behind schedule, short of target: shown in red
-    colspan: int = 1
-    rowspan: int = 1
-
-
-@dataclass
-class Table:
-    caption: str
-    header: list[list[Cell]]
-    rows: list[list[Cell]]
-    note: str | None = None
-    widths: list[float] | None = None  # relative column widths
-
-
-@dataclass
-class Figure:
-    caption: str
-    png: bytes
-    width_cm: float = 15.5
-
-
-@dataclass
-class Heading:
-    text: str
-
-
-@dataclass
-class Paragraph:
-    text: str
-    kind: str = "body"  # body | notice | note
-
-
-@dataclass
-class Document:
-    lang: str
-    masthead: str
-    issue: str
-    issuer: str
-    date: str
-    status: str | None
-    title: str
-    blocks: list = field(default_factory=list)
-    author: str = ""
-    subject: str = ""
-    keywords: str = ""
-    created: datetime | None = None
 
 
 # --- words ------------------------------------------------------------------------------
@@ -132,24 +81,6 @@ WORDS = {
     },
 }
 
-ZH_NUMERALS = "一二三四五六七八九十"
-
-
-def zh_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def en_date(day: date) -> str:
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
-
-
-def months_label(month: int, lang: str) -> str:
-    if lang == "zh":
-        return months_zh(month)
-    if month == 1:
-        return "January"
-    return f"January-{calendar.month_name[month]}"
-
 
 def _enum(items: list[str], lang: str) -> str:
     if lang == "zh":
@@ -184,11 +115,11 @@ def build_document(data: dict, lang: str = "zh", edition: dict | None = None,
         lang=lang,
         masthead=W["masthead"],
         issue=W["issue"].format(year=year, month=month),
-        issuer=W["issuer"].format(name=display.org_name(issuer_org, lang)),
-        date=zh_date(day) if lang == "zh" else en_date(day),
+        issuer=W["issuer"].format(name=org_name(issuer_org, lang)),
+        date=date_zh(day) if lang == "zh" else date_en(day),
         status=status,
-        title=W["title"].format(name=display.org_name(org, lang), year=year, months=months),
-        author=W["issuer"].format(name=display.org_name(issuer_org, lang)),
+        title=W["title"].format(name=org_name(org, lang), year=year, months=months),
+        author=W["issuer"].format(name=org_name(issuer_org, lang)),
         subject=report["period"],
         keywords=f"{org['code']} {report['period']}",
         created=published,
@@ -213,13 +144,13 @@ def build_document(data: dict, lang: str = "zh", edition: dict | None = None,
         doc.blocks.append(Heading(W["h_units"]))
         doc.blocks.append(Paragraph(_units_sentence(data, month, lang)))
         doc.blocks.append(_units_table(data, month, lang, next_number("table")))
-        metric_label = display.label(data["ranking"]["metric"], lang, short=True)
+        ranked = metric_label(data["ranking"]["metric"], lang, short=True)
         if charts:
             doc.blocks.append(Figure(W["f_ranking"].format(n=next_number("figure"), months=months,
-                                                           metric=metric_label if lang == "zh" else metric_label.lower()),
+                                                           metric=ranked if lang == "zh" else ranked.lower()),
                                      chart_images.ranking_chart(data, lang)))
         section += 1
-    numeral = (lambda n: ZH_NUMERALS[n - 1]) if lang == "zh" else str
+    numeral = zh_number if lang == "zh" else str
     doc.blocks.append(Heading(W["h_outlook"].format(n=numeral(section))))
     doc.blocks += _outlook_blocks(data, month, lang, next_number("table"))
     section += 1
@@ -235,16 +166,16 @@ def build_document(data: dict, lang: str = "zh", edition: dict | None = None,
 # --- sentences ---------------------------------------------------------------------------
 
 def _schedule_sentence(report: dict, month: int, lang: str) -> str:
-    schedule = display.rate_text(schedule_rate(month))
+    schedule = amounts.percent(schedule_rate(month))
     with_target, ahead, behind, without = [], [], [], []
-    for metric in display.metrics_in_use(report):
+    for metric in metrics_in_use(report):
         figures = report["metrics"][metric]
-        name = display.label(metric, lang, short=True)
+        name = metric_label(metric, lang, short=True)
         state = is_ahead_of_schedule(figures["annual_rate"], month)
         if state is None:
             without.append(name)
             continue
-        with_target.append((name, display.rate_text(figures["annual_rate"])))
+        with_target.append((name, amounts.percent(figures["annual_rate"])))
         (ahead if state else behind).append(name)
     if lang == "zh":
         text = f"截至{month}月底，序时进度为{schedule}。"
@@ -282,13 +213,13 @@ def _units_sentence(data: dict, month: int, lang: str) -> str:
     report = data["report"]
     metric = data["ranking"]["metric"]
     by_code = {c["org"]["code"]: c for c in report["children"]}
-    name = display.label(metric, lang, short=True)
+    name = metric_label(metric, lang, short=True)
     ranked = data["ranking"]["ranked"]
     top = ranked[:3]
-    schedule = display.rate_text(schedule_rate(month))
+    schedule = amounts.percent(schedule_rate(month))
 
     def who(code):
-        return display.org_name(by_code[code]["org"], lang)
+        return org_name(by_code[code]["org"], lang)
 
     behind = [code for code in ranked + data["ranking"]["no_target"]
               if is_ahead_of_schedule(by_code[code]["metrics"][metric]["annual_rate"], month) is False]
@@ -296,9 +227,9 @@ def _units_sentence(data: dict, month: int, lang: str) -> str:
     if lang == "zh":
         parts = []
         if top:
-            listed = "、".join(f"{who(c)}（{display.rate_text(by_code[c]['metrics'][metric]['completion_rate'])}）"
+            listed = "、".join(f"{who(c)}（{amounts.percent(by_code[c]['metrics'][metric]['completion_rate'])}）"
                               for c in top)
-            parts.append(f"按{name}完成率排序，前{ZH_NUMERALS[len(top) - 1]}位是{listed}。")
+            parts.append(f"按{name}完成率排序，前{zh_number(len(top))}位是{listed}。")
         if behind:
             parts.append(f"{_enum([who(c) for c in behind], lang)}{name}年度完成率低于序时进度（{schedule}），需加快推进。")
         elif ranked:
@@ -309,7 +240,7 @@ def _units_sentence(data: dict, month: int, lang: str) -> str:
         return "".join(parts)
     parts = []
     if top:
-        listed = _enum([f"{who(c)} ({display.rate_text(by_code[c]['metrics'][metric]['completion_rate'])})"
+        listed = _enum([f"{who(c)} ({amounts.percent(by_code[c]['metrics'][metric]['completion_rate'])})"
                         for c in top], lang)
         parts.append(f"Ranked by {name.lower()} completion rate, the leading units are {listed}.")
     if behind:
@@ -332,7 +263,7 @@ def _correction_notice(edition: dict, lang: str) -> str:
     count = len(edition.get("changes") or [])
     if lang == "zh":
         text = f"更正说明：本版（第{edition['version']}版）更正并替代"
-        text += f"{zh_date(prev_day)}发布的" if prev_day else ""
+        text += f"{date_zh(prev_day)}发布的" if prev_day else ""
         text += f"第{previous.get('version', edition['version'] - 1)}版。"
         if reason:
             text += f"更正原因：{reason.rstrip('。')}。"
@@ -340,7 +271,7 @@ def _correction_notice(edition: dict, lang: str) -> str:
         return text
     text = f"Correction: this version ({edition['version']}) replaces version " \
            f"{previous.get('version', edition['version'] - 1)}"
-    text += f" of {en_date(prev_day)}." if prev_day else "."
+    text += f" of {date_en(prev_day)}." if prev_day else "."
     if reason:
         text += f" Reason: {reason.rstrip('.')}."
     text += f" {count} figure{'s' if count != 1 else ''} changed: see the annex." if count else " No figure changed."
@@ -350,17 +281,17 @@ def _correction_notice(edition: dict, lang: str) -> str:
 # --- tables --------------------------------------------------------------------------------
 
 def _rate_or(value, lang: str, missing_key: str = "no_target") -> Cell:
-    text = display.rate(value)
+    text = amounts.percent(value, keep_zeros=True)
     return Cell(text if text is not None else WORDS[lang][missing_key], align="right" if text else "center")
 
 
 def _amount(value, metric: str, lang: str) -> Cell:
-    text = display.amount(value, metric, lang)
+    text = amounts.amount(value, metric, lang)
     return Cell(text if text is not None else WORDS[lang]["none"], align="right" if text else "center")
 
 
 def _unit_cell(metric: str, lang: str) -> Cell:
-    return Cell(display.document_scale(metric, lang).unit(lang), align="center")
+    return Cell(amounts.document_scale(metric, lang).unit(lang), align="center")
 
 
 def _progress_cell(annual_rate, month: int, lang: str) -> Cell:
@@ -381,17 +312,17 @@ def _main_table(report: dict, month: int, lang: str, number: int) -> Table:
     header = _header([W["metric"], W["unit"], W["actual"].format(months=months), W["target"].format(months=months),
                       W["completion"], W["annual_target"], W["annual_rate"], W["progress"]])
     rows = []
-    for metric in display.metrics_in_use(report):
+    for metric in metrics_in_use(report):
         f = report["metrics"][metric]
-        rows.append([Cell(display.label(metric, lang, short=True), align="left"), _unit_cell(metric, lang),
+        rows.append([Cell(metric_label(metric, lang, short=True), align="left"), _unit_cell(metric, lang),
                      _amount(f["actual"], metric, lang), _amount(f["target"], metric, lang),
                      _rate_or(f["completion_rate"], lang), _amount(f["annual_target"], metric, lang),
                      _rate_or(f["annual_rate"], lang), _progress_cell(f["annual_rate"], month, lang)])
-    schedule = display.rate_text(schedule_rate(month))
+    schedule = amounts.percent(schedule_rate(month))
     note = (f"注：序时进度为{schedule}（{month}÷12）；年度完成率低于序时进度的标“慢于序时 ▼”。" if lang == "zh" else
             f"Note: the schedule (time elapsed) is {schedule} ({month}/12); an annual rate below it is marked "
             f"\"behind ▼\".")
-    return Table(W["t_main"].format(n=number, name=display.org_name(report["org"], lang), months=months),
+    return Table(W["t_main"].format(n=number, name=org_name(report["org"], lang), months=months),
                  [header], rows, note, widths=[2.2, 1.6, 1.7, 1.7, 1.7, 1.7, 1.5, 1.6])
 
 
@@ -405,16 +336,16 @@ def _units_table(data: dict, month: int, lang: str, number: int) -> Table:
     unit has a target for (CO2 in its first year) gets its actual column only."""
     W = WORDS[lang]
     report = data["report"]
-    metrics = display.metrics_in_use(report)
+    metrics = metrics_in_use(report)
     targeted = {m: _has_targets(report, m) for m in metrics}
     by_code = {c["org"]["code"]: c for c in report["children"]}
     months = months_label(month, lang)
     top = [Cell(W["rank"], align="center", bold=True, rowspan=2), Cell(W["org"], align="center", bold=True, rowspan=2)]
     second, widths = [], [1.0, 2.4]
     for metric in metrics:
-        unit = display.document_scale(metric, lang).unit(lang)
-        text = f"{display.label(metric, lang, short=True)}（{unit}）" if lang == "zh" else \
-            f"{display.label(metric, lang, short=True)} ({unit})"
+        unit = amounts.document_scale(metric, lang).unit(lang)
+        text = f"{metric_label(metric, lang, short=True)}（{unit}）" if lang == "zh" else \
+            f"{metric_label(metric, lang, short=True)} ({unit})"
         top.append(Cell(text, align="center", bold=True, colspan=3 if targeted[metric] else 1))
         if targeted[metric]:
             second += _header([W["done"], W["completion"], W["annual_rate"]])
@@ -427,7 +358,7 @@ def _units_table(data: dict, month: int, lang: str, number: int) -> Table:
     for position, code in enumerate(ranked + data["ranking"]["no_target"], start=1):
         child = by_code[code]
         row = [Cell(str(position) if code in ranked else W["none"], align="center"),
-               Cell(display.org_name(child["org"], lang), align="left")]
+               Cell(org_name(child["org"], lang), align="left")]
         for metric in metrics:
             f = child["metrics"][metric]
             row.append(_amount(f["actual"], metric, lang))
@@ -439,9 +370,9 @@ def _units_table(data: dict, month: int, lang: str, number: int) -> Table:
                 annual = Cell(annual.text + "\u00a0▼", align="right", alert=True)
             row.append(annual)
         rows.append(row)
-    schedule = display.rate_text(schedule_rate(month))
-    metric_name = display.label(data["ranking"]["metric"], lang, short=True)
-    untargeted = [display.label(m, lang, short=True) for m in metrics if not targeted[m]]
+    schedule = amounts.percent(schedule_rate(month))
+    metric_name = metric_label(data["ranking"]["metric"], lang, short=True)
+    untargeted = [metric_label(m, lang, short=True) for m in metrics if not targeted[m]]
     if lang == "zh":
         note = (f"注：按{metric_name}完成率排序；▼表示年度完成率低于序时进度（{schedule}）；“无目标”表示该地区未下达相应目标，"
                 f"不参与排名，列于表末。")
@@ -475,7 +406,7 @@ PHRASE_EN = {"projects": "{v} projects launched", "investment_yuan": "investment
 
 
 def _with_unit(value, metric: str, lang: str) -> str:
-    text = display.amount_with_unit(value, metric, lang)
+    text = amounts.amount_with_unit(value, metric, lang)
     return text if text is not None else WORDS[lang]["none"]
 
 
@@ -483,7 +414,7 @@ def _outlook_blocks(data: dict, month: int, lang: str, number: int) -> list:
     W = WORDS[lang]
     report = data["report"]
     outlook = data["outlook"]["unit"]
-    metrics = [m for m in display.metrics_in_use(report) if m in outlook]
+    metrics = [m for m in metrics_in_use(report) if m in outlook]
     months = months_label(month, lang)
     if month == 12 or not metrics:
         return [Paragraph("本期为全年数据，不再作全年预测。" if lang == "zh" else
@@ -495,16 +426,16 @@ def _outlook_blocks(data: dict, month: int, lang: str, number: int) -> list:
         phrase = (PHRASE_ZH if lang == "zh" else PHRASE_EN).get(metric)
         value = _with_unit(o["projected"], metric, lang)
         if phrase is None:
-            phrase = display.label(metric, lang) + ("{v}" if lang == "zh" else " {v}")
+            phrase = metric_label(metric, lang) + ("{v}" if lang == "zh" else " {v}")
         body = phrase.format(v=value)
         if lang == "zh":
             if o["annual_target"] is None:
                 sentences.append(f"预计全年{body}（未下达年度目标）")
             elif o["will_meet"]:
-                sentences.append(f"预计全年{body}，为年度目标的{display.rate_text(o['projected_rate'])}，可完成年度目标")
+                sentences.append(f"预计全年{body}，为年度目标的{amounts.percent(o['projected_rate'])}，可完成年度目标")
             else:
                 sentences.append(
-                    f"预计全年{body}，为年度目标的{display.rate_text(o['projected_rate'])}，"
+                    f"预计全年{body}，为年度目标的{amounts.percent(o['projected_rate'])}，"
                     f"缺口{_with_unit(o['shortfall'], metric, lang)}；完成年度目标需后{remaining}个月月均"
                     f"{_with_unit(o['needed_per_month'], metric, lang)}，近3个月月均为"
                     f"{_with_unit(o['recent_per_month'], metric, lang)}")
@@ -512,11 +443,11 @@ def _outlook_blocks(data: dict, month: int, lang: str, number: int) -> list:
             if o["annual_target"] is None:
                 sentences.append(f"{body} by December (no annual target)")
             elif o["will_meet"]:
-                sentences.append(f"{body} by December, {display.rate_text(o['projected_rate'])} of the annual "
+                sentences.append(f"{body} by December, {amounts.percent(o['projected_rate'])} of the annual "
                                  f"target, which will be met")
             else:
                 sentences.append(
-                    f"{body} by December, {display.rate_text(o['projected_rate'])} of the annual target, "
+                    f"{body} by December, {amounts.percent(o['projected_rate'])} of the annual target, "
                     f"short by {_with_unit(o['shortfall'], metric, lang)}: meeting it needs "
                     f"{_with_unit(o['needed_per_month'], metric, lang)} a month for the remaining {remaining} months, "
                     f"against {_with_unit(o['recent_per_month'], metric, lang)} a month over the last three")
@@ -530,8 +461,8 @@ def _outlook_blocks(data: dict, month: int, lang: str, number: int) -> list:
     rows = []
     for metric in metrics:
         o = outlook[metric]
-        unit = display.document_scale(metric, lang).unit(lang)
-        name = display.label(metric, lang, short=True)
+        unit = amounts.document_scale(metric, lang).unit(lang)
+        name = metric_label(metric, lang, short=True)
         meet = (Cell(W["no_annual"], align="center") if o["will_meet"] is None else
                 Cell(W["yes"], align="center") if o["will_meet"] else Cell(W["no"] + "\u00a0▼", align="center", alert=True))
         rows.append([Cell(f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})", align="left"),
@@ -557,7 +488,7 @@ def method_note(outlook: dict, metrics: list[str], month: int, lang: str) -> str
                 f"进度节奏；③时间进度{month}/12（线性推算）。本期")
         parts = []
         for method, keys in used.items():
-            shares = "、".join(f"{display.label(k, 'zh')}{display.rate_text(outlook[k]['share'])}" for k in keys)
+            shares = "、".join(f"{metric_label(k, 'zh')}{amounts.percent(outlook[k]['share'])}" for k in keys)
             parts.append(f"按{METHOD_ZH[method]}推算（比重：{shares}）")
         return text + "；".join(parts) + "。"
     text = (f"Note: projected December figure = actual January-{calendar.month_name[month]} divided by the share "
@@ -568,7 +499,7 @@ def method_note(outlook: dict, metrics: list[str], month: int, lang: str) -> str
             f"pace planned when the targets were set; (3) the time elapsed, {month}/12 (linear run-rate). Here: ")
     parts = []
     for method, keys in used.items():
-        shares = ", ".join(f"{display.label(k, 'en', short=True).lower()} {display.rate_text(outlook[k]['share'])}"
+        shares = ", ".join(f"{metric_label(k, 'en', short=True).lower()} {amounts.percent(outlook[k]['share'])}"
                            for k in keys)
         parts.append(f"{METHOD_EN[method]} (share: {shares})")
     return text + "; ".join(parts) + "."
@@ -581,7 +512,7 @@ def _notes(month: int, lang: str) -> list[str]:
             f"1. 项目数为当年{months}开工且未取消的“两化”改造项目个数；技改投资、节能量为{months}各月完成数之和，"
             "含以前年度开工、本年继续实施的项目。",
             "2. 目标为本地区自身下达的目标，不由下级地区目标汇总，也不按月份折算；未下达目标的，不计算完成率。",
-            f"3. 序时进度 = 月份数 ÷ 12，截至{month}月为{display.rate_text(schedule_rate(month))}；"
+            f"3. 序时进度 = 月份数 ÷ 12，截至{month}月为{amounts.percent(schedule_rate(month))}；"
             "年度完成率低于序时进度即为进度滞后。",
             "4. 本通报一经发布即冻结；此后数据更正，以更正版为准，原版本保留备查。",
         ]
@@ -590,7 +521,7 @@ def _notes(month: int, lang: str) -> list[str]:
         f"the sum of the months {months}, including projects started in earlier years.",
         "2. Targets are each unit's own, never summed from its units or pro-rated by month; without a target no "
         "completion rate is computed.",
-        f"3. Schedule = months elapsed / 12, {display.rate_text(schedule_rate(month))} at the end of "
+        f"3. Schedule = months elapsed / 12, {amounts.percent(schedule_rate(month))} at the end of "
         f"{calendar.month_name[month]}; an annual rate below it is behind schedule.",
         "4. A published bulletin is frozen; later corrections come as a new version, and earlier versions are kept.",
     ]
@@ -627,7 +558,7 @@ def _quality_notes(quality: dict | None, number: int, month: int, lang: str) -> 
             text = f"{number}. 数据质量：{month}月无应报项目。"
         else:
             text = (f"{number}. 数据质量：{month}月在建项目应报{quality['expected']}个，已报{quality['reported']}个，"
-                    f"报送完整率{display.rate_text(quality['rate'])}。")
+                    f"报送完整率{amounts.percent(quality['rate'])}。")
         if open_count:
             text += f"发布时尚有{open_count}条数据质量疑点待核实。"
         return [text]
@@ -635,7 +566,7 @@ def _quality_notes(quality: dict | None, number: int, month: int, lang: str) -> 
         text = f"{number}. Data quality: no project was expected to report for {calendar.month_name[month]}."
     else:
         text = (f"{number}. Data quality: {quality['reported']:,} of {quality['expected']:,} projects in progress "
-                f"reported for {calendar.month_name[month]}, a completeness of {display.rate_text(quality['rate'])}.")
+                f"reported for {calendar.month_name[month]}, a completeness of {amounts.percent(quality['rate'])}.")
     if open_count:
         text += f" {open_count} data-quality finding{'s' if open_count != 1 else ''} remained open at publication."
     return [text]
@@ -649,21 +580,21 @@ def _changes_table(edition: dict, month: int, lang: str) -> Table:
                       W["new"].format(v=edition["version"])])
     rows = []
     for change in edition["changes"]:
-        org = display.org_name(change["org"], lang)
+        org = org_name(change["org"], lang)
         if change["field"] == "unit":
             rows.append([Cell(org, align="left"), Cell(W["none"], align="center"), Cell(W["f_unit"], align="center"),
-                         Cell(W["none"] if change["old"] is None else display.org_name(change["old"], lang),
+                         Cell(W["none"] if change["old"] is None else org_name(change["old"], lang),
                               align="center"),
-                         Cell(W["none"] if change["new"] is None else display.org_name(change["new"], lang),
+                         Cell(W["none"] if change["new"] is None else org_name(change["new"], lang),
                               align="center")])
             continue
         metric = change["metric"]
         field_text = W[f"f_{change['field']}"].format(months=months)
-        unit = display.spreadsheet_scale(metric).unit(lang)
-        old, new = display.precise_amount(change["old"], metric), display.precise_amount(change["new"], metric)
+        unit = amounts.spreadsheet_scale(metric).unit(lang)
+        old, new = amounts.precise_amount(change["old"], metric), amounts.precise_amount(change["new"], metric)
         rows.append([Cell(org, align="left"),
-                     Cell(f"{display.label(metric, lang, short=True)}（{unit}）" if lang == "zh"
-                          else f"{display.label(metric, lang, short=True)} ({unit})", align="left"),
+                     Cell(f"{metric_label(metric, lang, short=True)}（{unit}）" if lang == "zh"
+                          else f"{metric_label(metric, lang, short=True)} ({unit})", align="left"),
                      Cell(field_text, align="center"),
                      Cell(old if old is not None else W["none"], align="right" if old else "center"),
                      Cell(new if new is not None else W["none"], align="right" if new else "center")])
@@ -674,16 +605,16 @@ def change_line(change: dict, month: int, lang: str = "zh") -> str:
     """One change as a line of text: '330402 南湖区 技改投资 1-7月完成（万元）: 459,900 -> 460,000'."""
     W = WORDS[lang]
     org = change["org"]
-    head = f"{org['code']} {display.org_name(org, lang)}"
+    head = f"{org['code']} {org_name(org, lang)}"
     if change["field"] == "unit":
-        old = W["none"] if change["old"] is None else display.org_name(change["old"], lang)
-        new = W["none"] if change["new"] is None else display.org_name(change["new"], lang)
+        old = W["none"] if change["old"] is None else org_name(change["old"], lang)
+        new = W["none"] if change["new"] is None else org_name(change["new"], lang)
         return f"{head} {W['f_unit']}: {old} -> {new}"
     metric = change["metric"]
-    unit = display.spreadsheet_scale(metric).unit(lang)
+    unit = amounts.spreadsheet_scale(metric).unit(lang)
     what = W[f"f_{change['field']}"].format(months=months_label(month, lang))
-    old = display.precise_amount(change["old"], metric) or W["none"]
-    new = display.precise_amount(change["new"], metric) or W["none"]
-    label = display.label(metric, lang, short=True)
+    old = amounts.precise_amount(change["old"], metric) or W["none"]
+    new = amounts.precise_amount(change["new"], metric) or W["none"]
+    label = metric_label(metric, lang, short=True)
     return f"{head} {label} {what}（{unit}）: {old} -> {new}" if lang == "zh" else \
         f"{head} {label}, {what} ({unit}): {old} -> {new}"

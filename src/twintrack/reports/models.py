@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from twintrack.display.periods import format_period
+
 
 class FrozenError(Exception):
     """A published bulletin or its file was about to be changed or deleted."""
@@ -77,7 +79,7 @@ class PublishedBulletin(Frozen):
 
     @property
     def period(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return format_period(self.year, self.month)
 
     def edition(self) -> dict:
         """What the documents say about this version (see reports.content)."""

@@ -5,78 +5,17 @@ billion/million yuan and tonnes. Percentages carry at most two decimals, trailin
 """
 from __future__ import annotations
 
-import calendar
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from babel.numbers import format_decimal
+
+from twintrack.display.amounts import co2_en, co2_zh, percent, tce_en, tce_zh, trim, yuan_en, yuan_zh
+from twintrack.display.periods import months_en, months_zh, parse_period
 
 SCOPE_ZH = {
     "province": "全省", "city": "全市", "district": "全区", "county": "全县",
     "county_city": "全市", "zone": "全区",
 }
-
-
-def trim(value: Decimal, places: int) -> str:
-    """Round half-up to `places` decimals and drop trailing zeros: 107.50 -> '107.5'."""
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def percent(rate: float | None) -> str | None:
-    if rate is None:
-        return None
-    return trim(Decimal(str(rate)) * 100, 2) + "%"
-
-
-def grouped(value: Decimal, places: int, locale: str = "en") -> str:
-    """Thousands separators with at most `places` decimals: 319100 -> '319,100'."""
-    text = trim(value, places)
-    integer, _, fraction = text.partition(".")
-    body = format_decimal(int(integer), locale=locale)
-    return body + ("." + fraction if fraction else "")
-
-
-# --- amounts in reporting units -----------------------------------------------------
-
-def yuan_zh(yuan: Decimal) -> str:
-    yuan = Decimal(yuan)
-    if abs(yuan) >= Decimal("1e8"):
-        return trim(yuan / Decimal("1e8"), 2) + "亿元"
-    return trim(yuan / Decimal("1e4"), 2) + "万元"
-
-
-def tce_zh(tce: Decimal) -> str:
-    tce = Decimal(tce)
-    if abs(tce) >= Decimal("1e4"):
-        return trim(tce / Decimal("1e4"), 2) + "万吨标准煤"
-    return trim(tce, 2) + "吨标准煤"
-
-
-def yuan_en(yuan: Decimal) -> str:
-    yuan = Decimal(yuan)
-    if abs(yuan) >= Decimal("1e9"):
-        return trim(yuan / Decimal("1e9"), 3) + " billion yuan"
-    if abs(yuan) >= Decimal("1e6"):
-        return trim(yuan / Decimal("1e6"), 2) + " million yuan"
-    return grouped(yuan, 2) + " yuan"
-
-
-def tce_en(tce: Decimal) -> str:
-    return grouped(Decimal(tce), 0 if abs(Decimal(tce)) >= 100 else 2) + " tonnes of standard coal"
-
-
-def co2_zh(tonnes: Decimal) -> str:
-    tonnes = Decimal(tonnes)
-    if abs(tonnes) >= Decimal("1e4"):
-        return trim(tonnes / Decimal("1e4"), 2) + "万吨"
-    return trim(tonnes, 2) + "吨"
-
-
-def co2_en(tonnes: Decimal) -> str:
-    return grouped(Decimal(tonnes), 0 if abs(Decimal(tonnes)) >= 100 else 2) + " tonnes"
 
 
 def co2_in_sentence(metrics: dict) -> dict | None:
@@ -122,18 +61,6 @@ def basis_sentence(report: dict, lang: str) -> str | None:
             f"{electricity}; {grid}; fuel factors for reference, not regulatory.")
 
 
-# --- periods --------------------------------------------------------------------------
-
-def months_zh(month: int) -> str:
-    return "1月" if month == 1 else f"1-{month}月"
-
-
-def months_en(year: int, month: int) -> str:
-    if month == 1:
-        return f"In January {year}"
-    return f"From January to {calendar.month_name[month]} {year}"
-
-
 # --- sentences ------------------------------------------------------------------------
 
 def _zh_rate(figures: dict) -> str:
@@ -175,7 +102,7 @@ def narrative_en(metrics: dict, year: int, month: int) -> str:
 
 
 def narrative(report: dict, org_kind: str) -> dict:
-    year, month = (int(part) for part in report["period"].split("-"))
+    year, month = parse_period(report["period"])
     return {
         "en": narrative_en(report["metrics"], year, month),
         "zh": narrative_zh(report["metrics"], month, org_kind),

@@ -23,9 +23,10 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from twintrack.display.labels import metric_keys
+from twintrack.display.periods import format_period
 from twintrack.orgs.access import can_view_org, membership_of
 from twintrack.orgs.models import OrgUnit, Role
-from twintrack.reports import display
 from twintrack.reports.bulletin import bulletin_data
 from twintrack.reports.models import BulletinFile, PublishedBulletin
 from twintrack.reports.render import CONTENT_TYPES, FORMATS, LANGS, file_name, render, render_all
@@ -114,8 +115,8 @@ def diff_figures(old: dict, new: dict) -> list[dict]:
             changes.append({"org": org, "metric": None, "field": "unit",
                             "old": before and before["org"], "new": after and after["org"]})
             continue
-        metrics = display.metric_keys(after) + [
-            m for m in display.metric_keys(before) if m not in after["metrics"]]
+        metrics = metric_keys(after) + [
+            m for m in metric_keys(before) if m not in after["metrics"]]
         for metric in metrics:
             old_block, new_block = before["metrics"].get(metric), after["metrics"].get(metric)
             for field in FIELDS:
@@ -169,7 +170,7 @@ def publish_bulletin(org: OrgUnit, year: int, month: int, user=None, lang: str =
             )
             bulletin.save()
             edition = bulletin.edition()
-            period = f"{year:04d}-{month:02d}"
+            period = format_period(year, month)
             for fmt, content in render_all(data, lang, edition).items():
                 BulletinFile(bulletin=bulletin, format=fmt, name=file_name(org.code, period, lang, fmt, bulletin.version),
                              content_type=CONTENT_TYPES[fmt], content=content, size=len(content),
@@ -215,7 +216,7 @@ def render_draft(org: OrgUnit, year: int, month: int, fmt: str, lang: str = "zh"
     if fmt not in FORMATS:
         raise PublishingError(f"format {fmt!r}: one of {', '.join(FORMATS)}")
     content = render(bulletin_data(org, year, month), fmt, lang, None, generated or timezone.localdate())
-    return BulletinDownload(file_name(org.code, f"{year:04d}-{month:02d}", lang, fmt), CONTENT_TYPES[fmt], content,
+    return BulletinDownload(file_name(org.code, format_period(year, month), lang, fmt), CONTENT_TYPES[fmt], content,
                             None, None, hashlib.sha256(content).hexdigest())
 
 

@@ -47,11 +47,11 @@ def render_all(data: dict, lang: str = "zh", edition: dict | None = None, genera
 
             files[fmt] = render_xlsx(doc, data, edition)
         elif fmt == "docx":
-            from twintrack.reports.docx import render_docx
+            from twintrack.documents.docx import render_docx
 
             files[fmt] = render_docx(doc)
         else:
-            from twintrack.reports.pdf import render_pdf
+            from twintrack.documents.pdf import render_pdf
 
             files[fmt] = render_pdf(doc)
     return files

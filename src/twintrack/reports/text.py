@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from twintrack.display.amounts import percent
 from twintrack.metrics.rules import METRICS
-from twintrack.reports.narrative import basis_sentence, percent, trim
+from twintrack.reports.narrative import basis_sentence
 
 LABELS = {
     "zh": {"metric": "指标", "actual": "完成", "target": "目标", "completion": "完成率", "annual_target": "年度目标",

@@ -23,12 +23,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from twintrack.metrics.rules import format_period, parse_period
+from twintrack.display.language import active_lang
+from twintrack.display.periods import Period, current_month, format_period, period_from_query, period_label, shift_month
+from twintrack.metrics.periods import default_period
 from twintrack.orgs.access import get_visible_org_or_404, visible_orgs
 from twintrack.orgs.models import OrgUnit
 from twintrack.reports.content import change_line
@@ -38,7 +39,6 @@ from twintrack.reports.publishing import (
     publish_bulletin, render_draft, unapproved_months,
 )
 from twintrack.reports.render import FORMATS, LANGS
-from twintrack.web.dashboard import current_month, default_period, period_label, shift_month, ui_lang
 from twintrack.web.roles import require_units
 
 LANG_LABELS = {"zh": gettext_lazy("Chinese"), "en": gettext_lazy("English")}
@@ -90,8 +90,8 @@ class PublishForm(forms.Form):
             self.add_error("unapproved", _(
                 "Not approved for %(unit)s: %(months)s. A bulletin publishes approved figures; approve the "
                 "months first, or tick “Publish unapproved figures” (the bulletin's reason will say so).") % {
-                "unit": self.org.display_name(ui_lang(get_language())),
-                "months": month_ranges(self.year, self.unapproved_list, ui_lang(get_language()))})
+                "unit": self.org.display_name(active_lang()),
+                "months": month_ranges(self.year, self.unapproved_list, active_lang())})
         return data
 
     def reason_to_publish(self) -> str:
@@ -110,14 +110,9 @@ class PublishForm(forms.Form):
 
 # --- helpers -------------------------------------------------------------------------------------
 
-def _target(request: HttpRequest, code: str, period: str) -> tuple[OrgUnit, int, int]:
+def _target(request: HttpRequest, code: str, period: Period) -> tuple[OrgUnit, int, int]:
     """The unit (404 unless the user sees it) and month of a URL."""
-    org = get_visible_org_or_404(request.user, code)
-    try:
-        year, month = parse_period(period)
-    except ValueError:
-        raise Http404("no such month") from None
-    return org, year, month
+    return get_visible_org_or_404(request.user, code), period.year, period.month
 
 
 def page_url(org: OrgUnit, year: int, month: int) -> str:
@@ -151,7 +146,7 @@ def _page(request: HttpRequest, org: OrgUnit, year: int, month: int, form: Publi
           status: int = 200) -> HttpResponse:
     request.menu_section = "reports:bulletins"  # the menu entry stays marked (web.context_processors)
     user = request.user
-    lang = ui_lang(get_language())
+    lang = active_lang()
     period = format_period(year, month)
     versions = list(bulletin_versions(org, year, month))
     by_id = {v.id: v for v in versions}
@@ -209,25 +204,13 @@ def bulletins(request: HttpRequest) -> HttpResponse:
     root = require_units(request.user)
     code = request.GET.get("org", "").strip()
     org = get_visible_org_or_404(request.user, code) if code else root
-    text = request.GET.get("period", "").strip()
-    if text:
-        try:
-            year, month = parse_period(text)
-        except ValueError:
-            from twintrack.web.views import message
-
-            return message(request, _("Invalid period"),
-                           _("“%(value)s” is not a valid period. Choose a month between 2000-01 and 2100-12, "
-                             "written as YYYY-MM.") % {"value": text[:20]},
-                           400, back_url=reverse("reports:bulletins") + "?" + urlencode({"org": org.code}))
-    else:
-        year, month = default_period(org)
+    year, month = period_from_query(request, lambda: default_period(org))
     return _page(request, org, year, month)
 
 
 @require_POST
 @login_required
-def publish(request: HttpRequest, code: str, period: str) -> HttpResponse:
+def publish(request: HttpRequest, code: str, period: Period) -> HttpResponse:
     """The bureau publishes: 404 for a unit the user does not see, 403 for anyone else who does."""
     org, year, month = _target(request, code, period)
     if not may_publish(request.user, org):
@@ -254,14 +237,14 @@ def publish(request: HttpRequest, code: str, period: str) -> HttpResponse:
             messages.success(request, _("Version %(version)s of the %(edition)s bulletin of %(unit)s for "
                                         "%(period)s is published.") % {
                 "version": bulletin.version, "edition": LANG_LABELS[lang],
-                "unit": org.display_name(ui_lang(get_language())), "period": period_label(year, month)})
+                "unit": org.display_name(active_lang()), "period": period_label(year, month)})
             return redirect(page_url(org, year, month) + f"#{lang}-v{bulletin.version}")
     return _page(request, org, year, month, form)
 
 
 @require_GET
 @login_required
-def download_file(request: HttpRequest, code: str, period: str, lang: str, version: int, fmt: str) -> HttpResponse:
+def download_file(request: HttpRequest, code: str, period: Period, lang: str, version: int, fmt: str) -> HttpResponse:
     """A published file's stored bytes, exactly as published."""
     org, year, month = _target(request, code, period)
     if lang not in LANGS or fmt not in FORMATS or version < 1:
@@ -275,7 +258,7 @@ def download_file(request: HttpRequest, code: str, period: str, lang: str, versi
 
 @require_GET
 @login_required
-def draft(request: HttpRequest, code: str, period: str, lang: str, fmt: str) -> HttpResponse:
+def draft(request: HttpRequest, code: str, period: Period, lang: str, fmt: str) -> HttpResponse:
     """The bulletin rendered from today's data, marked in the document as an unpublished draft."""
     org, year, month = _target(request, code, period)
     if lang not in LANGS or fmt not in FORMATS:

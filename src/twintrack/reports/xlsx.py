@@ -25,11 +25,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.writer.excel import ExcelWriter
 
+from twintrack.display import amounts
+from twintrack.display.labels import metric_keys, metric_label, org_name
+from twintrack.display.periods import months_label
+from twintrack.documents.blocks import Document, Paragraph
+from twintrack.documents.blocks import Table as DocTable
+from twintrack.documents.zipfix import normalise_zip
 from twintrack.metrics.rules import is_ahead_of_schedule, schedule_rate
-from twintrack.reports import display
-from twintrack.reports.content import METHOD_EN, METHOD_ZH, Document, Paragraph, Table as DocTable, months_label
-from twintrack.reports.xlsx_safe import safe_cell
-from twintrack.reports.zipfix import normalise_zip
+from twintrack.reports.content import METHOD_EN, METHOD_ZH
+from twintrack.documents.xlsx_safe import safe_cell
 
 RATE_FORMAT = "0.00%"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -74,12 +78,12 @@ def _with_unit(text: str, unit: str, lang: str) -> str:
 
 
 def _number_format(metric: str) -> str:
-    places = display.spreadsheet_scale(metric).places
+    places = amounts.spreadsheet_scale(metric).places
     return "#,##0" if places == 0 else "#,##0." + "0" * places
 
 
 def _value(value, metric: str):
-    return display.scaled(value, display.spreadsheet_scale(metric))
+    return amounts.scaled(value, amounts.spreadsheet_scale(metric))
 
 
 class _Sheet:
@@ -147,20 +151,20 @@ def _summary(wb, data: dict, month: int, lang: str):
         (W["will_meet"], None, 13), (W["method"], None, 18),
     ):
         sheet.column(header, fmt, width)
-    for metric in display.metric_keys(report):
+    for metric in metric_keys(report):
         f = report["metrics"][metric]
         o = outlook.get(metric)
         behind = is_ahead_of_schedule(f["annual_rate"], month) is False
         meet = None if o is None or o["will_meet"] is None else (W["yes"] if o["will_meet"] else W["no"])
         method = None if o is None else (METHOD_ZH if lang == "zh" else METHOD_EN)[o["method"]]
-        sheet.add([display.label(metric, lang, short=True), display.spreadsheet_scale(metric).unit(lang),
+        sheet.add([metric_label(metric, lang, short=True), amounts.spreadsheet_scale(metric).unit(lang),
                    _value(f["actual"], metric), _value(f["target"], metric), f["completion_rate"],
                    _value(f["annual_target"], metric), f["annual_rate"], f["schedule_rate"],
                    _progress(f["annual_rate"], month, W), None if o is None else _value(o["projected"], metric),
                    None if o is None else o["projected_rate"], meet, method],
                   alert_columns=(8,) if behind else ())
     sheet.write(freeze_columns=1)
-    for r, metric in enumerate(display.metric_keys(report), start=2):  # per-row formats: units differ by row
+    for r, metric in enumerate(metric_keys(report), start=2):  # per-row formats: units differ by row
         for c in (3, 4, 6, 10):
             sheet.ws.cell(row=r, column=c).number_format = _number_format(metric)
 
@@ -169,15 +173,15 @@ def _units(wb, data: dict, month: int, lang: str):
     W = WORDS[lang]
     months = months_label(month, lang)
     report = data["report"]
-    metrics = display.metric_keys(report)
+    metrics = metric_keys(report)
     rank_metric = data["ranking"]["metric"]
     sheet = _Sheet(wb, W["sheets"][1], "Units")
     sheet.column(W["rank"], "0", 7)
     sheet.column(W["code"], None, 10)
     sheet.column(W["org"], None, 22)
     for metric in metrics:
-        name = display.label(metric, lang, short=True)
-        unit = display.spreadsheet_scale(metric).unit(lang)
+        name = metric_label(metric, lang, short=True)
+        unit = amounts.spreadsheet_scale(metric).unit(lang)
         fmt = _number_format(metric)
         if lang == "zh":
             sheet.column(_with_unit(f"{name}{W['actual'].format(months=months)}", unit, lang), fmt, 16)
@@ -198,7 +202,7 @@ def _units(wb, data: dict, month: int, lang: str):
     ranked = data["ranking"]["ranked"]
     for position, code in enumerate(ranked + data["ranking"]["no_target"], start=1):
         child = by_code[code]
-        row = [position if code in ranked else None, code, display.org_name(child["org"], lang)]
+        row = [position if code in ranked else None, code, org_name(child["org"], lang)]
         alerts = []
         for metric in metrics:
             f = child["metrics"][metric]
@@ -208,9 +212,9 @@ def _units(wb, data: dict, month: int, lang: str):
                 alerts += [len(row) - 2, len(row) - 1]
         remark = None
         if code not in ranked:
-            remark = W["no_target_remark"].format(months=months, metric=display.label(rank_metric, lang, short=True)
+            remark = W["no_target_remark"].format(months=months, metric=metric_label(rank_metric, lang, short=True)
                                                   if lang == "zh" else
-                                                  display.label(rank_metric, lang, short=True).lower())
+                                                  metric_label(rank_metric, lang, short=True).lower())
         row.append(remark)
         sheet.add(row, alert_columns=tuple(alerts))
     sheet.write(freeze_columns=3)
@@ -234,13 +238,13 @@ def _outlook(wb, data: dict, month: int, lang: str):
         (c["org"], data["outlook"]["children"].get(c["org"]["code"], {})) for c in report["children"]]
     formats = []
     for org, block in units:
-        for metric in display.metric_keys(report):
+        for metric in metric_keys(report):
             o = block.get(metric)
             if o is None:
                 continue
             meet = None if o["will_meet"] is None else (W["yes"] if o["will_meet"] else W["no"])
-            sheet.add([org["code"], display.org_name(org, lang), display.label(metric, lang, short=True),
-                       display.spreadsheet_scale(metric).unit(lang), _value(o["actual"], metric),
+            sheet.add([org["code"], org_name(org, lang), metric_label(metric, lang, short=True),
+                       amounts.spreadsheet_scale(metric).unit(lang), _value(o["actual"], metric),
                        _value(o["projected"], metric), _value(o["annual_target"], metric), o["projected_rate"],
                        meet, _value(o["needed_per_month"], metric), _value(o["recent_per_month"], metric),
                        (METHOD_ZH if lang == "zh" else METHOD_EN)[o["method"]]],
@@ -263,14 +267,14 @@ def _changes(wb, edition: dict, month: int, lang: str):
     for change in edition.get("changes") or []:
         metric = change.get("metric")
         if change["field"] == "unit":
-            sheet.add([change["org"]["code"], display.org_name(change["org"], lang), None, W["f_unit"], None,
-                       None if change["old"] is None else display.org_name(change["old"], lang),
-                       None if change["new"] is None else display.org_name(change["new"], lang)])
+            sheet.add([change["org"]["code"], org_name(change["org"], lang), None, W["f_unit"], None,
+                       None if change["old"] is None else org_name(change["old"], lang),
+                       None if change["new"] is None else org_name(change["new"], lang)])
             formats.append(None)
             continue
-        sheet.add([change["org"]["code"], display.org_name(change["org"], lang),
-                   display.label(metric, lang, short=True), W[f"f_{change['field']}"].format(months=months),
-                   display.spreadsheet_scale(metric).unit(lang), _value(change["old"], metric),
+        sheet.add([change["org"]["code"], org_name(change["org"], lang),
+                   metric_label(metric, lang, short=True), W[f"f_{change['field']}"].format(months=months),
+                   amounts.spreadsheet_scale(metric).unit(lang), _value(change["old"], metric),
                    _value(change["new"], metric)])
         formats.append(_number_format(metric))
     sheet.write(freeze_columns=2)
@@ -294,7 +298,7 @@ def _about(wb, doc: Document, data: dict, edition: dict | None, month: int, lang
         (labels[2], W["version"].format(v=edition["version"]) if edition else None),
         (labels[3], doc.issuer), (labels[4], edition["published_at"] if edition else None), (labels[5], status),
         (labels[6], data["report"]["narrative"][lang]),
-        (labels[7], display.rate_text(schedule_rate(month))), (labels[8], method),
+        (labels[7], amounts.percent(schedule_rate(month))), (labels[8], method),
     ]
     notes = [b.text for b in doc.blocks if isinstance(b, Paragraph) and re.match(r"\d+\. ", b.text)]
     rows += [(labels[9], note) for note in notes]

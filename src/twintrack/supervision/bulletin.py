@@ -18,33 +18,28 @@ round's start date and the zip entries a fixed timestamp.
 from __future__ import annotations
 
 import calendar
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from twintrack.display.amounts import percent, tce_en, tce_zh, yuan_en, yuan_zh, zh_number
+from twintrack.display.language import lang_of
+from twintrack.display.periods import date_en, date_zh, format_date, months_zh
+from twintrack.documents import docx as word
+from twintrack.documents.docx import BODY_FONT, HEADING_FONT, RED, TABLE_FONT, TITLE_FONT
 from twintrack.orgs.access import tree_root
 from twintrack.reports.build import build_report
-from twintrack.reports.narrative import months_zh, percent, tce_en, tce_zh, yuan_en, yuan_zh
-from twintrack.reports.zipfix import normalise_zip
 from twintrack.supervision.models import FINDING_KIND_ZH, STATUS_ZH, FindingKind, Status
 from twintrack.supervision.summary import RoundSummary, UnitSummary, round_summary
 
-RED = RGBColor(0xC0, 0x00, 0x00)
-LATIN = "Times New Roman"
-TITLE_FONT = "方正小标宋简体"
-HEADING_FONT = "黑体"
 SUBHEADING_FONT = "楷体"
-BODY_FONT = "仿宋"
-TABLE_FONT = "宋体"
 # Alternative names for machines without the Windows fonts (w:altName in the font table).
 ALTERNATIVES = {
     TITLE_FONT: "Noto Serif CJK SC",
@@ -56,20 +51,11 @@ ALTERNATIVES = {
 TEXT_WIDTH_CM = 21.0 - 2.8 - 2.6
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-ZH_NUMBERS = "一二三四五六七八九十"
 EN_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 KIND_EN = {"progress": "Progress", "highlight": "Highlights", "problem": "Problems", "plan": "Plans"}
 STATUS_EN = {"issued": "issued, no response yet", "responded": "responded, awaiting verification",
              "returned": "sent back for more work", "verified": "verified and closed"}
-
-
-def zh_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (enough for sections and units)."""
-    if n <= 10:
-        return ZH_NUMBERS[n - 1]
-    tens, ones = divmod(n, 10)
-    return (ZH_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (ZH_NUMBERS[ones - 1] if ones else "")
 
 
 def section_label(n: int, lang: str) -> str:
@@ -78,18 +64,6 @@ def section_label(n: int, lang: str) -> str:
 
 def sub_label(n: int, lang: str) -> str:
     return f"（{zh_number(n)}）" if lang == "zh" else f"({chr(ord('a') + n - 1)}) "
-
-
-def date_zh(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def date_en(day: date) -> str:
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
-
-
-def fmt_date(day: date, lang: str) -> str:
-    return date_zh(day) if lang == "zh" else date_en(day)
 
 
 def name(obj, lang: str) -> str:
@@ -219,29 +193,15 @@ class Writer:
     lang: str
 
     def font(self, run, east: str, size: float, bold: bool = False, color: RGBColor | None = None):
-        run.font.name = LATIN
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        if color is not None:
-            run.font.color.rgb = color
-        fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-        fonts.set(qn("w:eastAsia"), east)
-        fonts.set(qn("w:ascii"), LATIN)
-        fonts.set(qn("w:hAnsi"), LATIN)
-        return run
+        return word.font(run, east, size, bold=bold, color=color)
 
     def paragraph(self, before: float = 0, after: float = 0, line: float | None = 28, indent: bool = True,
                   align=WD_ALIGN_PARAGRAPH.JUSTIFY):
         p = self.document.add_paragraph()
         p.alignment = align
-        fmt = p.paragraph_format
-        fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-        if line is not None:
-            fmt.line_spacing = Pt(line)
-            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        word.spacing(p, before, after, line, exact=True)
         if indent:
-            fmt.first_line_indent = Pt(32)
-            p._p.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
+            word.first_line_indent(p, 2, 16)
         return p
 
     def body(self, text: str, lead: str | None = None, red: str | None = None, prefix: str = ""):
@@ -264,28 +224,6 @@ class Writer:
         p = self.paragraph()
         p.paragraph_format.keep_with_next = True
         self.font(p.add_run(text), SUBHEADING_FONT, 16, bold=True)
-
-
-def _border_bottom(paragraph, color: str = "C00000", size: int = 18):
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", color)):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
-def _shade(cell, fill: str = "F2F2F2"):
-    shading = OxmlElement("w:shd")
-    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
-        shading.set(qn(key), value)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _repeat_header(row):
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(flag)
 
 
 def _font_alternatives(document) -> None:
@@ -313,53 +251,26 @@ def _page_number(section) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run()
     run.font.size = Pt(14)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-        elif text == " PAGE ":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        else:
-            t = OxmlElement("w:t")
-            t.text = text
-            run._r.append(t)
+    word.page_number_field(run)
 
 
 def _setup(document, summary: RoundSummary, lang: str, title: str, issuer: str) -> None:
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    section.footer_distance = Cm(2.0)
-    normal = document.styles["Normal"]
-    normal.font.name = LATIN
-    normal.font.size = Pt(16)
-    rpr = normal.element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    section = word.page_setup(document, (3.7, 3.5, 2.8, 2.6), footer_cm=2.0, size=16)
+    rpr = document.styles["Normal"].element.get_or_add_rPr()
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
     language.set(qn("w:eastAsia"), "zh-CN")
     rpr.append(language)
     _page_number(section)
     _font_alternatives(document)
-    props = document.core_properties
-    fixed = datetime.combine(summary.round.start_date, datetime.min.time())
-    props.title = title
-    props.author = issuer
-    props.last_modified_by = issuer
-    props.subject = round_title(summary.round, lang)
-    props.keywords = "督查通报" if lang == "zh" else "supervision bulletin"
-    props.comments = "twintrack"
-    props.category = ""
-    props.revision = 1
-    props.created = fixed
-    props.modified = fixed
-    props.last_printed = fixed
+    word.core_properties(document, title, issuer, round_title(summary.round, lang),
+                         "督查通报" if lang == "zh" else "supervision bulletin", _fixed_time(summary.round),
+                         category="")
+
+
+def _fixed_time(round_) -> datetime:
+    """The document's one time (properties, zip entries): the round's start."""
+    return datetime.combine(round_.start_date, datetime.min.time())
 
 
 def _masthead(w: Writer, lang: str, issuer: str, on: date, round_code: str) -> None:
@@ -370,8 +281,8 @@ def _masthead(w: Writer, lang: str, issuer: str, on: date, round_code: str) -> N
     p.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
     size = 15 if lang == "zh" else 12
     w.font(p.add_run(issuer), BODY_FONT, size)
-    w.font(p.add_run("\t" + fmt_date(on, lang)), BODY_FONT, size)
-    _border_bottom(p)
+    w.font(p.add_run("\t" + format_date(on, lang)), BODY_FONT, size)
+    word.bottom_border(p)
 
 
 def _summary_table(w: Writer, summary: RoundSummary, lang: str) -> None:
@@ -397,13 +308,13 @@ def _summary_table(w: Writer, summary: RoundSummary, lang: str) -> None:
     for index, header in enumerate(headers):
         cell = table.rows[0].cells[index]
         cell.width = widths[index]
-        _shade(cell)
+        word.shade(cell)
         cell_text(cell, header, bold=True)
-    _repeat_header(table.rows[0])
+    word.repeat_header(table.rows[0])
     for unit in summary.units:
         counts = unit.counts
         added = table.add_row()
-        added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        word.cant_split(added)
         row = added.cells
         values = [name(unit.org, lang), "、".join(name(g, lang) for g in unit.groups) if zh else
                   ", ".join(name(g, lang) for g in unit.groups), len(unit.enterprises),
@@ -531,7 +442,7 @@ def _next_steps(w: Writer, summary: RoundSummary, lang: str, number: int) -> Non
 
 def bulletin_docx(user, round_, lang: str = "zh", on: date | None = None) -> bytes:
     """The round's supervision bulletin (DOCX bytes), from the records `user` may see."""
-    lang = "en" if (lang or "").startswith("en") else "zh"
+    lang = lang_of(lang)
     summary = round_summary(user, round_, on)
     root = tree_root()
     issuer = (f"{name(root, 'zh')}“两化”改造工作专班" if lang == "zh" else
@@ -560,11 +471,9 @@ def bulletin_docx(user, round_, lang: str = "zh", on: date | None = None) -> byt
     p = w.paragraph(before=24, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     w.font(p.add_run(issuer), BODY_FONT, 16)
     p = w.paragraph(indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    w.font(p.add_run(fmt_date(summary.on, lang)), BODY_FONT, 16)
+    w.font(p.add_run(format_date(summary.on, lang)), BODY_FONT, 16)
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalise_zip(buffer.getvalue(), datetime.combine(round_.start_date, datetime.min.time()))
+    return word.save(document, _fixed_time(round_))
 
 
 def bulletin_filename(round_, lang: str) -> str:

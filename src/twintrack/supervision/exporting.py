@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from twintrack.reports.xlsx_safe import safe_cell
+from twintrack.documents.xlsx_safe import safe_cell
 from twintrack.supervision.importing import FindingsKind, RequirementsKind, VisitsKind
 from twintrack.supervision.models import FINDING_KIND_ZH, STATUS_ZH, Finding, Requirement, Visit, today
 from twintrack.supervision.summary import requirement_queryset

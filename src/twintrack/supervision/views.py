@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from twintrack.display.language import active_lang, lang_of
 from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.access import can_create, get_visible_or_404, is_bureau, require_change, role_of, visible
 from twintrack.orgs.models import OrgUnit, Role
@@ -41,7 +42,7 @@ SECTION = "supervision:home"
 
 def page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     request.menu_section = SECTION
-    context.setdefault("lang", "en" if (get_language() or "").startswith("en") else "zh")
+    context.setdefault("lang", active_lang())
     context.setdefault("today", today())
     return render(request, template, context, status=status)
 
@@ -161,7 +162,7 @@ def round_delete(request, pk: int):
 @login_required
 def round_bulletin(request, pk: int):
     round_ = get_visible_or_404(request.user, Round, pk=pk)
-    lang = "en" if request.GET.get("lang", "zh").startswith("en") else "zh"
+    lang = lang_of(request.GET.get("lang", "zh"))
     data = bulletin_docx(request.user, round_, lang)
     response = HttpResponse(data, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{bulletin_filename(round_, lang)}"'

@@ -6,12 +6,8 @@ the chart series. Access is decided in `twintrack.orgs.access`, not here.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,177 +15,21 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from twintrack.display.amounts import chart_number, chart_scale, format_amount, percent, percent_number, split_amount
+from twintrack.display.labels import metric_label
+from twintrack.display.language import lang_of
+from twintrack.display.periods import MONTH_ABBREVIATIONS, current_month, format_period, period_label, shift_month
 from twintrack.metrics import version
-from twintrack.metrics.models import Rollup
 from twintrack.metrics.report import monthly_totals, targets_for
-from twintrack.metrics.rules import (
-    METRIC_BY_KEY, METRIC_KEYS, ROLLUP_FIELDS, Totals, format_period, is_ahead_of_schedule,
-)
+from twintrack.metrics.rules import METRIC_KEYS, Totals, is_ahead_of_schedule
 from twintrack.orgs.access import visible_ancestors
 from twintrack.orgs.models import OrgUnit
 from twintrack.quality.services import completeness_of
 from twintrack.reports.build import build_report
-from twintrack.reports.narrative import grouped, percent, tce_en, tce_zh, trim, yuan_en, yuan_zh
-
-METRIC_LABELS = {
-    "projects": gettext_lazy("Projects launched"),
-    "investment_yuan": gettext_lazy("Technological-transformation investment"),
-    "energy_saved_tce": gettext_lazy("Energy saved"),
-    "co2_reduced_t": gettext_lazy("CO2 reduced"),
-}
-
-MONTH_NAMES = {
-    1: pgettext_lazy("month name", "January"), 2: pgettext_lazy("month name", "February"),
-    3: pgettext_lazy("month name", "March"), 4: pgettext_lazy("month name", "April"),
-    5: pgettext_lazy("month name", "May"), 6: pgettext_lazy("month name", "June"),
-    7: pgettext_lazy("month name", "July"), 8: pgettext_lazy("month name", "August"),
-    9: pgettext_lazy("month name", "September"), 10: pgettext_lazy("month name", "October"),
-    11: pgettext_lazy("month name", "November"), 12: pgettext_lazy("month name", "December"),
-}
-
-MONTH_ABBREVIATIONS = {
-    1: pgettext_lazy("month abbreviation", "Jan"), 2: pgettext_lazy("month abbreviation", "Feb"),
-    3: pgettext_lazy("month abbreviation", "Mar"), 4: pgettext_lazy("month abbreviation", "Apr"),
-    5: pgettext_lazy("month abbreviation", "May"), 6: pgettext_lazy("month abbreviation", "Jun"),
-    7: pgettext_lazy("month abbreviation", "Jul"), 8: pgettext_lazy("month abbreviation", "Aug"),
-    9: pgettext_lazy("month abbreviation", "Sep"), 10: pgettext_lazy("month abbreviation", "Oct"),
-    11: pgettext_lazy("month abbreviation", "Nov"), 12: pgettext_lazy("month abbreviation", "Dec"),
-}
-
-DASH = "—"
 
 # The metrics of contract section 3, always on the page; later metrics show where they have data.
 CORE_METRICS = ("projects", "investment_yuan", "energy_saved_tce")
-
-
-def ui_lang(language_code: str | None) -> str:
-    """'en' or 'zh': the narrative and amount style for a Django language code."""
-    return "en" if (language_code or "").startswith("en") else "zh"
-
-
-def metric_label(key: str, lang: str) -> str:
-    """The UI label of a metric; a metric added to the rules later shows its own label."""
-    if key in METRIC_LABELS:
-        return str(METRIC_LABELS[key])
-    metric = METRIC_BY_KEY[key]
-    return metric.label_en if lang == "en" else metric.label_zh
-
-
-# --- periods ---------------------------------------------------------------------------
-
-def current_month() -> tuple[int, int]:
-    today = timezone.localdate()
-    return today.year, today.month
-
-
-def default_period(org: OrgUnit) -> tuple[int, int]:
-    """The latest month, not after the current one, with figures for `org`; else the current month."""
-    year, month = current_month()
-    latest = (
-        Rollup.objects.filter(org=org)
-        .filter(Q(year__lt=year) | Q(year=year, month__lte=month))
-        .exclude(**{field: 0 for field in ROLLUP_FIELDS})  # rows where every figure is zero
-        .order_by("-year", "-month")
-        .values_list("year", "month")
-        .first()
-    )
-    return latest or (year, month)
-
-
-def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
-def period_label(year: int, month: int) -> str:
-    """The cumulative range a report covers: 'January to July 2023' / '2023年1月至7月'."""
-    if month == 1:
-        return _("January %(year)s") % {"year": year}
-    return _("January to %(month)s %(year)s") % {"month": MONTH_NAMES[month], "year": year}
-
-
-# --- amounts in reporting units ------------------------------------------------------------
-
-_NUMBER = re.compile(r"^(-?[\d,]+(?:\.\d+)?)\s*(.*)$")
-
-
-def format_amount(metric: str, value, lang: str, short: bool = False) -> str:
-    """An actual or a target as a bulletin writes it: '429.65亿元', '42.965 billion yuan', '1505个'.
-
-    `short` writes 'tce' for 'tonnes of standard coal' in English (for table cells)."""
-    if value is None:
-        return DASH
-    if metric == "projects":
-        count = int(value)
-        if lang == "zh":
-            return f"{count}个"
-        return f"{format_decimal(count, locale='en')} {'project' if count == 1 else 'projects'}"
-    amount = Decimal(str(value))
-    if metric == "investment_yuan":
-        return yuan_zh(amount) if lang == "zh" else yuan_en(amount)
-    if metric == "energy_saved_tce":
-        if lang == "zh":
-            return tce_zh(amount)
-        text = tce_en(amount)
-        return text.replace("tonnes of standard coal", "tce") if short else text
-    if metric == "co2_reduced_t":
-        if lang == "zh":
-            if abs(amount) >= Decimal("1e4"):
-                return trim(amount / Decimal("1e4"), 2) + "万吨"
-            return trim(amount, 2) + "吨"
-        return grouped(amount, 0 if abs(amount) >= 100 else 2) + (" t CO2" if short else " tonnes of CO2")
-    unit = METRIC_BY_KEY[metric].unit_zh if lang == "zh" else " " + METRIC_BY_KEY[metric].unit_en
-    return grouped(amount, 2) + unit
-
-
-def split_amount(text: str) -> tuple[str, str]:
-    """'429.65亿元' -> ('429.65', '亿元'), for a big number with a small unit beside it."""
-    match = _NUMBER.match(text)
-    if not match:
-        return text, ""
-    return match.group(1), match.group(2)
-
-
-@dataclass(frozen=True)
-class Scale:
-    divisor: Decimal
-    unit: str
-
-
-def chart_scale(metric: str, largest, lang: str) -> Scale:
-    """The unit a chart axis uses, chosen by the largest value shown."""
-    largest = abs(Decimal(str(largest or 0)))
-    if metric == "projects":
-        return Scale(Decimal(1), pgettext("unit of a count", "projects"))
-    if metric == "investment_yuan":
-        steps = ((Decimal("1e8"), _("100 million yuan")), (Decimal("1e4"), _("10,000 yuan"))) if lang == "zh" else (
-            (Decimal("1e9"), _("billion yuan")), (Decimal("1e6"), _("million yuan")))
-        for divisor, unit in steps:
-            if largest >= divisor:
-                return Scale(divisor, unit)
-        return Scale(Decimal(1), _("yuan"))
-    if metric == "energy_saved_tce":
-        if lang == "zh" and largest >= Decimal("1e4"):
-            return Scale(Decimal("1e4"), _("10,000 tonnes of standard coal"))
-        return Scale(Decimal(1), _("tonnes of standard coal"))
-    if metric == "co2_reduced_t":
-        if lang == "zh" and largest >= Decimal("1e4"):
-            return Scale(Decimal("1e4"), _("10,000 tonnes of CO2"))
-        return Scale(Decimal(1), _("tonnes of CO2"))
-    metric_def = METRIC_BY_KEY[metric]
-    return Scale(Decimal(1), metric_def.unit_en if lang == "en" else metric_def.unit_zh)
-
-
-def scaled(value, scale: Scale) -> float | None:
-    if value is None:
-        return None
-    return round(float(Decimal(str(value)) / scale.divisor), 4)
-
-
-def rate_percent(rate: float | None) -> float | None:
-    return None if rate is None else round(rate * 100, 2)
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -275,9 +115,9 @@ def cumulative_series(org: OrgUnit, year: int, month: int, lang: str, metrics: t
         scale = chart_scale(metric, max([abs(Decimal(str(v))) for v in actual + target if v is not None] or [0]),
                             lang)
         series[metric] = {
-            "unit": scale.unit,
-            "actual": [scaled(v, scale) for v in actual],
-            "target": [scaled(v, scale) for v in target],
+            "unit": scale.unit(lang),
+            "actual": [chart_number(v, scale) for v in actual],
+            "target": [chart_number(v, scale) for v in target],
         }
     return series
 
@@ -293,7 +133,7 @@ def ranking_series(report: dict, lang: str, metrics: tuple[str, ...]) -> dict:
                 continue
             summary = child["org"]
             name = summary["name_en"] if lang == "en" and summary["name_en"] else summary["name_zh"]
-            rows.append({"code": summary["code"], "name": name, "value": rate_percent(rate)})
+            rows.append({"code": summary["code"], "name": name, "value": percent_number(rate)})
         rows.sort(key=lambda row: (-row["value"], row["code"]))
         ranking[metric] = rows
     return ranking
@@ -303,7 +143,7 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
                       approved_only: bool = False) -> dict:
     from twintrack.web.geo import map_context
 
-    lang = ui_lang(language_code)
+    lang = lang_of(language_code)
     report = build_report(org, year, month, approved_only=approved_only)
     metrics = shown_metrics(report)
     children = list(org.children.order_by("code"))
@@ -327,7 +167,7 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
     }
     children_rows = [child_row(c, child_by_code[c["org"]["code"]], year, month, lang, metrics, approved_only)
                      for c in report["children"]]
-    own_rates = {m: rate_percent(report["metrics"][m]["completion_rate"]) for m in metrics}
+    own_rates = {m: percent_number(report["metrics"][m]["completion_rate"]) for m in metrics}
     geo = map_context(org, children_rows, chart_data["ranking"], own_rates, lang)
     chart_data["map"] = geo["map"]
     return {

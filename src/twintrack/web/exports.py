@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 from twintrack.enterprises.models import SIZE_ZH
 from twintrack.web.import_kinds import IMPORT_KINDS
 from twintrack.programme.models import PROJECT_KIND_ZH, PROJECT_STATUS_ZH
-from twintrack.reports.xlsx_safe import safe_row
+from twintrack.documents.xlsx_safe import safe_row
 from twintrack.web.import_templates import template_columns
 
 MAX_ROWS = 200_000

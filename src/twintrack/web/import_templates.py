@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from twintrack.web.import_kinds import IMPORT_KINDS
 from twintrack.orgs.access import visible_orgs
-from twintrack.reports.xlsx_safe import write_safe
+from twintrack.documents.xlsx_safe import write_safe
 
 DATA_ROWS = 5000  # rows the drop-downs and text formats cover
 TEXT_COLUMNS = {"code", "parent_code", "org_code", "uscc", "industry_code", "project_code", "month", "start_date",

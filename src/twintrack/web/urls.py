@@ -14,7 +14,7 @@ urlpatterns = [
     # units and targets
     path("units/", views_registry.orgunit_list, name="orgunit_list"),
     path("units/<str:code>/", views_registry.orgunit_detail, name="orgunit_detail"),
-    path("units/<str:code>/targets/<int:year>/", views_admin.target_edit, name="target_edit"),
+    path("units/<str:code>/targets/<year:year>/", views_admin.target_edit, name="target_edit"),
     # enterprises
     path("enterprises/", views_registry.enterprise_list, name="enterprise_list"),
     path("enterprises/export.xlsx", views_registry.enterprise_export, name="enterprise_export"),
@@ -38,9 +38,9 @@ urlpatterns = [
     path("monthly/upload/<str:token>/confirm/", views_monthly.upload_confirm, name="upload_confirm"),
     path("monthly/upload/<str:token>/discard/", views_monthly.upload_discard, name="upload_discard"),
     path("approvals/", views_monthly.approval_list, name="approvals"),
-    path("approvals/<str:code>/<str:period>/submit/", views_monthly.approval_submit, name="approval_submit"),
-    path("approvals/<str:code>/<str:period>/approve/", views_monthly.approval_approve, name="approval_approve"),
-    path("approvals/<str:code>/<str:period>/reopen/", views_monthly.approval_reopen, name="approval_reopen"),
+    path("approvals/<str:code>/<period:period>/submit/", views_monthly.approval_submit, name="approval_submit"),
+    path("approvals/<str:code>/<period:period>/approve/", views_monthly.approval_approve, name="approval_approve"),
+    path("approvals/<str:code>/<period:period>/reopen/", views_monthly.approval_reopen, name="approval_reopen"),
     # data quality (data contract section 5)
     path("quality/", views_quality.quality, name="quality"),
     path("quality/export.xlsx", views_quality.quality_export, name="quality_export"),

@@ -7,16 +7,16 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import get_language
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from twintrack.metrics.rules import parse_period
+from twintrack.display.periods import BadPeriod, period_from_query
+from twintrack.metrics.periods import default_period
 from twintrack.orgs.access import get_visible_org_or_404, membership_of, role_of, scope_root
 from twintrack.orgs.models import Role
 from twintrack.web.accounts import password_changed_by_owner
-from twintrack.web.dashboard import dashboard_page, default_period
+from twintrack.web.dashboard import dashboard_page
 from twintrack.web.pagecache import cache_per_session
 from twintrack.web.roles import home_url
 
@@ -60,6 +60,21 @@ def message(request: HttpRequest, title: str, text: str, status: int, back_url: 
     return render(request, "web/message.html", {"title": title, "text": text, "back_url": back_url}, status=status)
 
 
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler400: a translated page; for a malformed period, which one and what is expected."""
+    if not isinstance(exception, BadPeriod):
+        return message(request, _("Bad request"), _("The address or the form sent could not be understood."), 400)
+    back_url = None
+    if "period" in request.GET:
+        query = request.GET.copy()
+        del query["period"]
+        back_url = request.path + ("?" + query.urlencode() if query else "")
+    return message(
+        request, _("Invalid period"),
+        _("“%(value)s” is not a valid period. Choose a month between 2000-01 and 2100-12, "
+          "written as YYYY-MM.") % {"value": exception.value[:20]}, 400, back_url=back_url)
+
+
 @require_GET
 @cache_per_session
 @login_required
@@ -78,18 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             _("Your account is not attached to an org unit yet. Ask the bureau to assign one."), 403)
     code = request.GET.get("org", "").strip()
     org = get_visible_org_or_404(request.user, code) if code else root
-    period = request.GET.get("period", "").strip()
-    if period:
-        try:
-            year, month = parse_period(period)
-        except ValueError:
-            return message(
-                request, _("Invalid period"),
-                _("“%(value)s” is not a valid period. Choose a month between 2000-01 and 2100-12, "
-                  "written as YYYY-MM.") % {"value": period[:20]},
-                400, back_url=reverse("dashboard") + ("?" + urlencode({"org": org.code}) if code else ""))
-    else:
-        year, month = default_period(root)
+    year, month = period_from_query(request, lambda: default_period(root))
     approved_only = request.GET.get("approved") == "1"
     page = dashboard_page(request, org, year, month, approved_only)
     return render(request, "web/dashboard.html", {"org": org, "period": page["period"], "report": page["report"],

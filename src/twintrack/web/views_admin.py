@@ -10,16 +10,15 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from twintrack.display.language import active_lang
 from twintrack.metrics.rules import METRICS
 from twintrack.orgs.access import get_visible_or_404, get_visible_org_or_404, require_change, visible
 from twintrack.orgs.models import Role
 from twintrack.programme.models import Target
 from twintrack.web import accounts
-from twintrack.web.dashboard import ui_lang
 from twintrack.web.formrows import write_rows
 from twintrack.web.roles import require_bureau
 
@@ -55,9 +54,6 @@ def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     Saved as a targets import (same rules), only the cells that changed."""
     org = get_visible_org_or_404(request.user, code)
     require_change(request.user, org)
-    if not 2000 <= year <= 2100:
-        from django.http import Http404
-        raise Http404("no such year")
     existing = {(t.metric, t.through_month): t.value for t in Target.objects.filter(org=org, year=year)}
     values = {f"t-{m.key}-{month}": _shown(m.key, existing[(m.key, month)]) if (m.key, month) in existing else ""
               for m in METRICS for month in range(1, 13)}
@@ -96,7 +92,7 @@ def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             for (index, _column), reasons in outcome.errors.items():
                 errors.setdefault(cells[index], []).extend(reasons)
             general = outcome.general
-    lang = ui_lang(get_language())
+    lang = active_lang()
     grid = [{"key": m.key, "label": m.label_en if lang == "en" else m.label_zh,
              "unit": (_("10k yuan") if m.key in IN_TEN_THOUSANDS else m.unit_en if lang == "en" else m.unit_zh),
              "cells": [{"name": f"t-{m.key}-{month}", "month": month, "value": values[f"t-{m.key}-{month}"],

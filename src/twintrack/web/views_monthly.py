@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -17,12 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from twintrack.approvals import services as approvals
 from twintrack.approvals.access import can_approve, can_reopen, can_submit
 from twintrack.approvals.models import MonthState
+from twintrack.display.language import active_lang
+from twintrack.display.periods import Period, current_month, format_period, period_from_query, period_label, shift_month
+from twintrack.metrics.periods import default_period
 from twintrack.web.import_kinds import IMPORT_KINDS
-from twintrack.metrics.rules import format_period, parse_period
 from twintrack.orgs.access import get_visible_org_or_404, visible_orgs
 from twintrack.quality.evaluate import Scope, completeness_by_org, findings_for, subtree_paths, sum_under
 from twintrack.web import uploads
-from twintrack.web.dashboard import current_month, default_period, period_label, shift_month, ui_lang
 from twintrack.web.import_templates import template_file_name, template_workbook
 from twintrack.web.roles import require_data_entry, require_units
 from twintrack.web.security import max_upload_megabytes
@@ -41,14 +41,6 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
-def _period(request, default: tuple[int, int]) -> tuple[int, int]:
-    text = (request.GET.get("period") or request.POST.get("period") or "").strip()
-    try:
-        return parse_period(text) if text else default
-    except ValueError:
-        return default
-
-
 def month_status(user, org, year: int, month: int) -> dict:
     approval = approvals.approval_of(org, year, month)
     state = approval.state if approval is not None else MonthState.OPEN
@@ -64,8 +56,8 @@ def month_status(user, org, year: int, month: int) -> dict:
 @login_required
 def monthly(request: HttpRequest) -> HttpResponse:
     root = require_data_entry(request.user)
-    year, month = _period(request, default_period(root))
-    lang = ui_lang(get_language())
+    year, month = period_from_query(request, lambda: default_period(root))
+    lang = active_lang()
     kinds = uploads.upload_kinds(request.user)
     return render(request, "web/monthly.html", {
         "root": root, "root_name": root.display_name(lang), "period": format_period(year, month),
@@ -94,11 +86,10 @@ def monthly_url(period: str) -> str:
 
 
 def _posted_period(request) -> str:
-    text = (request.POST.get("period") or "").strip()
-    try:
-        return format_period(*parse_period(text)) if text else ""
-    except ValueError:
+    """The month the upload was made on, "" for the default month; a malformed one is a 400."""
+    if not (request.POST.get("period") or "").strip():
         return ""
+    return str(period_from_query(request, current_month))
 
 
 @require_POST
@@ -169,8 +160,8 @@ def upload_discard(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def approval_list(request: HttpRequest) -> HttpResponse:
     root = require_units(request.user)
-    year, month = _period(request, default_period(root))
-    lang = ui_lang(get_language())
+    year, month = period_from_query(request, lambda: default_period(root))
+    lang = active_lang()
     units = list(visible_orgs(request.user).filter(depth__lte=root.depth + 2).order_by("path"))
     rows = []
     states = approvals.states_for([u.id for u in units], year, month)
@@ -212,15 +203,6 @@ def open_findings_under(org, year: int, month: int) -> int:
     return sum(1 for f in findings_for(year, month, Scope(org.path)) if f.status == "open")
 
 
-def _approval_target(request, code: str, period: str):
-    org = get_visible_org_or_404(request.user, code)
-    try:
-        year, month = parse_period(period)
-    except ValueError:
-        raise Http404("no such month") from None
-    return org, year, month
-
-
 def _back(request, period: str) -> HttpResponse:
     target = request.POST.get("next") or ""
     if target.startswith("/") and not target.startswith("//"):
@@ -228,8 +210,9 @@ def _back(request, period: str) -> HttpResponse:
     return redirect(reverse("approvals") + "?" + urlencode({"period": period}))
 
 
-def _transition(request, code: str, period: str, action) -> HttpResponse:
-    org, year, month = _approval_target(request, code, period)
+def _transition(request, code: str, period: Period, action) -> HttpResponse:
+    org = get_visible_org_or_404(request.user, code)
+    year, month = period
     try:
         action(org, year, month)
     except approvals.ApprovalRefused as refused:
@@ -239,7 +222,7 @@ def _transition(request, code: str, period: str, action) -> HttpResponse:
 
 @require_POST
 @login_required
-def approval_submit(request: HttpRequest, code: str, period: str) -> HttpResponse:
+def approval_submit(request: HttpRequest, code: str, period: Period) -> HttpResponse:
     def act(org, year, month):
         approvals.submit(org, year, month, request.user, (request.POST.get("note") or "").strip())
         messages.success(request, _("%(unit)s %(period)s submitted for approval.") % {
@@ -249,7 +232,7 @@ def approval_submit(request: HttpRequest, code: str, period: str) -> HttpRespons
 
 @require_POST
 @login_required
-def approval_approve(request: HttpRequest, code: str, period: str) -> HttpResponse:
+def approval_approve(request: HttpRequest, code: str, period: Period) -> HttpResponse:
     def act(org, year, month):
         count = open_findings_under(org, year, month)
         if count and request.POST.get("accept_findings") != "on":
@@ -265,7 +248,7 @@ def approval_approve(request: HttpRequest, code: str, period: str) -> HttpRespon
 
 @require_POST
 @login_required
-def approval_reopen(request: HttpRequest, code: str, period: str) -> HttpResponse:
+def approval_reopen(request: HttpRequest, code: str, period: Period) -> HttpResponse:
     def act(org, year, month):
         approvals.reopen(org, year, month, request.user, request.POST.get("reason", ""))
         messages.success(request, _("%(unit)s %(period)s reopened.") % {

@@ -12,12 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
-from twintrack.metrics.rules import format_period, parse_period
+from twintrack.display.amounts import percent_number
+from twintrack.display.language import active_lang
+from twintrack.display.periods import current_month, format_period, period_from_query, shift_month
+from twintrack.metrics.periods import default_period
 from twintrack.orgs.access import can_change, get_visible_org_or_404, get_visible_or_404, require_change
 from twintrack.programme.models import Project
 from twintrack.quality.evaluate import Scope, findings_for
@@ -25,8 +27,7 @@ from twintrack.quality.models import QualityRule, ReviewStatus
 from twintrack.quality.services import (QualityRefused, confirm_finding, deadline_day, quality_view, set_deadline_day,
                                         set_rule, timeliness_for)
 from twintrack.quality.warnings import describe
-from twintrack.reports.xlsx_safe import safe_row
-from twintrack.web.dashboard import current_month, default_period, shift_month, ui_lang
+from twintrack.documents.xlsx_safe import safe_row
 from twintrack.web.roles import require_bureau, require_units
 from twintrack.web.views_registry import xlsx_response
 
@@ -35,12 +36,9 @@ MISSING_SHOWN = 200
 
 def _period(request, org=None) -> tuple[int, int]:
     """The month asked for; by default the unit's latest month with figures, as the dashboard."""
-    default = default_period(org) if org is not None else shift_month(*current_month(), -1)
-    text = (request.GET.get("period") or request.POST.get("period") or "").strip()
-    try:
-        return parse_period(text) if text else default
-    except ValueError:
-        return default
+    if org is None:
+        return period_from_query(request, lambda: shift_month(*current_month(), -1))
+    return period_from_query(request, lambda: default_period(org))
 
 
 def _org(request):
@@ -64,7 +62,7 @@ def quality_url(org_code: str, period: str, **extra) -> str:
 def quality(request: HttpRequest) -> HttpResponse:
     org = _org(request)
     year, month = _period(request, org)
-    lang = ui_lang(get_language())
+    lang = active_lang()
     view = quality_view(org, year, month)
     period = format_period(year, month)
     timeliness = {t.org.id: t for t in timeliness_for(org, year, month)}
@@ -98,10 +96,6 @@ def quality(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _percent(rate) -> str:
-    return "" if rate is None else round(rate * 100, 2)
-
-
 def quality_workbook(view, timeliness, lang: str) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -113,7 +107,7 @@ def quality_workbook(view, timeliness, lang: str) -> bytes:
     for unit, counts, count in units:
         row = times.get(unit.id)
         sheet.append(safe_row([unit.display_name(lang), unit.code, counts.expected, counts.reported,
-                               _percent(counts.rate), count, str(row.label) if row else ""], sheet))
+                               "" if counts.rate is None else percent_number(counts.rate), count, str(row.label) if row else ""], sheet))
     missing = book.create_sheet(_("Not reported")[:31])
     missing.append(safe_row([_("Project code")], missing))
     for code, _org in view.missing:
@@ -139,7 +133,7 @@ def quality_export(request: HttpRequest) -> HttpResponse:
     org = _org(request)
     year, month = _period(request, org)
     view = quality_view(org, year, month)
-    content = quality_workbook(view, timeliness_for(org, year, month), ui_lang(get_language()))
+    content = quality_workbook(view, timeliness_for(org, year, month), active_lang())
     return xlsx_response(content, f"quality-{org.code}-{format_period(year, month)}.xlsx")
 
 
@@ -194,7 +188,7 @@ def quality_rules(request: HttpRequest) -> HttpResponse:
         except (QualityRefused, ValueError) as refused:
             messages.error(request, getattr(refused, "message", _("The deadline day must be a number.")))
         return redirect("quality_rules")
-    lang = ui_lang(get_language())
+    lang = active_lang()
     return render(request, "web/quality_rules.html", {
         "rules": [{"rule": r, "name": r.name(lang), "explanation": r.explanation(lang),
                    "history": list(r.history.order_by("-history_date")[:5])} for r in rules],

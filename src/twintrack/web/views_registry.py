@@ -12,13 +12,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from twintrack.approvals.models import MonthApproval
 from twintrack.approvals.services import ApprovalRefused, locked_months_for
+from twintrack.display.amounts import format_amount
+from twintrack.display.language import active_lang
+from twintrack.display.periods import MONTH_ABBREVIATIONS, MONTH_NAMES, current_month, format_period, year_from_query
 from twintrack.enterprises.models import Enterprise, Size
+from twintrack.metrics.periods import default_period
 from twintrack.metrics.rules import METRICS
 from twintrack.orgs.access import (
     can_change, get_visible_or_404, get_visible_org_or_404, is_bureau, require_change, visible, visible_ancestors,
@@ -28,20 +31,12 @@ from twintrack.orgs.models import OrgUnit
 from twintrack.programme import lifecycle
 from twintrack.programme.models import Progress, Project, ProjectKind, ProjectStatus, Target
 from twintrack.web import listing
-from twintrack.web.dashboard import (
-    MONTH_ABBREVIATIONS, MONTH_NAMES, current_month, default_period, format_amount, ui_lang,
-)
 from twintrack.web.exports import enterprises_xlsx, projects_xlsx
 from twintrack.web.formrows import write_rows
 from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries
 from twintrack.web.roles import require_programme, require_units
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _year(request, default: int) -> int:
-    text = (request.GET.get("year") or "").strip()
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else default
 
 
 def xlsx_response(content: bytes, name: str) -> HttpResponse:
@@ -55,7 +50,7 @@ def xlsx_response(content: bytes, name: str) -> HttpResponse:
 def targets_grid(org: OrgUnit, year: int) -> list[dict]:
     """Per metric: the unit's own cumulative targets for months 1..12 (None where not set)."""
     values = {(t.metric, t.through_month): t for t in Target.objects.filter(org=org, year=year)}
-    lang = ui_lang(get_language())
+    lang = active_lang()
     return [{"key": m.key, "label": m.label_en if lang == "en" else m.label_zh,
              "cells": [{"month": month, "target": values.get((m.key, month)),
                         "text": format_amount(m.key, values[(m.key, month)].value, lang, short=True)
@@ -67,13 +62,13 @@ def targets_grid(org: OrgUnit, year: int) -> list[dict]:
 @login_required
 def orgunit_list(request: HttpRequest) -> HttpResponse:
     root = require_units(request.user)
-    year = _year(request, default_period(root)[0])
+    year = year_from_query(request, lambda: default_period(root).year)
     units = list(visible_orgs(request.user).order_by("path"))
     annual = {(t.org_id, t.metric): t.value for t in Target.objects.filter(
         org__in=units, year=year, through_month=12)}
     enterprises = subtree_counts(units, dict(Enterprise.objects.filter(org__in=units, is_active=True)
                                              .values("org_id").annotate(n=Count("id")).values_list("org_id", "n")))
-    lang = ui_lang(get_language())
+    lang = active_lang()
     rows = [{"unit": u, "indent": u.depth - root.depth, "name": u.display_name(lang),
              "enterprises": enterprises.get(u.id, 0),
              "targets": [format_amount(m.key, annual.get((u.id, m.key)), lang, short=True) for m in METRICS[:3]]}
@@ -97,8 +92,8 @@ def subtree_counts(units, own: dict[int, int]) -> dict[int, int]:
 @login_required
 def orgunit_detail(request: HttpRequest, code: str) -> HttpResponse:
     org = get_visible_org_or_404(request.user, code)
-    year = _year(request, default_period(org)[0])
-    lang = ui_lang(get_language())
+    year = year_from_query(request, lambda: default_period(org).year)
+    lang = active_lang()
     approvals = {a.month: a for a in MonthApproval.objects.filter(org=org, year=year)}
     locked = {m for (_o, _y, m) in locked_months_for([org.id], [year])}
     months = [{"month": m, "label": str(MONTH_NAMES[m]), "approval": approvals.get(m), "locked": m in locked}
@@ -127,7 +122,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/enterprise_list.html", {
         "filters": filters, "page": page, "query": listing.query_without_page(request.GET),
         "units": visible_orgs(request.user).order_by("path"), "divisions": listing.divisions(),
-        "sizes": Size.choices, "lang": ui_lang(get_language()),
+        "sizes": Size.choices, "lang": active_lang(),
     })
 
 
@@ -147,7 +142,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     projects = (visible(request.user, Project).filter(enterprise=enterprise)
                 .annotate(invested=Sum("progress__investment_yuan")).order_by("-is_active", "-start_date"))
     return render(request, "web/enterprise_detail.html", {
-        "enterprise": enterprise, "projects": projects, "lang": ui_lang(get_language()),
+        "enterprise": enterprise, "projects": projects, "lang": active_lang(),
         "can_change": can_change(request.user, enterprise), "can_restore": is_bureau(request.user),
     })
 
@@ -203,7 +198,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "filters": filters, "page": page, "rows": listing.with_progress(page.object_list),
         "query": listing.query_without_page(request.GET), "sort_query": listing.query_without(request.GET, "sort"),
         "units": visible_orgs(request.user).order_by("path"), "kinds": ProjectKind.choices,
-        "statuses": ProjectStatus.choices, "lang": ui_lang(get_language()),
+        "statuses": ProjectStatus.choices, "lang": active_lang(),
     })
 
 
@@ -240,10 +235,10 @@ def _project_page(request, project: Project, form: dict | None = None, errors: d
                        "energy": _("Energy saved (tce)")}
     year, month = current_month()
     return render(request, "web/project_detail.html", {
-        "project": project, "progress": table, "chart": chart, "lang": ui_lang(get_language()),
+        "project": project, "progress": table, "chart": chart, "lang": active_lang(),
         "can_change": can_change(request.user, project) and project.is_active,
         "can_restore": is_bureau(request.user),
-        "form": form or {"month": f"{year:04d}-{month:02d}"}, "errors": errors or {}, "general": general or [],
+        "form": form or {"month": format_period(year, month)}, "errors": errors or {}, "general": general or [],
         "total": sum((r["row"].investment_yuan for r in table), Decimal(0)),
     }, status=status)
 

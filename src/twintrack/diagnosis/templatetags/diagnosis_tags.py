@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from twintrack.display import amounts
+from twintrack.display.language import active_lang
+from twintrack.display.periods import parse_period
 from twintrack.orgs.access import can_create, is_bureau, role_of, scope_root
 
 register = template.Library()
@@ -26,7 +28,7 @@ def pct(value, places: int = 1) -> str:
     """A share (0..1) as a percentage: 0.625 -> '62.5%'."""
     if value is None or value == "":
         return "—"
-    return f"{Decimal(value) * 100:.{int(places)}f}%"
+    return amounts.percent(value, int(places), keep_zeros=True, rounding=ROUND_HALF_EVEN)
 
 
 @register.filter
@@ -62,10 +64,10 @@ def diagnosis_nav(context, current: str = ""):
 def _as_of(period: str) -> date:
     today = timezone.localdate()
     try:
-        year, month = (int(p) for p in str(period).split("-")[:2])
-        end = date(year, month, calendar.monthrange(year, month)[1])
-    except (ValueError, TypeError):
+        year, month = parse_period(str(period or ""))
+    except ValueError:
         return today
+    end = date(year, month, calendar.monthrange(year, month)[1])
     return min(end, today)
 
 
@@ -84,7 +86,7 @@ def coverage_context(org, as_of: date, lang: str) -> dict:
 def diagnosis_coverage(context, org, period=""):
     if org is None:
         return {"coverage": None}
-    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    lang = active_lang()
     return coverage_context(org, _as_of(period), lang)
 
 

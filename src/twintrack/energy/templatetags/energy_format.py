@@ -1,7 +1,9 @@
 """Numbers on the energy pages: thousands separators, no trailing zeros, never 1E+4."""
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django import template
+
+from twintrack.display import amounts
 
 register = template.Library()
 
@@ -25,7 +27,7 @@ def num(value, places=6):
 def percent(value):
     if value is None:
         return "—"
-    return num(Decimal(str(value)) * 100, 2) + "%"
+    return amounts.percent(value, rounding=ROUND_HALF_EVEN)
 
 
 @register.filter

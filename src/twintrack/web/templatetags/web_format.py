@@ -1,9 +1,11 @@
 """Numbers as a statistics office writes them in tables: thousands separators, fixed places."""
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
 from django import template
-from django.utils.translation import get_language
+
+from twintrack.display import amounts
+from twintrack.display.language import active_lang
 
 register = template.Library()
 
@@ -18,7 +20,7 @@ def amount(value, places: int = 2):
     except InvalidOperation:
         return value
     pattern = "#,##0" + ("." + "0" * int(places) if int(places) else "")
-    locale = "en" if (get_language() or "").startswith("en") else "zh_Hans_CN"
+    locale = "en" if active_lang() == "en" else "zh_Hans_CN"
     return format_decimal(number, format=pattern, locale=locale)
 
 
@@ -45,4 +47,4 @@ def share(value):
     """A fraction as a percentage with one place: 0.4567 -> '45.7%'."""
     if value is None or value == "":
         return "—"
-    return amount(Decimal(str(value)) * 100, 1) + "%"
+    return amounts.percent(value, 1, keep_zeros=True, rounding=ROUND_HALF_EVEN)

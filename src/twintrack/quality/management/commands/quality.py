@@ -3,8 +3,7 @@ import json
 
 from django.utils import translation
 
-from twintrack.command import InputRejected, TwintrackCommand
-from twintrack.metrics.rules import parse_period
+from twintrack.command import InputRejected, TwintrackCommand, period_argument
 from twintrack.orgs.models import OrgUnit
 from twintrack.quality.services import quality_view, timeliness_for
 from twintrack.quality.text import render_text
@@ -20,10 +19,7 @@ class Command(TwintrackCommand):
         parser.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of the text format")
 
     def handle(self, *args, **options):
-        try:
-            year, month = parse_period(options["period"])
-        except ValueError as error:
-            raise InputRejected(f"--period: {error}")
+        year, month = period_argument(options["period"])
         org = find_org(options["org"])
         view = quality_view(org, year, month)
         if options["format"] == "json":

@@ -2,8 +2,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from twintrack.command import InputRejected, TwintrackCommand
-from twintrack.metrics.rules import parse_period
+from twintrack.command import InputRejected, TwintrackCommand, period_argument
 from twintrack.reports.content import change_line
 from twintrack.reports.management.commands.report import find_org
 from twintrack.reports.publishing import PublishingError, bulletin_versions, download
@@ -23,10 +22,7 @@ class Command(TwintrackCommand):
         parser.add_argument("--output", help="file or directory to write to (default: the file's own name here)")
 
     def handle(self, *args, **options):
-        try:
-            year, month = parse_period(options["period"])
-        except ValueError as error:
-            raise InputRejected(f"--period: {error}")
+        year, month = period_argument(options["period"])
         org = find_org(options["org"])
         if options["format"]:
             try:

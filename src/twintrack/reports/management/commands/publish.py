@@ -1,7 +1,6 @@
 from django.contrib.auth import get_user_model
 
-from twintrack.command import InputRejected, TwintrackCommand
-from twintrack.metrics.rules import parse_period
+from twintrack.command import InputRejected, TwintrackCommand, period_argument
 from twintrack.reports.content import change_line
 from twintrack.reports.management.commands.report import find_org
 from twintrack.reports.publishing import PublishingError, publish_bulletin, unapproved_months
@@ -22,10 +21,7 @@ class Command(TwintrackCommand):
                             help="publish a new version even if no figure changed")
 
     def handle(self, *args, **options):
-        try:
-            year, month = parse_period(options["period"])
-        except ValueError as error:
-            raise InputRejected(f"--period: {error}")
+        year, month = period_argument(options["period"])
         org = find_org(options["org"])
         user = None
         if options["user"]:

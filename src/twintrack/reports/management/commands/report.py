@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from twintrack.command import InputRejected, TwintrackCommand
-from twintrack.metrics.rules import parse_period
+from twintrack.command import InputRejected, TwintrackCommand, period_argument
+from twintrack.display.periods import format_period
 from twintrack.orgs.models import OrgUnit
 from twintrack.reports.build import build_report
 from twintrack.reports.text import render_text
@@ -27,10 +27,7 @@ class Command(TwintrackCommand):
                                              "default bulletin-CODE-YYYY-MM-LANG.FORMAT in the working directory)")
 
     def handle(self, *args, **options):
-        try:
-            year, month = parse_period(options["period"])
-        except ValueError as error:
-            raise InputRejected(f"--period: {error}")
+        year, month = period_argument(options["period"])
         org = find_org(options["org"])
         fmt, lang = options["format"], options["lang"]
         if options["approved_only"] and fmt not in TEXT_FORMATS:
@@ -55,9 +52,9 @@ class Command(TwintrackCommand):
         from twintrack.reports.bulletin import bulletin_data
         from twintrack.reports.render import file_name, render
 
-        path = Path(output or file_name(org.code, f"{year:04d}-{month:02d}", lang, fmt))
+        path = Path(output or file_name(org.code, format_period(year, month), lang, fmt))
         if path.is_dir():
-            path = path / file_name(org.code, f"{year:04d}-{month:02d}", lang, fmt)
+            path = path / file_name(org.code, format_period(year, month), lang, fmt)
         if not path.parent.is_dir():
             raise InputRejected(f"--output {output}: the directory {path.parent} does not exist")
         content = render(bulletin_data(org, year, month), fmt, lang, None, timezone.localdate())

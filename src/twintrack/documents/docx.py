@@ -1,4 +1,8 @@
-"""The bulletin as a Word document (python-docx), laid out as a government bulletin.
+"""Word documents (python-docx), laid out as government bulletins: the one DOCX writer.
+
+`render_docx` lays out a `documents.blocks.Document` (the city bulletin); the primitives
+(`font`, `spacing`, `page_setup`, `core_properties`, `save`, ...) are what every Word document
+of twintrack is written with (the supervision bulletin composes its own layout from them).
 
 Fonts are named as a Chinese government office's Windows machine has them (GB/T 9704):
 方正小标宋简体 for the masthead and title, 黑体 for section headings, 仿宋 for body text,
@@ -21,8 +25,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from twintrack.reports.content import Document, Figure, Heading, Paragraph, Table
-from twintrack.reports.zipfix import normalise_zip
+from twintrack.documents.blocks import Document, Figure, Heading, Paragraph, Table
+from twintrack.documents.zipfix import normalise_zip
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 BLACK = RGBColor(0, 0, 0)
@@ -35,7 +39,7 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "ce
 TEXT_WIDTH_CM = 21.0 - 2.6 - 2.4
 
 
-def _font(run, east: str, size: float, bold: bool = False, color: RGBColor | None = None, latin: str = LATIN):
+def font(run, east: str, size: float, bold: bool = False, color: RGBColor | None = None, latin: str = LATIN):
     run.font.name = latin
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -48,7 +52,7 @@ def _font(run, east: str, size: float, bold: bool = False, color: RGBColor | Non
     return run
 
 
-def _spacing(paragraph, before: float = 0, after: float = 0, line: float | None = None, exact: bool = False):
+def spacing(paragraph, before: float = 0, after: float = 0, line: float | None = None, exact: bool = False):
     fmt = paragraph.paragraph_format
     fmt.space_before = Pt(before)
     fmt.space_after = Pt(after)
@@ -57,13 +61,14 @@ def _spacing(paragraph, before: float = 0, after: float = 0, line: float | None 
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY if exact else WD_LINE_SPACING.AT_LEAST
 
 
-def _first_line_indent_chars(paragraph, chars: int = 2, size: float = 15):
+def first_line_indent(paragraph, chars: int = 2, size: float = 15):
+    """Indent the first line by `chars` characters of `size` points (Word reads firstLineChars)."""
     paragraph.paragraph_format.first_line_indent = Pt(chars * size)
     ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:firstLineChars"), str(chars * 100))
 
 
-def _bottom_border(paragraph, color: str = "C00000", size_eighths: int = 18):
+def bottom_border(paragraph, color: str = "C00000", size_eighths: int = 18):
     pPr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -84,7 +89,7 @@ def _box(paragraph, color: str = "C00000"):
     pPr.append(borders)
 
 
-def _shade(cell, fill: str = "F2F2F2"):
+def shade(cell, fill: str = "F2F2F2"):
     tcPr = cell._tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
@@ -93,23 +98,21 @@ def _shade(cell, fill: str = "F2F2F2"):
     tcPr.append(shading)
 
 
-def _repeat_header(row):
+def repeat_header(row):
+    """The table row repeats at the top of every page the table runs onto."""
     trPr = row._tr.get_or_add_trPr()
     flag = OxmlElement("w:tblHeader")
     flag.set(qn("w:val"), "true")
     trPr.append(flag)
 
 
-def _cant_split(row):
+def cant_split(row):
     trPr = row._tr.get_or_add_trPr()
     trPr.append(OxmlElement("w:cantSplit"))
 
 
-def _page_number_footer(section, lang: str):
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(paragraph.add_run("— "), BODY_FONT, 12)
-    run = _font(paragraph.add_run(), BODY_FONT, 12)
+def page_number_field(run):
+    """A PAGE field in `run` (Word and LibreOffice fill in the number; "1" until they do)."""
     for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
         if kind:
             char = OxmlElement("w:fldChar")
@@ -124,66 +127,95 @@ def _page_number_footer(section, lang: str):
             t = OxmlElement("w:t")
             t.text = text
             run._r.append(t)
-    _font(paragraph.add_run(" —"), BODY_FONT, 12)
+    return run
 
 
-def _setup(document, doc: Document):
+def _page_number_footer(section, lang: str):
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    font(paragraph.add_run("— "), BODY_FONT, 12)
+    page_number_field(font(paragraph.add_run(), BODY_FONT, 12))
+    font(paragraph.add_run(" —"), BODY_FONT, 12)
+
+
+def page_setup(document, margins_cm: tuple[float, float, float, float], footer_cm: float, size: float):
+    """A4 portrait with `margins_cm` (top, bottom, left, right), and the body font at `size` points."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.6)
-    section.left_margin, section.right_margin = Cm(2.6), Cm(2.4)
-    section.footer_distance = Cm(1.4)
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (
+        Cm(m) for m in margins_cm)
+    section.footer_distance = Cm(footer_cm)
     normal = document.styles["Normal"]
     normal.font.name = LATIN
-    normal.font.size = Pt(15)
+    normal.font.size = Pt(size)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    _page_number_footer(section, doc.lang)
+    return section
+
+
+def core_properties(document, title: str, author: str, subject: str, keywords: str, created: datetime,
+                    category: str | None = None):
+    """The package's properties, with one fixed time, so that the same document gives the same bytes."""
     props = document.core_properties
-    props.title = doc.title
-    props.author = doc.author
-    props.last_modified_by = doc.author
-    props.subject = doc.subject
-    props.keywords = doc.keywords
+    props.title = title
+    props.author = author
+    props.last_modified_by = author
+    props.subject = subject
+    props.keywords = keywords
     props.comments = "twintrack"
+    if category is not None:
+        props.category = category
     props.revision = 1
-    created = (doc.created or datetime(2000, 1, 1)).replace(tzinfo=None, microsecond=0)
     props.created = created
     props.modified = created
     props.last_printed = created
+
+
+def save(document, when: datetime | None) -> bytes:
+    """The package's bytes, with fixed zip timestamps (`when`)."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_zip(buffer.getvalue(), when)
+
+
+def _setup(document, doc: Document):
+    section = page_setup(document, (3.0, 2.6, 2.6, 2.4), footer_cm=1.4, size=15)
+    _page_number_footer(section, doc.lang)
+    created = (doc.created or datetime(2000, 1, 1)).replace(tzinfo=None, microsecond=0)
+    core_properties(document, doc.title, doc.author, doc.subject, doc.keywords, created)
 
 
 def _masthead(document, doc: Document):
     zh = doc.lang == "zh"
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _spacing(p, before=6, after=6)
-    _font(p.add_run(doc.masthead), TITLE_FONT, 36 if zh else 24, bold=not zh, color=RED)
+    spacing(p, before=6, after=6)
+    font(p.add_run(doc.masthead), TITLE_FONT, 36 if zh else 24, bold=not zh, color=RED)
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _spacing(p, before=6, after=6)
-    _font(p.add_run(doc.issue), BODY_FONT, 15)
+    spacing(p, before=6, after=6)
+    font(p.add_run(doc.issue), BODY_FONT, 15)
     if doc.status:
-        _font(p.add_run(doc.status), BODY_FONT, 15, color=RED)
+        font(p.add_run(doc.status), BODY_FONT, 15, color=RED)
     p = document.add_paragraph()
     p.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
-    _spacing(p, before=0, after=18)
-    _font(p.add_run(doc.issuer), BODY_FONT, 14)
-    _font(p.add_run("\t" + doc.date), BODY_FONT, 14)
-    _bottom_border(p)
+    spacing(p, before=0, after=18)
+    font(p.add_run(doc.issuer), BODY_FONT, 14)
+    font(p.add_run("\t" + doc.date), BODY_FONT, 14)
+    bottom_border(p)
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _spacing(p, before=6, after=12, line=30)
-    _font(p.add_run(doc.title), TITLE_FONT, 22 if zh else 17, bold=not zh)
+    spacing(p, before=6, after=12, line=30)
+    font(p.add_run(doc.title), TITLE_FONT, 22 if zh else 17, bold=not zh)
 
 
 def _heading(document, block: Heading, lang: str):
     p = document.add_paragraph()
-    _spacing(p, before=6, after=0, line=28, exact=True)
+    spacing(p, before=6, after=0, line=28, exact=True)
     if lang == "zh":
-        _first_line_indent_chars(p)
+        first_line_indent(p)
     p.paragraph_format.keep_with_next = True
-    _font(p.add_run(block.text), HEADING_FONT, 15, bold=lang != "zh")
+    font(p.add_run(block.text), HEADING_FONT, 15, bold=lang != "zh")
 
 
 def _paragraph(document, block: Paragraph, lang: str):
@@ -191,30 +223,30 @@ def _paragraph(document, block: Paragraph, lang: str):
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     if block.kind == "notice":
         _box(p)
-        _spacing(p, before=6, after=6, line=22)
-        _font(p.add_run(block.text), BODY_FONT, 13)
+        spacing(p, before=6, after=6, line=22)
+        font(p.add_run(block.text), BODY_FONT, 13)
         return
-    _spacing(p, before=0, after=0, line=28, exact=True)
+    spacing(p, before=0, after=0, line=28, exact=True)
     if lang == "zh":
-        _first_line_indent_chars(p)
-    _font(p.add_run(block.text), BODY_FONT, 15)
+        first_line_indent(p)
+    font(p.add_run(block.text), BODY_FONT, 15)
 
 
 def _caption(document, text: str, after: float = 3):
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _spacing(p, before=6, after=after)
+    spacing(p, before=6, after=after)
     p.paragraph_format.keep_with_next = True
-    _font(p.add_run(text), HEADING_FONT, 10.5, bold=True)
+    font(p.add_run(text), HEADING_FONT, 10.5, bold=True)
 
 
 def _cell_text(cell, text: str, align: str, bold: bool, alert: bool, size: float):
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     p = cell.paragraphs[0]
     p.alignment = ALIGN.get(align, WD_ALIGN_PARAGRAPH.LEFT)
-    _spacing(p, before=0, after=0)
+    spacing(p, before=0, after=0)
     p.paragraph_format.line_spacing = 1.0
-    _font(p.add_run(text), HEADING_FONT if bold else TABLE_FONT, size, bold=bold, color=RED if alert else None)
+    font(p.add_run(text), HEADING_FONT if bold else TABLE_FONT, size, bold=bold, color=RED if alert else None)
 
 
 def _table(document, block: Table):
@@ -243,12 +275,12 @@ def _table(document, block: Table):
                 for dc in range(spec.colspan):
                     taken.add((r + dr, c + dc))
             _cell_text(target, spec.text, "center", True, False, size)
-            _shade(target)
+            shade(target)
             c += spec.colspan
-        _repeat_header(table.rows[r])
+        repeat_header(table.rows[r])
     offset = len(block.header)
     for r, row in enumerate(block.rows):
-        _cant_split(table.rows[offset + r])
+        cant_split(table.rows[offset + r])
         table.rows[offset + r].height = Cm(0.55)
         table.rows[offset + r].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for c, spec in enumerate(row):
@@ -256,10 +288,10 @@ def _table(document, block: Table):
     if block.note:
         p = document.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        _spacing(p, before=3, after=6, line=13)
-        _font(p.add_run(block.note), TABLE_FONT, 9)
+        spacing(p, before=3, after=6, line=13)
+        font(p.add_run(block.note), TABLE_FONT, 9)
     else:
-        _spacing(document.add_paragraph(), before=0, after=6)
+        spacing(document.add_paragraph(), before=0, after=6)
 
 
 def _column_widths(table, relative: list[float]):
@@ -298,7 +330,7 @@ def _narrow_cell_margins(table, cm: float = 0.06):
 def _figure(document, block: Figure):
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _spacing(p, before=6, after=0)
+    spacing(p, before=6, after=0)
     p.paragraph_format.keep_with_next = True
     p.add_run().add_picture(io.BytesIO(block.png), width=Cm(min(block.width_cm, TEXT_WIDTH_CM)))
     _caption(document, block.caption, after=6)
@@ -317,7 +349,5 @@ def render_docx(doc: Document) -> bytes:
             _table(document, block)
         elif isinstance(block, Figure):
             _figure(document, block)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalise_zip(buffer.getvalue(), doc.created)
+    return save(document, doc.created)
 

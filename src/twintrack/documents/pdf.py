@@ -12,7 +12,7 @@ import base64
 
 from django.template.loader import render_to_string
 
-from twintrack.reports.content import Document, Figure, Heading, Paragraph, Table
+from twintrack.documents.blocks import Document, Figure, Heading, Paragraph, Table
 
 
 def _blocks(doc: Document) -> list[dict]:
@@ -38,7 +38,7 @@ def render_html(doc: Document) -> str:
     if doc.created:  # W3C-DTF with a zone, as WeasyPrint wants it; naive times are Beijing time
         created = doc.created.isoformat(timespec="seconds")
         created += "" if doc.created.tzinfo else "+08:00"
-    return render_to_string("reports/bulletin.html", {"doc": doc, "blocks": _blocks(doc),
+    return render_to_string("documents/bulletin.html", {"doc": doc, "blocks": _blocks(doc),
                                                       "created": created})
 
 

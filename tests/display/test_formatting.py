@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from twintrack.web.dashboard import chart_scale, format_amount, period_label, shift_month, split_amount
+from twintrack.display.amounts import chart_scale, format_amount, split_amount
+from twintrack.display.periods import period_label, shift_month
 
 
 @pytest.mark.parametrize("metric, value, lang, text", [
@@ -35,14 +36,14 @@ def test_a_big_number_is_split_from_its_unit():
 
 def test_chart_axes_use_reporting_units_for_the_language():
     with translation.override("zh-hans"):
-        assert chart_scale("investment_yuan", Decimal("4.3e10"), "zh").unit == "亿元"
-        assert chart_scale("investment_yuan", Decimal("3.8e7"), "zh").unit == "万元"
-        assert chart_scale("energy_saved_tce", Decimal("319100"), "zh").unit == "万吨标准煤"
-        assert chart_scale("projects", 1505, "zh").unit == "个"
+        assert chart_scale("investment_yuan", Decimal("4.3e10"), "zh").unit("zh") == "亿元"
+        assert chart_scale("investment_yuan", Decimal("3.8e7"), "zh").unit("zh") == "万元"
+        assert chart_scale("energy_saved_tce", Decimal("319100"), "zh").unit("zh") == "万吨标准煤"
+        assert chart_scale("projects", 1505, "zh").unit("zh") == "个"
     with translation.override("en"):
-        assert chart_scale("investment_yuan", Decimal("4.3e10"), "en").unit == "billion yuan"
+        assert chart_scale("investment_yuan", Decimal("4.3e10"), "en").unit("en") == "billion yuan"
         assert chart_scale("investment_yuan", Decimal("3.8e7"), "en").divisor == Decimal("1e6")
-        assert chart_scale("energy_saved_tce", Decimal("319100"), "en").unit == "tonnes of standard coal"
+        assert chart_scale("energy_saved_tce", Decimal("319100"), "en").unit("en") == "tonnes of standard coal"
 
 
 def test_period_labels_in_both_languages():
