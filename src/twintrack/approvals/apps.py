@@ -7,13 +7,8 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Monthly approval")
 
     def ready(self):
-        from twintrack.approvals.access import MonthApprovalPolicy
-        from twintrack.approvals.models import MonthApproval
         from twintrack.approvals.services import refuse_locked_rows
         from twintrack.imports.kinds import register_row_check
-        from twintrack.orgs import access
-
-        access.register(MonthApproval, MonthApprovalPolicy())
         # A row of an approved (locked) month is refused at import, with its row number.
         for kind in ("progress", "energy"):
             register_row_check(kind, refuse_locked_rows)

@@ -7,14 +7,7 @@ class DiagnosisConfig(AppConfig):
     verbose_name = _("Diagnosis and demonstration")
 
     def ready(self):
-        from twintrack.diagnosis.access import POLICIES
-        from twintrack.diagnosis.services import assigned_enterprise_ids
         from twintrack.orgs import access
-
-        for model, policy in POLICIES.items():
-            access.register(model, policy)
-        access.register_assigned_enterprises(assigned_enterprise_ids)
-
         from twintrack.web.roles import register_menu
 
         register_menu("diagnosis:home", _("Diagnosis"), lambda user: access.role_of(user) is not None)

@@ -19,9 +19,6 @@ class EnergyConfig(AppConfig):
         from twintrack.energy.importing import EnergyKind, refuse_progress_tce_where_lines_exist
         from twintrack.imports.kinds import register_kind, register_row_check
 
-        from twintrack.energy.access import register_policies
-
-        register_policies()
         register_kind(EnergyKind)
         register_row_check("progress", refuse_progress_tce_where_lines_exist)
 

@@ -5,14 +5,6 @@ class ProgrammeConfig(AppConfig):
     name = "twintrack.programme"
 
     def ready(self):
-        from twintrack.orgs import access
-        from twintrack.programme.access import ProgressPolicy, ProjectPolicy, TargetPolicy
-        from twintrack.programme.models import Progress, Project, Target
-
-        access.register(Project, ProjectPolicy())
-        access.register(Progress, ProgressPolicy())
-        access.register(Target, TargetPolicy())
-
         from twintrack.imports.kinds import register_row_check
         from twintrack.programme import access as programme_access
         from twintrack.programme import lifecycle

@@ -35,6 +35,7 @@ PROJECT_STATUS_ZH = {
 
 class Target(models.Model):
     """A unit's own cumulative target for January..through_month; never summed from children."""
+    access_policy = "twintrack.programme.access.TargetPolicy"
 
     org = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="targets")
     metric = models.CharField(_("metric"), max_length=32)
@@ -54,6 +55,7 @@ class Target(models.Model):
 
 
 class Project(models.Model):
+    access_policy = "twintrack.programme.access.ProjectPolicy"
     code = models.CharField(_("project code"), max_length=64, unique=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="projects",
                                    verbose_name=_("enterprise"))
@@ -86,6 +88,7 @@ class Project(models.Model):
 
 class Progress(models.Model):
     """One project's completed investment and energy savings in one month (not cumulative)."""
+    access_policy = "twintrack.programme.access.ProgressPolicy"
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="progress")
     year = models.PositiveSmallIntegerField()

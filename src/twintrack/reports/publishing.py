@@ -23,8 +23,8 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from twintrack.orgs.access import can_view_org, membership_of
-from twintrack.orgs.models import OrgUnit, Role
+from twintrack.orgs.access import may
+from twintrack.orgs.models import OrgUnit
 from twintrack.reports import display
 from twintrack.reports.bulletin import bulletin_data
 from twintrack.reports.models import BulletinFile, PublishedBulletin
@@ -62,13 +62,8 @@ class BulletinDownload:
 # --- who may publish ---------------------------------------------------------------------
 
 def may_publish(user, org: OrgUnit) -> bool:
-    """Bureau officers (and superusers) publish for the units they see (orgs.access)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    membership = membership_of(user)
-    if not user.is_superuser and (membership is None or membership.role != Role.BUREAU):
-        return False
-    return can_view_org(user, org)
+    """Bureau officers (and superusers) publish for the units they see (reports.access)."""
+    return may(user, "create", PublishedBulletin(org=org))
 
 
 def unapproved_months(org: OrgUnit, year: int, month: int) -> list[int]:

@@ -8,10 +8,8 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from twintrack.imports.kinds import register_kind
-        from twintrack.supervision.access import register_policies
         from twintrack.supervision.importing import FindingsKind, RequirementsKind, VisitsKind
 
-        register_policies()
         for kind in (VisitsKind, FindingsKind, RequirementsKind):
             register_kind(kind)
 

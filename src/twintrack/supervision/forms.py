@@ -1,6 +1,7 @@
 """Forms of the supervision pages. Every choice list is limited to what the user may see
 and what the records allow (a visit's units are its group's, a finding's enterprises are
-the visited unit's); the services check the same rules again."""
+the visited unit's). A rule about the records is the services' (`services.*_problem`): the
+form shows the same sentence the service and the import kind refuse with."""
 from __future__ import annotations
 
 from django import forms
@@ -13,11 +14,17 @@ from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.access import visible
 from twintrack.orgs.models import OrgUnit, Role
 from twintrack.programme.models import Project
+from twintrack.supervision import services
 from twintrack.supervision.files import ACCEPT
 from twintrack.supervision.models import Finding, FindingKind, KeyTask
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = {"rows": 4}
+
+
+def add_problem(form: forms.Form, field: str, problem: str | None) -> None:
+    if problem:
+        form.add_error(field, problem)
 
 
 class PathOptions:
@@ -153,9 +160,7 @@ class VisitForm(forms.Form):
         data = super().clean()
         org = data.get("org")
         for enterprise in data.get("enterprises") or ():
-            if org is not None and not enterprise.org.path.startswith(org.path):
-                self.add_error("enterprises", _("%(enterprise)s is not in %(unit)s") % {
-                    "enterprise": enterprise.name_zh, "unit": org.name_zh})
+            add_problem(self, "enterprises", services.enterprise_unit_problem(enterprise, org))
         return data
 
 
@@ -180,10 +185,7 @@ class FindingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        project, enterprise = data.get("project"), data.get("enterprise")
-        if project is not None and enterprise is not None and project.enterprise_id != enterprise.pk:
-            self.add_error("project", _("project %(project)s is not a project of %(enterprise)s") % {
-                "project": project.code, "enterprise": enterprise.name_zh})
+        add_problem(self, "project", services.project_enterprise_problem(data.get("project"), data.get("enterprise")))
         return data
 
 

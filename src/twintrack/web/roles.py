@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from twintrack.enterprises.models import Enterprise
-from twintrack.orgs.access import can_create, is_bureau, membership_of, role_of, scope_root, visible
+from twintrack.orgs.access import is_bureau, may, membership_of, role_of, scope_root, visible
 from twintrack.orgs.models import OrgUnit, Role
 from twintrack.programme.models import Progress
 
@@ -24,29 +24,9 @@ def home_url(user) -> str:
     return reverse("dashboard")
 
 
-def require_units(user) -> OrgUnit:
-    """The top unit the user sees; 403 for accounts that reach no unit (enterprise, provider)."""
-    root = scope_root(user)
-    if root is None:
-        raise PermissionDenied
-    return root
-
-
-def require_programme(user) -> None:
-    """Enterprise and project pages: for anyone who sees a unit or at least one enterprise
-    (a service provider sees nothing until the diagnosis app assigns it enterprises)."""
-    if scope_root(user) is None and not visible(user, Enterprise).exists():
-        raise PermissionDenied
-
-
-def require_bureau(user) -> None:
-    if not is_bureau(user):
-        raise PermissionDenied
-
-
 def may_submit_data(user) -> bool:
-    """Bureau and district officers upload files and submit months."""
-    return scope_root(user) is not None and can_create(user, Progress)
+    """Bureau and district officers (who see a unit) upload files and submit months."""
+    return may(user, "view", OrgUnit) and may(user, "create", Progress)
 
 
 def require_data_entry(user) -> OrgUnit:
