@@ -40,3 +40,12 @@ def test_the_attachment_page_refuses_what_the_upload_check_refuses(client, world
     response = attach(client, world, records, upload(name, content))
     assert response.status_code == 400 and reason in response.content.decode()
     assert not Attachment.objects.filter(name=name).exists()
+
+
+def test_the_attachment_form_states_the_limit_of_the_settings_in_the_users_language(client, world, records,
+                                                                                    settings):
+    settings.TWINTRACK_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+    client.force_login(world.users.sup1)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("supervision:attachment_create", args=[records.nanhu_finding.pk])).content.decode()
+    assert "JPEG、PNG、PDF、DOCX 或 XLSX，不超过 5 MB" in page

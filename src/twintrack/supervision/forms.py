@@ -5,8 +5,11 @@ form shows the same sentence the service and the import kind refuse with."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -20,6 +23,14 @@ from twintrack.supervision.models import Finding, FindingKind, KeyTask
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = {"rows": 4}
+
+
+def _file_note() -> str:
+    return gettext("JPEG, PNG, PDF, DOCX or XLSX, at most %(size)s MB") % {
+        "size": settings.TWINTRACK_MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+
+
+FILE_NOTE = lazy(_file_note, str)()  # in the language and with the limit of the request
 
 
 def add_problem(form: forms.Form, field: str, problem: str | None) -> None:
@@ -172,7 +183,7 @@ class FindingForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Project (optional)"), queryset=Project.objects.none(), required=False)
     file = forms.FileField(label=_("Photo or document (optional)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-                           help_text=_("JPEG, PNG, PDF, DOCX or XLSX, at most 10 MB"))
+                           help_text=FILE_NOTE)
 
     def __init__(self, visit, *args, with_file: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,7 +202,7 @@ class FindingForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Photo or document"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-                           help_text=_("JPEG, PNG, PDF, DOCX or XLSX, at most 10 MB"))
+                           help_text=FILE_NOTE)
 
 
 class RequirementForm(forms.Form):
@@ -232,7 +243,7 @@ class RespondForm(forms.Form):
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs=TEXT), max_length=10000)
     file = forms.FileField(label=_("Evidence (optional)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-                           help_text=_("JPEG, PNG, PDF, DOCX or XLSX, at most 10 MB"))
+                           help_text=FILE_NOTE)
 
 
 class ReviewForm(forms.Form):
