@@ -2,11 +2,12 @@
 `twintrack.orgs.access`: the home page of a role and the gates of whole page classes."""
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from twintrack.enterprises.models import Enterprise
-from twintrack.orgs.access import is_bureau, may, membership_of, role_of, scope_root, visible
+from twintrack.orgs.access import may, membership_of, role_of, scope_root, visible
 from twintrack.orgs.models import OrgUnit, Role
 from twintrack.programme.models import Progress
 
@@ -52,11 +53,11 @@ def navigation(user) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
     entries = []
-    units = scope_root(user) is not None
+    units = may(user, "view", OrgUnit)  # the menu offers what the pages' own gates let through
     if units:
         entries.append(("dashboard", _("Dashboard")))
         entries.append(("orgunit_list", _("Units and targets")))
-    if units or visible(user, Enterprise).exists():
+    if may(user, "view", Enterprise):
         entries += [("enterprise_list", _("Enterprises")), ("project_list", _("Projects"))]
     if may_submit_data(user):
         entries.append(("monthly", _("Monthly submission")))
@@ -66,6 +67,6 @@ def navigation(user) -> list[dict]:
     for url_name, label, visible_to in EXTRA_MENU:
         if visible_to(user):
             entries.append((url_name, str(label)))
-    if is_bureau(user):
+    if may(user, "view", get_user_model()):
         entries.append(("user_list", _("Users")))
     return [{"name": name, "label": label, "url": reverse(name)} for name, label in entries]
