@@ -172,6 +172,15 @@ def _size_of(uploaded) -> int:
     return size
 
 
+def _refuse_type(name: str, types: set[str]) -> FileRefused:
+    if types == {"csv", "xlsx"}:  # an import: the words the importer uses for the same refusal
+        return FileRefused(_("%(file)s: only .csv and .xlsx files can be imported; save the workbook as "
+                             ".xlsx (Excel Workbook) first") % {"file": name})
+    allowed = ", ".join(sorted({TYPE_NAMES[t] for t in types}))
+    return FileRefused(_("%(name)s: this type of file is not accepted; use one of %(types)s")
+                       % {"name": name, "types": allowed})
+
+
 def _refuse_content(name: str, declared: str, found: str | None) -> FileRefused:
     if declared == "csv" and found == "xlsx":
         return FileRefused(_("%(name)s is an Excel workbook, not a CSV file: rename it to .xlsx, or save it "
@@ -187,9 +196,7 @@ def check_upload(uploaded, types: Iterable[str], max_bytes: int) -> Checked:
     name = clean_name(getattr(uploaded, "name", ""))
     declared = EXTENSIONS.get(PurePath(name).suffix.lower())
     if declared not in types:
-        allowed = ", ".join(sorted({TYPE_NAMES[t] for t in types}))
-        raise FileRefused(_("%(name)s: this type of file is not accepted; use one of %(types)s")
-                          % {"name": name, "types": allowed})
+        raise _refuse_type(name, types)
     size = _size_of(uploaded)
     if size > max_bytes:
         raise FileRefused(_("%(name)s is too large: %(size)s MB, at most %(max)s MB")

@@ -224,10 +224,17 @@ if os.environ.get("TWINTRACK_BEHIND_TLS_PROXY", "0") == "1":
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("TWINTRACK_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 TWINTRACK_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
                  "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# Upload limits, all checked by twintrack.filecheck.check_upload: import files (and framework
+# JSON), supervision attachments, diagnosis reports.
 TWINTRACK_MAX_UPLOAD_BYTES = int(os.environ.get("TWINTRACK_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+TWINTRACK_MAX_ATTACHMENT_BYTES = int(os.environ.get("TWINTRACK_MAX_ATTACHMENT_MB", "10")) * 1024 * 1024
+TWINTRACK_MAX_REPORT_BYTES = int(os.environ.get("TWINTRACK_MAX_REPORT_MB", "20")) * 1024 * 1024
 # What an uploaded XLSX/DOCX may unpack to in all (twintrack/filecheck.py checks it before parsing).
 TWINTRACK_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("TWINTRACK_MAX_UNCOMPRESSED_MB", "512")) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# Enterprises a service provider reaches by assignment (twintrack.orgs.access): the diagnosis
+# app's hook, named here so that the layers below it import nothing of it.
+TWINTRACK_ASSIGNED_ENTERPRISES = ["twintrack.diagnosis.services.assigned_enterprise_ids"]
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from supervision_helpers import JPEG_BYTES, PDF_BYTES, PNG_BYTES, office_bytes, upload
 
 from twintrack.supervision import services
-from twintrack.supervision.files import MAX_BYTES, FileRefused, check_upload, clean_name
+from twintrack.supervision.files import FileRefused, check_upload, clean_name
 from twintrack.supervision.models import Attachment
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -40,7 +40,9 @@ def test_anything_else_is_refused_with_a_reason(name, content, reason):
     assert reason in refused.value.message
 
 
-def test_files_over_ten_megabytes_are_refused():
+def test_files_over_ten_megabytes_are_refused(settings):
+    MAX_BYTES = settings.TWINTRACK_MAX_ATTACHMENT_BYTES
+    assert MAX_BYTES == 10 * 1024 * 1024
     big = upload("big.pdf", PDF_BYTES + b"0" * MAX_BYTES)
     with pytest.raises(FileRefused, match="too large"):
         check_upload(big)

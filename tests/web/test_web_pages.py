@@ -250,20 +250,18 @@ def test_an_enterprise_user_starts_at_their_enterprise_and_sees_only_it(as_user,
     assert 'name="investment_yuan"' not in text(client.get(reverse("project_detail", args=[world.project.pk])))
 
 
-def test_a_provider_sees_nothing_until_the_diagnosis_app_assigns_enterprises(as_user, world):
+def test_a_provider_sees_nothing_until_the_diagnosis_app_assigns_enterprises(as_user, world, monkeypatch):
     from twintrack.enterprises.models import Enterprise
     from twintrack.orgs import access
 
     client = as_user("provider")
     assert client.get(reverse("enterprise_list")).status_code == 403
     assign = lambda user: Enterprise.objects.filter(pk=world.other_enterprise.pk).values("pk")  # noqa: E731
-    access.ASSIGNED_ENTERPRISES.append(assign)
-    try:
-        page = text(client.get(reverse("enterprise_list")))
-        assert world.other_enterprise.name_zh in page and world.enterprise.name_zh not in page
-        assert client.get(reverse("enterprise_detail", args=[world.enterprise.pk])).status_code == 404
-    finally:
-        access.ASSIGNED_ENTERPRISES.remove(assign)
+    declared = access.assigned_enterprise_hooks
+    monkeypatch.setattr(access, "assigned_enterprise_hooks", lambda: [*declared(), assign])
+    page = text(client.get(reverse("enterprise_list")))
+    assert world.other_enterprise.name_zh in page and world.enterprise.name_zh not in page
+    assert client.get(reverse("enterprise_detail", args=[world.enterprise.pk])).status_code == 404
 
 
 def test_the_menu_shows_each_role_its_pages(as_user, world):

@@ -20,6 +20,15 @@ class MonthApprovalPolicy(Policy):
     def can_change(self, user, obj):
         return can_submit(user, obj.org) or can_approve(user, obj.org) or can_reopen(user, obj.org)
 
+    def can_submit(self, user, obj):
+        return can_submit(user, obj.org)
+
+    def can_approve(self, user, obj):
+        return can_approve(user, obj.org)
+
+    def can_reopen(self, user, obj):
+        return can_reopen(user, obj.org)
+
 
 def can_submit(user, org) -> bool:
     return role_of(user) in ACTORS and can_view_org(user, org)

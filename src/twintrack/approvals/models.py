@@ -19,6 +19,7 @@ class MonthState(models.TextChoices):
 
 
 class MonthApproval(models.Model):
+    access_policy = "twintrack.approvals.access.MonthApprovalPolicy"
     org = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="month_approvals",
                             verbose_name=_("org unit"))
     year = models.PositiveSmallIntegerField(_("year"))

@@ -1,5 +1,5 @@
-"""Who sees and changes diagnosis data. One Policy per model, registered in
-DiagnosisConfig.ready(); everything follows the enterprises a user sees
+"""Who sees and changes diagnosis data. One Policy per model, declared by the model
+(`access_policy`); everything follows the enterprises a user sees
 (`visible(user, Enterprise)`): the bureau and district officers their subtree's, an
 enterprise user its own, a service provider the enterprises assigned to it today.
 
@@ -118,6 +118,12 @@ class AssessmentPolicy(Policy):
     def can_create(self, user):
         return role_of(user) in (Role.ENTERPRISE, Role.PROVIDER)
 
+    def can_create_here(self, user, obj):
+        """A self-assessment of the user's own enterprise, an offline diagnosis of an assigned one."""
+        if obj.kind == AssessmentKind.SELF:
+            return can_self_assess(user, obj.enterprise)
+        return can_diagnose(user, obj.enterprise)
+
 
 class DemonstrationPolicy(Policy):
     def visible(self, user):
@@ -131,6 +137,10 @@ class DemonstrationPolicy(Policy):
             return True
         return (role_of(user) == Role.DISTRICT and obj.status == DemonstrationStatus.NOMINATED
                 and visible_enterprises(user).filter(pk=obj.enterprise_id).exists())
+
+    def can_approve(self, user, obj):
+        """Designate (or decline) a nomination: the bureau."""
+        return is_bureau(user)
 
     def can_create(self, user):
         return role_of(user) in UNIT_EDITORS
@@ -169,15 +179,3 @@ class CoverageSettingPolicy(Policy):
 
     def can_create(self, user):
         return is_bureau(user)
-
-
-POLICIES = {
-    Framework: FrameworkPolicy(),
-    ServiceProvider: ServiceProviderPolicy(),
-    ProviderAssignment: ProviderAssignmentPolicy(),
-    Assessment: AssessmentPolicy(),
-    Demonstration: DemonstrationPolicy(),
-    Solution: SolutionPolicy(),
-    SolutionAdoption: SolutionAdoptionPolicy(),
-    CoverageSetting: CoverageSettingPolicy(),
-}

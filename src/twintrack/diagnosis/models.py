@@ -38,6 +38,7 @@ class Framework(SoftDeletable):
     from it for forms, answers and SQL. Assessments point at the version they were scored with,
     so loading a new version never rewrites an old assessment's scores.
     """
+    access_policy = "twintrack.diagnosis.access.FrameworkPolicy"
 
     key = models.CharField(_("key"), max_length=64, db_index=True)
     version = models.CharField(_("version"), max_length=32)
@@ -152,6 +153,7 @@ class Level(models.Model):
 
 class ServiceProvider(SoftDeletable):
     """A firm the bureau engages for offline diagnoses and solutions (its users: Membership.provider)."""
+    access_policy = "twintrack.diagnosis.access.ServiceProviderPolicy"
 
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
@@ -178,6 +180,7 @@ class ServiceProvider(SoftDeletable):
 class ProviderAssignment(SoftDeletable):
     """A provider assigned to diagnose and support one enterprise, from one date to another
     (an open end: until further notice)."""
+    access_policy = "twintrack.diagnosis.access.ProviderAssignmentPolicy"
 
     provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, related_name="assignments",
                                  verbose_name=_("service provider"))
@@ -214,6 +217,7 @@ class Stage(models.TextChoices):
 
 
 class Assessment(SoftDeletable):
+    access_policy = "twintrack.diagnosis.access.AssessmentPolicy"
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="assessments",
                                    verbose_name=_("enterprise"))
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments",
@@ -315,6 +319,7 @@ class DemonstrationStatus(models.TextChoices):
 
 
 class Demonstration(SoftDeletable):
+    access_policy = "twintrack.diagnosis.access.DemonstrationPolicy"
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT,
                                    related_name="demonstrations", verbose_name=_("enterprise"))
     kind = models.CharField(_("kind"), max_length=20, choices=DemonstrationKind.choices)
@@ -368,6 +373,7 @@ class Solution(SoftDeletable):
     """A provider's offer. `industries`: GB/T 4754 codes it is made for (a division, group or
     class; empty: any manufacturing); `dimensions`: the framework dimension codes it improves;
     `sizes`: enterprise sizes it suits (empty: any)."""
+    access_policy = "twintrack.diagnosis.access.SolutionPolicy"
 
     provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, related_name="solutions",
                                  verbose_name=_("service provider"))
@@ -414,6 +420,7 @@ class AdoptionStatus(models.TextChoices):
 class SolutionAdoption(SoftDeletable):
     """An enterprise taking up a solution; completed lightweight ones by SMEs are the sub-industry
     view's "lightweight transformations completed"."""
+    access_policy = "twintrack.diagnosis.access.SolutionAdoptionPolicy"
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT,
                                    related_name="solution_adoptions", verbose_name=_("enterprise"))
@@ -437,6 +444,7 @@ class SolutionAdoption(SoftDeletable):
 class CoverageSetting(models.Model):
     """What the coverage metric counts under a unit (the nearest unit above with a row wins;
     no row anywhere: the defaults)."""
+    access_policy = "twintrack.diagnosis.access.CoverageSettingPolicy"
 
     org = models.OneToOneField("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("org unit"))

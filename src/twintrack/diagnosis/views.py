@@ -19,9 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from twintrack.diagnosis import pages
-from twintrack.diagnosis.access import (
-    can_diagnose, can_self_assess, own_enterprise_id, provider_of, visible_enterprises,
-)
+from twintrack.diagnosis.access import own_enterprise_id, provider_of, visible_enterprises
 from twintrack.diagnosis.coverage import coverage_for, coverage_for_units, rule_for
 from twintrack.diagnosis.forms import (
     AdoptionForm, AssignmentForm, CoverageSettingForm, DemonstrationForm, DemonstrationStatusForm, DiagnosisForm,
@@ -43,7 +41,7 @@ from twintrack.display.language import active_lang
 from twintrack.enterprises.models import Enterprise, IndustryCode, Size
 from twintrack.metrics import version
 from twintrack.orgs.access import (
-    can_change, can_create, get_visible_or_404, is_bureau, role_of, scope_root, visible, visible_orgs,
+    get_visible_or_404, may, require, require_scope_root, role_of, scope_root, visible, visible_orgs,
 )
 from twintrack.orgs.models import OrgUnit, Role
 
@@ -62,19 +60,6 @@ def in_menu(view):
     return wrapped
 
 
-def _require_role(request) -> str:
-    role = role_of(request.user)
-    if role is None:
-        raise PermissionDenied
-    return role
-
-
-def _require_units(request) -> OrgUnit:
-    """Pages about units (sub-industries, providers): for users who see a unit."""
-    root = scope_root(request.user)
-    if root is None:
-        raise PermissionDenied
-    return root
 
 
 def _enterprise_or_404(request, pk: int):
@@ -110,8 +95,8 @@ def _framework_param(request) -> Framework | None:
 def home(request: HttpRequest) -> HttpResponse:
     """Enterprise users go to their own page; everyone else gets the enterprises they see, with
     their latest level (a provider: the enterprises assigned to it)."""
-    role = _require_role(request)
-    if role == Role.ENTERPRISE:
+    require(request.user, "view", Assessment)
+    if role_of(request.user) == Role.ENTERPRISE:  # the landing page: an enterprise user's own
         own = own_enterprise_id(request.user)
         if own is None or not visible_enterprises(request.user).filter(pk=own).exists():
             raise PermissionDenied
@@ -176,16 +161,16 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
         "industry_name": (firm.industry.name_en or firm.industry.name_zh) if lang == "en" else firm.industry.name_zh,
         "group": IndustryCode.objects.filter(code=firm.industry_id[:3]).first(),
         "frameworks": Framework.objects.filter(is_current=True, is_active=True).order_by("key"),
-        "can_self_assess": can_self_assess(user, firm),
-        "can_diagnose": can_diagnose(user, firm),
-        "can_adopt": can_create(user, SolutionAdoption),
-        "can_nominate": can_create(user, Demonstration),
+        "can_self_assess": may(user, "create", Assessment(enterprise=firm, kind=AssessmentKind.SELF)),
+        "can_diagnose": may(user, "create", Assessment(enterprise=firm, kind=AssessmentKind.OFFLINE)),
+        "can_adopt": may(user, "create", SolutionAdoption),
+        "can_nominate": may(user, "create", Demonstration),
         "assignments": visible(user, ProviderAssignment).filter(enterprise=firm).select_related("provider"),
         "adoptions": visible(user, SolutionAdoption).filter(enterprise=firm).select_related("solution",
                                                                                                 "solution__provider"),
         "demonstrations_here": visible(user, Demonstration).filter(enterprise=firm),
         "to_visit": pages.demonstrations_to_visit(firm.industry_id, lang, exclude_enterprise=firm),
-        "adoption_form": AdoptionForm(lang=lang) if can_create(user, SolutionAdoption) else None,
+        "adoption_form": AdoptionForm(lang=lang) if may(user, "create", SolutionAdoption) else None,
         "lang": lang,
     })
     return render(request, "diagnosis/enterprise.html", context)
@@ -207,8 +192,7 @@ def _questionnaire_framework(request) -> Framework:
 def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
     """An enterprise user's self-assessment of its own enterprise."""
     firm = _enterprise_or_404(request, pk)
-    if not can_self_assess(request.user, firm):
-        raise PermissionDenied
+    require(request.user, "create", Assessment(enterprise=firm, kind=AssessmentKind.SELF))
     lang = active_lang()
     framework = _questionnaire_framework(request)
     form = QuestionnaireForm(request.POST or None, framework=framework, lang=lang)
@@ -235,8 +219,7 @@ def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
 def diagnose(request: HttpRequest, pk: int) -> HttpResponse:
     """A service provider's offline diagnosis of an enterprise assigned to it."""
     firm = _enterprise_or_404(request, pk)
-    if not can_diagnose(request.user, firm):
-        raise PermissionDenied
+    require(request.user, "create", Assessment(enterprise=firm, kind=AssessmentKind.OFFLINE))
     lang = active_lang()
     framework = _questionnaire_framework(request)
     form = DiagnosisForm(request.POST or None, request.FILES or None, framework=framework, lang=lang)
@@ -268,8 +251,7 @@ def diagnose(request: HttpRequest, pk: int) -> HttpResponse:
 @in_menu
 def add_adoption(request: HttpRequest, pk: int) -> HttpResponse:
     firm = _enterprise_or_404(request, pk)
-    if not can_create(request.user, SolutionAdoption):
-        raise PermissionDenied
+    require(request.user, "create", SolutionAdoption)
     form = AdoptionForm(request.POST, lang=active_lang())
     if form.is_valid():
         data = form.cleaned_data
@@ -302,7 +284,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                      "dimension": a.question.dimension.display_name(lang),
                      "answer": a.option.text_en if lang == "en" else a.option.text_zh,
                      "score": pages.number(a.score, places)} for a in answers],
-        "can_delete": can_change(request.user, row),
+        "can_delete": may(request.user, "delete", row),
     })
 
 
@@ -311,8 +293,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 @in_menu
 def assessment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Assessment, pk=pk)
-    if not can_change(request.user, row):
-        raise PermissionDenied
+    require(request.user, "delete", row)
     delete_assessment(row, request.user, "deleted on the assessment page")
     messages.success(request, _("The assessment is deleted; it stays in the history."))
     return redirect("diagnosis:enterprise", pk=row.enterprise_id)
@@ -338,7 +319,7 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @in_menu
 def subindustries(request: HttpRequest) -> HttpResponse:
-    root = _require_units(request)
+    root = require_scope_root(request.user)
     org = _org_param(request, root)
     framework = _framework_param(request)
     if framework is None:
@@ -381,7 +362,7 @@ def subindustries(request: HttpRequest) -> HttpResponse:
 @login_required
 @in_menu
 def subindustry(request: HttpRequest, code: str) -> HttpResponse:
-    root = _require_units(request)
+    root = require_scope_root(request.user)
     if not code.isdigit() or len(code) not in (3, 4):
         raise Http404("not a group or class code")
     industry = IndustryCode.objects.filter(code=code).first()
@@ -430,7 +411,7 @@ def subindustry(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @in_menu
 def demonstrations(request: HttpRequest) -> HttpResponse:
-    _require_role(request)
+    require(request.user, "view", Demonstration)
     lang = active_lang()
     rows = visible(request.user, Demonstration).select_related("enterprise", "enterprise__org", "industry")
     kind = request.GET.get("kind", "")
@@ -456,7 +437,7 @@ def demonstrations(request: HttpRequest) -> HttpResponse:
         "groups": sorted(by_group.values(), key=lambda g: g["code"]), "count": len(rows),
         "kinds": DemonstrationKind.choices, "statuses": DemonstrationStatus.choices, "kind": kind, "status": status,
         "industry": industry, "visits": request.GET.get("visits") == "1",
-        "can_nominate": can_create(request.user, Demonstration), "lang": lang,
+        "can_nominate": may(request.user, "create", Demonstration), "lang": lang,
     })
 
 
@@ -464,8 +445,7 @@ def demonstrations(request: HttpRequest) -> HttpResponse:
 @login_required
 @in_menu
 def demonstration_new(request: HttpRequest) -> HttpResponse:
-    if not can_create(request.user, Demonstration):
-        raise PermissionDenied
+    require(request.user, "create", Demonstration)
     initial = {}
     wanted = request.GET.get("enterprise", "")
     if wanted.isdigit():
@@ -489,8 +469,7 @@ def demonstration_new(request: HttpRequest) -> HttpResponse:
 @in_menu
 def demonstration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Demonstration, pk=pk)
-    if not can_change(request.user, row):
-        raise PermissionDenied
+    require(request.user, "change", row)
     form = DemonstrationForm(request.POST or None, instance=row, enterprises=visible_enterprises(request.user))
     if request.method == "POST" and form.is_valid():
         demonstration = form.save(commit=False)
@@ -511,9 +490,9 @@ def demonstration(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "diagnosis/demonstration.html", {
         "row": row, "title": row.display_title(lang), "enterprise_name": row.enterprise.display_name(lang),
         "enterprise_visible": visible_enterprises(request.user).filter(pk=row.enterprise_id).exists(),
-        "can_edit": can_change(request.user, row),
+        "can_edit": may(request.user, "change", row),
         "status_form": DemonstrationStatusForm(initial={"status": row.status, "designated_on": row.designated_on})
-        if is_bureau(request.user) else None,
+        if may(request.user, "approve", row) else None,
         "lang": lang,
     })
 
@@ -523,8 +502,7 @@ def demonstration(request: HttpRequest, pk: int) -> HttpResponse:
 @in_menu
 def demonstration_status(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Demonstration, pk=pk)
-    if not is_bureau(request.user):
-        raise PermissionDenied
+    require(request.user, "approve", row)
     form = DemonstrationStatusForm(request.POST)
     if form.is_valid():
         set_demonstration_status(row, form.cleaned_data["status"], request.user, form.cleaned_data["designated_on"])
@@ -540,7 +518,7 @@ def demonstration_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @in_menu
 def solutions(request: HttpRequest) -> HttpResponse:
-    _require_role(request)
+    require(request.user, "view", Solution)
     lang = active_lang()
     rows = visible(request.user, Solution).select_related("provider")
     kind = request.GET.get("kind", "")
@@ -562,7 +540,7 @@ def solutions(request: HttpRequest) -> HttpResponse:
         "rows": [{"solution": s, "name": s.display_name(lang), "provider": s.provider.display_name(lang),
                   "dimensions": [dimension_names.get(c, c) for c in s.dimensions]} for s in rows],
         "kinds": SolutionKind.choices, "kind": kind, "industry": industry, "dimension": dimension,
-        "dimension_choices": sorted(dimension_names.items()), "can_add": can_create(request.user, Solution),
+        "dimension_choices": sorted(dimension_names.items()), "can_add": may(request.user, "create", Solution),
         "lang": lang,
     })
 
@@ -584,22 +562,20 @@ def solution(request: HttpRequest, pk: int) -> HttpResponse:
         "dimensions": [names.get(c, c) for c in row.dimensions],
         "industries": [f"{i.code} {i.name_zh}" for i in industries],
         "sizes": [dict(Size.choices).get(s, s) for s in row.sizes],
-        "can_edit": can_change(request.user, row), "lang": lang,
+        "can_edit": may(request.user, "change", row), "lang": lang,
     })
 
 
 def _solution_form(request, instance=None):
     provider = provider_of(request.user)
-    return SolutionForm(request.POST or None, instance=instance, provider=None if is_bureau(request.user)
-                        else provider, lang=active_lang())
+    return SolutionForm(request.POST or None, instance=instance, provider=provider, lang=active_lang())
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 @in_menu
 def solution_new(request: HttpRequest) -> HttpResponse:
-    if not can_create(request.user, Solution):
-        raise PermissionDenied
+    require(request.user, "create", Solution)
     form = _solution_form(request)
     if request.method == "POST" and form.is_valid():
         row = save_solution(form.save(commit=False), request.user, "added to the catalogue")
@@ -613,8 +589,7 @@ def solution_new(request: HttpRequest) -> HttpResponse:
 @in_menu
 def solution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Solution, pk=pk)
-    if not can_change(request.user, row):
-        raise PermissionDenied
+    require(request.user, "change", row)
     form = _solution_form(request, instance=row)
     if request.method == "POST" and form.is_valid():
         save_solution(form.save(commit=False), request.user, "edited")
@@ -629,10 +604,10 @@ def solution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @in_menu
 def providers(request: HttpRequest) -> HttpResponse:
-    root = _require_units(request)
+    root = require_scope_root(request.user)
     lang = active_lang()
     form = None
-    if can_create(request.user, ServiceProvider):
+    if may(request.user, "create", ServiceProvider):
         form = ProviderForm(request.POST or None, orgs=visible_orgs(request.user))
         if request.method == "POST" and form.is_valid():
             provider = form.save(commit=False)
@@ -657,11 +632,11 @@ def providers(request: HttpRequest) -> HttpResponse:
 @login_required
 @in_menu
 def provider(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_units(request)
+    require_scope_root(request.user)
     row = get_visible_or_404(request.user, ServiceProvider, pk=pk)
     lang = active_lang()
     form = None
-    if can_create(request.user, ProviderAssignment):
+    if may(request.user, "create", ProviderAssignment):
         form = AssignmentForm(request.POST or None, enterprises=visible_enterprises(request.user))
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -679,7 +654,7 @@ def provider(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": [{"a": a, "name": a.enterprise.display_name(lang), "org": a.enterprise.org.display_name(lang),
                          "current": a.start_date <= today and a.ended_at is None and (
                              a.end_date is None or a.end_date >= today),
-                         "can_end": can_change(request.user, a) and a.ended_at is None and (
+                         "can_end": may(request.user, "change", a) and a.ended_at is None and (
                              a.end_date is None or a.end_date >= today)}
                         for a in assignments],
         "solutions": row.solutions.filter(is_active=True), "lang": lang,
@@ -691,8 +666,7 @@ def provider(request: HttpRequest, pk: int) -> HttpResponse:
 @in_menu
 def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, ProviderAssignment, pk=pk)
-    if not can_change(request.user, row):
-        raise PermissionDenied
+    require(request.user, "change", row)
     end_assignment(row, timezone.localdate(), request.user)
     messages.success(request, _("The assignment ends today."))
     return redirect("diagnosis:provider", pk=row.provider_id)
@@ -704,11 +678,11 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @in_menu
 def frameworks(request: HttpRequest) -> HttpResponse:
-    _require_role(request)
+    require(request.user, "view", Framework)
     lang = active_lang()
     form = None
     problems = []
-    if can_create(request.user, Framework):
+    if may(request.user, "create", Framework):
         form = FrameworkUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -738,8 +712,7 @@ def frameworks(request: HttpRequest) -> HttpResponse:
 def framework(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Framework, pk=pk)
     if request.method == "POST":
-        if not can_change(request.user, row):
-            raise PermissionDenied
+        require(request.user, "change", row)
         make_framework_current(row)
         version.bump()
         messages.success(request, _("New assessments now use this version."))
@@ -755,15 +728,14 @@ def framework(request: HttpRequest, pk: int) -> HttpResponse:
         "row": row, "name": row.display_name(lang),
         "description": row.description_en if lang == "en" and row.description_en else row.description_zh,
         "levels": [(lv, lv.display_name(lang)) for lv in row.levels.all()], "dimensions": dimensions,
-        "can_change": can_change(request.user, row), "lang": lang})
+        "can_change": may(request.user, "change", row), "lang": lang})
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 @in_menu
 def coverage_settings(request: HttpRequest) -> HttpResponse:
-    if not is_bureau(request.user):
-        raise PermissionDenied
+    require(request.user, "create", CoverageSetting)
     root = scope_root(request.user)
     lang = active_lang()
     rule = rule_for(root)

@@ -1,4 +1,4 @@
-"""Who sees and changes energy data (registered with twintrack.orgs.access).
+"""Who sees and changes energy data (each model declares its policy; twintrack.orgs.access.may asks it).
 
 - Lines and baselines follow their project: whoever sees the project sees them; district
   officers and the bureau change them.
@@ -6,9 +6,6 @@
   signed-in user reads them; only a bureau officer at the top of the tree (or a superuser)
   adds a version, a grid factor or sets a year's basis, since they change every unit's figures.
 """
-from twintrack.energy.models import (
-    CarrierCoefficient, CoefficientVersion, EnergyBaseline, EnergyLine, GridFactor, YearBasis,
-)
 from twintrack.orgs.access import Policy, is_bureau, role_of, scope_root, tree_root, visible
 from twintrack.orgs.models import Role
 
@@ -57,12 +54,3 @@ class TablePolicy(Policy):
 
     def can_create(self, user):
         return manages_tables(user)
-
-
-def register_policies() -> None:
-    from twintrack.orgs import access
-
-    access.register(EnergyLine, ProjectDataPolicy(EnergyLine))
-    access.register(EnergyBaseline, ProjectDataPolicy(EnergyBaseline))
-    for model in (CoefficientVersion, CarrierCoefficient, GridFactor, YearBasis):
-        access.register(model, TablePolicy(model))

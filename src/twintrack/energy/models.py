@@ -20,6 +20,7 @@ class CoefficientVersion(models.Model):
     A line is converted with the version in force for its month: the latest whose
     effective date is on or before the month's first day.
     """
+    access_policy = "twintrack.energy.access.TablePolicy"
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     effective_from = models.DateField(_("effective from"), unique=True)
@@ -39,6 +40,7 @@ class CoefficientVersion(models.Model):
 class CarrierCoefficient(models.Model):
     """A carrier's row in a version. Either a fixed kgce_per_unit or a range (kgce_min..kgce_max),
     where a line must give its measured coefficient."""
+    access_policy = "twintrack.energy.access.TablePolicy"
 
     version = models.ForeignKey(CoefficientVersion, on_delete=models.PROTECT, related_name="carriers")
     key = models.CharField(_("carrier"), max_length=40)
@@ -79,6 +81,7 @@ class CarrierCoefficient(models.Model):
 class GridFactor(models.Model):
     """An electricity CO2 factor (kgCO2/kWh) published for a data year, nationally or for one
     regional grid. Conversions use the scheme `mee_nbs_average`."""
+    access_policy = "twintrack.energy.access.TablePolicy"
 
     scheme = models.CharField(_("scheme"), max_length=40)
     data_year = models.PositiveSmallIntegerField(_("data year"))
@@ -113,6 +116,7 @@ class GridChoice(models.TextChoices):
 class YearBasis(models.Model):
     """What a deployment chose for one year's lines. Without a row: calorific electricity
     (0.1229 kgce/kWh) and the unit's regional grid factor."""
+    access_policy = "twintrack.energy.access.TablePolicy"
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     electricity = models.CharField(_("electricity basis"), max_length=16, choices=ElectricityBasis.choices,
@@ -134,6 +138,7 @@ class YearBasis(models.Model):
 
 class EnergyLine(models.Model):
     """One project's saving of one carrier in one month, as measured, and its conversion."""
+    access_policy = "twintrack.energy.access.ProjectDataPolicy"
 
     project = models.ForeignKey("programme.Project", on_delete=models.PROTECT, related_name="energy_lines")
     year = models.PositiveSmallIntegerField()
@@ -174,6 +179,7 @@ class EnergyLine(models.Model):
 class EnergyBaseline(models.Model):
     """A project's baseline-period consumption of one carrier (IPMVP): what savings are measured
     against. `months` months starting at `first_month`."""
+    access_policy = "twintrack.energy.access.ProjectDataPolicy"
 
     project = models.ForeignKey("programme.Project", on_delete=models.PROTECT, related_name="energy_baselines")
     carrier = models.CharField(_("carrier"), max_length=40)

@@ -19,7 +19,6 @@ from twintrack.approvals.services import ApprovalRefused
 from twintrack.display.language import active_lang
 from twintrack.display.periods import year_from_query
 from twintrack.energy import conversions as cv
-from twintrack.energy.access import manages_tables
 from twintrack.energy.forms import BaselineForm, CarrierFormSet, GridFactorForm, VersionForm, YearBasisForm
 from twintrack.energy.importing import conversion_reason
 from twintrack.energy.models import CoefficientVersion, EnergyBaseline, GridFactor, YearBasis
@@ -29,12 +28,9 @@ from twintrack.energy.services import (
     set_year_basis,
 )
 from twintrack.orgs import access
+from twintrack.orgs.access import may, require
 
 
-def _require_manager(request: HttpRequest) -> None:
-    """The deployment's tables are changed by a bureau officer at the top of the tree only."""
-    if not manages_tables(request.user):
-        raise PermissionDenied
 
 
 def _reconversion_message(request, result) -> None:
@@ -68,7 +64,7 @@ def coefficients(request: HttpRequest) -> HttpResponse:
         "carriers": selected.carriers.order_by("id") if selected else [],
         "grid_factors": GridFactor.objects.order_by("-data_year", "scheme", "region"),
         "year_bases": YearBasis.objects.order_by("-year"),
-        "can_manage": manages_tables(request.user),
+        "can_manage": may(request.user, "create", CoefficientVersion),
         "calorific": cv.CALORIFIC_KGCE_PER_KWH,
     })
 
@@ -83,7 +79,7 @@ CARRIED_OVER = ("name_en", "aliases", "ncv_kj_per_unit", "basis", "source", "not
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_version(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require(request.user, "create", CoefficientVersion)  # the tables: the whole tree's bureau
     latest = CoefficientVersion.objects.order_by("-effective_from").first()
     base = {c.key: c for c in latest.carriers.order_by("id")} if latest else {}
     failures: list[str] = []
@@ -131,7 +127,7 @@ def add_version(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def year_basis(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require(request.user, "create", CoefficientVersion)  # the tables: the whole tree's bureau
     if request.method == "POST":
         form = YearBasisForm(request.POST)
         if form.is_valid():
@@ -155,7 +151,7 @@ def year_basis(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def grid_factor(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require(request.user, "create", CoefficientVersion)  # the tables: the whole tree's bureau
     if request.method == "POST":
         form = GridFactorForm(request.POST)
         if form.is_valid():
@@ -218,7 +214,7 @@ def project(request: HttpRequest, code: str) -> HttpResponse:
     from twintrack.programme.models import Project
 
     project = access.get_visible_or_404(request.user, Project, code=code)
-    can_edit = access.POLICIES[EnergyBaseline].can_create(request.user)
+    can_edit = may(request.user, "create", EnergyBaseline)
     years = years_with_data(project)
     year = year_from_query(request, years[-1] if years else timezone.localdate().year)
     lang = active_lang()

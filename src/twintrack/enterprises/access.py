@@ -1,7 +1,7 @@
 """Who sees and changes enterprises: the units' subtree; an enterprise user only their own;
 a service provider the enterprises assigned to it (none until the diagnosis app assigns)."""
 from twintrack.enterprises.models import Enterprise
-from twintrack.orgs.access import Policy, assigned_enterprise_filter, membership_of, role_of, scope_root
+from twintrack.orgs.access import Policy, assigned_enterprise_filter, is_bureau, membership_of, role_of, scope_root
 from twintrack.orgs.models import Role
 
 EDITORS = (Role.BUREAU, Role.DISTRICT)
@@ -20,8 +20,16 @@ class EnterprisePolicy(Policy):
             return Enterprise.objects.none()
         return Enterprise.objects.filter(org__path__startswith=root.path)
 
+    def can_list(self, user):
+        """Enterprise and project pages: anyone who sees a unit or at least one enterprise (a
+        service provider sees nothing until the diagnosis app assigns it enterprises)."""
+        return scope_root(user) is not None or self.visible(user).exists()
+
     def can_change(self, user, obj):
         return role_of(user) in EDITORS
+
+    def can_restore(self, user, obj):
+        return is_bureau(user)
 
     def can_create(self, user):
         return role_of(user) in EDITORS

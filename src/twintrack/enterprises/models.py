@@ -34,6 +34,7 @@ SIZE_ZH = {"large": "大型", "medium": "中型", "small": "小型", "micro": "�
 
 
 class Enterprise(models.Model):
+    access_policy = "twintrack.enterprises.access.EnterprisePolicy"
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)

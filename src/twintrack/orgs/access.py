@@ -9,17 +9,21 @@ A user sees one subtree of org units, rooted at their *scope root*:
   the units of their round), else nothing;
 - an enterprise user or a service provider: no unit at all. They reach enterprises, not
   units: an enterprise user its own (Membership.enterprise), a service provider the
-  enterprises it is assigned (registered by the diagnosis app with
-  `register_assigned_enterprises`), and nothing before any assignment exists.
+  enterprises it is assigned (the diagnosis app's hook, declared in the setting
+  TWINTRACK_ASSIGNED_ENTERPRISES), and nothing before any assignment exists.
 
 A unit outside the scope does not exist as far as the user can tell: callers raise
 Http404, never 403, so that codes and ids cannot be probed.
 """
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet
+import functools
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.module_loading import import_string
 
 from twintrack.orgs.models import Membership, OrgUnit, Role
 
@@ -93,31 +97,125 @@ def visible_ancestors(user, org: OrgUnit) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(id__in=org.ancestor_ids(), path__startswith=root.path).order_by("depth"))
 
 
-# --- one access check per object type ------------------------------------------------
+# --- the one access question: may(user, verb, target) ---------------------------------------
 #
-# Each app registers a Policy for each of its models (in its AppConfig.ready()); pages,
-# downloads, exports and any API ask `visible(user, Model)` for what a user may see and
-# `can_change(user, obj)` for what they may change. A hidden object is a 404, a visible
-# but read-only one a 403.
+# Every model declares its policy (`access_policy = "twintrack.app.access.SomePolicy"`, a dotted
+# path resolved on first use, so a model never imports its policy). Pages, downloads, exports
+# and any API ask `visible(user, Model)` for what a user may see and `may(user, verb, target)`
+# for what they may do; `require` and `get_visible_or_404` turn the answer into the response:
+# a hidden object is a 404 (exactly like one that does not exist), a visible one the user may
+# not act on a 403. The role gates live in the policies, nowhere else.
+#
+# `target` is one of:
+# - a model class: "view" (may they open the pages of this kind at all) or "create" (in general);
+# - a saved object: any verb; the object must be visible first;
+# - an unsaved object naming where it would go (`Visit(group=g)`, `MonthApproval(org=o)`): the
+#   policy decides from that place (create a visit for this group, submit this unit's month).
+
+VERBS = frozenset({
+    "view", "change", "create", "delete", "restore",  # the usual record verbs
+    "submit", "approve", "reopen",  # decisions on a unit's month (approve: a nomination too)
+    "review", "respond",  # a supervision requirement: issuer's side, addressee's side
+})
+
 
 class Policy:
-    """What one role set may do with one model. Subclass and override."""
+    """What each role may do with one model. Subclass and override.
+
+    `allows(user, verb, obj)` asks the method `can_<verb>(user, obj)`; a policy without one
+    refuses the verb. "delete" follows "change" unless a policy says otherwise.
+    """
+
+    def __init__(self, model: type | None = None):
+        self.model = model if model is not None else getattr(self, "model", None)
 
     def visible(self, user) -> QuerySet:
         raise NotImplementedError
 
+    def can_list(self, user) -> bool:
+        """May the user open the pages of this kind at all: anyone with a role, by default."""
+        return role_of(user) is not None
+
     def can_change(self, user, obj) -> bool:
         return False
+
+    def can_delete(self, user, obj) -> bool:
+        return self.can_change(user, obj)
 
     def can_create(self, user) -> bool:
         return False
 
+    def can_create_here(self, user, obj) -> bool:
+        """Create `obj` (unsaved) where its fields place it; the general answer by default."""
+        return self.can_create(user)
 
-POLICIES: dict[type, Policy] = {}
+    def allows(self, user, verb: str, obj) -> bool:
+        if verb == "create":
+            return self.can_create_here(user, obj)
+        method = getattr(self, f"can_{verb}", None)
+        return method is not None and method(user, obj)
 
 
-def register(model: type, policy: Policy) -> None:
-    POLICIES[model] = policy
+USER_POLICY = "twintrack.orgs.access.UserPolicy"  # auth's User cannot declare one itself
+
+
+def _model_of(target) -> type:
+    return target if isinstance(target, type) else type(target)
+
+
+@functools.cache
+def _policy_of_model(model: type) -> Policy:
+    from django.contrib.auth import get_user_model
+
+    path = getattr(model, "access_policy", None)
+    if path is None and model is get_user_model():
+        path = USER_POLICY
+    if path is None:
+        raise ImproperlyConfigured(f"{model.__name__} declares no access_policy")
+    return import_string(path)(model)
+
+
+def policy_for(target) -> Policy:
+    """The policy a model (or an object's model) declares."""
+    return _policy_of_model(_model_of(target))
+
+
+def has_policy(model: type) -> bool:
+    try:
+        policy_for(model)
+    except ImproperlyConfigured:
+        return False
+    return True
+
+
+def _check_verb(verb: str) -> None:
+    if verb not in VERBS:
+        raise ValueError(f"unknown access verb {verb!r}; use one of {sorted(VERBS)}")
+
+
+def may(user, verb: str, target) -> bool:
+    """Whether `user` may `verb` the `target` (a model class, a saved or an unsaved object)."""
+    _check_verb(verb)
+    policy = policy_for(target)
+    if isinstance(target, type):
+        if verb == "view":
+            return policy.can_list(user)
+        if verb == "create":
+            return policy.can_create(user)
+        raise ValueError(f"the verb {verb!r} needs an object, not the model {target.__name__}")
+    if target.pk is None:
+        return policy.allows(user, verb, target)
+    return can_view(user, target) and (verb == "view" or policy.allows(user, verb, target))
+
+
+def require(user, verb: str, target) -> None:
+    """Http404 if `target` is a saved object the user may not see; PermissionDenied (403) if
+    they may see it (or it is a model or an unsaved object) but may not `verb` it."""
+    _check_verb(verb)
+    if not isinstance(target, type) and target.pk is not None and not can_view(user, target):
+        raise Http404("not found")
+    if not may(user, verb, target):
+        raise PermissionDenied
 
 
 def role_of(user) -> str | None:
@@ -134,7 +232,7 @@ def is_bureau(user) -> bool:
 
 
 def visible(user, model: type) -> QuerySet:
-    return POLICIES[model].visible(user)
+    return policy_for(model).visible(user)
 
 
 def get_visible_or_404(user, model: type, **lookup):
@@ -144,22 +242,8 @@ def get_visible_or_404(user, model: type, **lookup):
         raise Http404("not found") from None
 
 
-def can_change(user, obj) -> bool:
-    return can_view(user, obj) and POLICIES[type(obj)].can_change(user, obj)
-
-
 def can_view(user, obj) -> bool:
     return visible(user, type(obj)).filter(pk=obj.pk).exists()
-
-
-def require_change(user, obj) -> None:
-    """Http404 if the user may not see obj, PermissionDenied (403) if they may see but not change it."""
-    from django.core.exceptions import PermissionDenied
-
-    if not can_view(user, obj):
-        raise Http404("not found")
-    if not POLICIES[type(obj)].can_change(user, obj):
-        raise PermissionDenied
 
 
 class OrgUnitPolicy(Policy):
@@ -167,6 +251,10 @@ class OrgUnitPolicy(Policy):
 
     def visible(self, user):
         return visible_orgs(user)
+
+    def can_list(self, user):
+        """Pages about units (sub-industries, providers, ...): for users who see a unit."""
+        return scope_root(user) is not None
 
     def can_change(self, user, obj):
         return is_bureau(user)
@@ -176,30 +264,30 @@ class OrgUnitPolicy(Policy):
 
 
 # Enterprises a user reaches by assignment rather than through an org unit (service providers:
-# the diagnosis app knows who is assigned to what). Each function (user) -> a QuerySet of
-# enterprise ids, or None; a provider sees the union, nothing while none is registered.
-ASSIGNED_ENTERPRISES: list = []
+# the diagnosis app knows who is assigned to what). The setting TWINTRACK_ASSIGNED_ENTERPRISES
+# names the functions, (user) -> a QuerySet of enterprise ids or None, by dotted path: the app
+# above declares its hook where the deployment is put together, and this layer imports nothing
+# of it. A provider sees the union, nothing while none is declared.
 
-
-def register_assigned_enterprises(function) -> None:
-    if function not in ASSIGNED_ENTERPRISES:
-        ASSIGNED_ENTERPRISES.append(function)
+def assigned_enterprise_hooks() -> list:
+    return [import_string(path) for path in getattr(settings, "TWINTRACK_ASSIGNED_ENTERPRISES", ())]
 
 
 def assigned_enterprise_filter(user):
     """A Q on Enterprise for the enterprises assigned to `user` (matches nothing by default)."""
-    from django.db.models import Q
-
     query = Q(pk__in=[])
-    for function in ASSIGNED_ENTERPRISES:
+    for function in assigned_enterprise_hooks():
         ids = function(user)
         if ids is not None:
             query |= Q(pk__in=ids)
     return query
 
 
-def can_create(user, model: type) -> bool:
-    return POLICIES[model].can_create(user)
+def require_scope_root(user) -> OrgUnit:
+    """The top unit the user sees, for pages about units; 403 for an account that reaches none
+    (an enterprise user, a service provider)."""
+    require(user, "view", OrgUnit)
+    return scope_root(user)
 
 
 # --- imports by a person: the same scope, row by row ---------------------------------------
@@ -264,7 +352,7 @@ def refuse_all_rows(records, ctx, column: str, reason: str) -> None:
 def refuse_rows_unless_may_create(records, ctx, model: type, column: str, reason: str) -> None:
     """A person's file of a kind their role may not write: every row refused (the command line may)."""
     user = importing_user(ctx)
-    if user is not None and not can_create(user, model):
+    if user is not None and not may(user, "create", model):
         refuse_all_rows(records, ctx, column, reason)
 
 
@@ -274,7 +362,7 @@ def refuse_orgunit_rows_outside_scope(records, ctx) -> None:
     user = importing_user(ctx)
     if user is None:
         return
-    if not can_create(user, OrgUnit):
+    if not may(user, "create", OrgUnit):
         refuse_all_rows(records, ctx, "code", _("your account may not change org units"))
         return
     root = scope_root(user)
@@ -335,7 +423,6 @@ class UserPolicy(Policy):
 
     def visible(self, user):
         from django.contrib.auth import get_user_model
-        from django.db.models import Q
 
         User = get_user_model()
         if not is_bureau(user):
@@ -347,6 +434,10 @@ class UserPolicy(Policy):
             return User.objects.all()
         return User.objects.filter(Q(membership__org__path__startswith=root.path) |
                                    Q(membership__enterprise__org__path__startswith=root.path) | Q(pk=user.pk))
+
+    def can_list(self, user):
+        """The accounts pages are the bureau's."""
+        return is_bureau(user)
 
     def can_change(self, user, obj):
         return is_bureau(user) and (user.is_superuser or not obj.is_superuser)

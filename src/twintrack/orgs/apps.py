@@ -7,18 +7,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisation units")
 
     def ready(self):
-        from twintrack.orgs import access
-        from twintrack.orgs.models import OrgUnit
-
-        access.register(OrgUnit, access.OrgUnitPolicy())
-
         from django.contrib.auth import get_user_model
-
-        from twintrack.orgs.models import Membership
-
-        access.register(get_user_model(), access.UserPolicy())
-        access.register(Membership, access.MembershipPolicy())
-
         from django.db.models.signals import post_delete, post_save
 
         post_save.connect(bump_on_account_change, sender=get_user_model(), dispatch_uid="twintrack-user-version")

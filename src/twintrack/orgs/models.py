@@ -30,6 +30,7 @@ ORG_KIND_ZH = {
 
 
 class OrgUnit(models.Model):
+    access_policy = "twintrack.orgs.access.OrgUnitPolicy"
     code = models.CharField(_("code"), max_length=32, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -76,6 +77,7 @@ class Role(models.TextChoices):
 
 class Membership(models.Model):
     """What a user is in the programme: a role tied to an org unit or an enterprise."""
+    access_policy = "twintrack.orgs.access.MembershipPolicy"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)

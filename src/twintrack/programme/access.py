@@ -1,6 +1,6 @@
 """Projects, progress and targets follow the enterprise (projects, progress) or the unit (targets)."""
 from twintrack.enterprises.models import Enterprise
-from twintrack.orgs.access import Policy, is_bureau, role_of, visible, visible_orgs
+from twintrack.orgs.access import Policy, is_bureau, may, role_of, visible, visible_orgs
 from twintrack.orgs.models import Role
 from twintrack.programme.models import Progress, Project, Target
 
@@ -11,8 +11,14 @@ class ProjectPolicy(Policy):
     def visible(self, user):
         return Project.objects.filter(enterprise__in=visible(user, Enterprise))
 
+    def can_list(self, user):
+        return may(user, "view", Enterprise)
+
     def can_change(self, user, obj):
         return role_of(user) in EDITORS
+
+    def can_restore(self, user, obj):
+        return is_bureau(user)
 
     def can_create(self, user):
         return role_of(user) in EDITORS

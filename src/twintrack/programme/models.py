@@ -37,6 +37,7 @@ PROJECT_STATUS_ZH = {
 
 class Target(models.Model):
     """A unit's own cumulative target for January..through_month; never summed from children."""
+    access_policy = "twintrack.programme.access.TargetPolicy"
 
     org = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="targets")
     metric = models.CharField(_("metric"), max_length=32)
@@ -56,6 +57,7 @@ class Target(models.Model):
 
 
 class Project(models.Model):
+    access_policy = "twintrack.programme.access.ProjectPolicy"
     code = models.CharField(_("project code"), max_length=64, unique=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="projects",
                                    verbose_name=_("enterprise"))
@@ -88,6 +90,7 @@ class Project(models.Model):
 
 class Progress(models.Model):
     """One project's completed investment and energy savings in one month (not cumulative)."""
+    access_policy = "twintrack.programme.access.ProgressPolicy"
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="progress")
     year = models.PositiveSmallIntegerField()

@@ -17,7 +17,7 @@ from twintrack.approvals.services import refuse_locked
 from twintrack.metrics import version
 from twintrack.metrics.rollups import apply_deltas
 from twintrack.programme.bulk import write_progress_batch, write_projects_batch
-from twintrack.programme.models import Project, Target
+from twintrack.programme.models import Target
 
 BATCH = 2000
 STAGE_BATCH = 50_000

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 
 class QualityRule(models.Model):
+    access_policy = "twintrack.quality.access.QualityRulePolicy"
     key = models.CharField(_("key"), max_length=32, unique=True)
     threshold = models.DecimalField(_("threshold"), max_digits=12, decimal_places=4)
     enabled = models.BooleanField(_("enabled"), default=True)

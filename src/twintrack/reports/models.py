@@ -50,6 +50,7 @@ class Frozen(models.Model):
 
 
 class PublishedBulletin(Frozen):
+    access_policy = "twintrack.reports.access.PublishedBulletinPolicy"
     org = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from twintrack.display.labels import metric_keys
 from twintrack.display.periods import format_period
-from twintrack.orgs.access import can_view_org, membership_of
-from twintrack.orgs.models import OrgUnit, Role
+from twintrack.orgs.access import may
+from twintrack.orgs.models import OrgUnit
 from twintrack.reports.bulletin import bulletin_data
 from twintrack.reports.models import BulletinFile, PublishedBulletin
 from twintrack.reports.render import CONTENT_TYPES, FORMATS, LANGS, file_name, render, render_all
@@ -63,13 +63,8 @@ class BulletinDownload:
 # --- who may publish ---------------------------------------------------------------------
 
 def may_publish(user, org: OrgUnit) -> bool:
-    """Bureau officers (and superusers) publish for the units they see (orgs.access)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    membership = membership_of(user)
-    if not user.is_superuser and (membership is None or membership.role != Role.BUREAU):
-        return False
-    return can_view_org(user, org)
+    """Bureau officers (and superusers) publish for the units they see (reports.access)."""
+    return may(user, "create", PublishedBulletin(org=org))
 
 
 def unapproved_months(org: OrgUnit, year: int, month: int) -> list[int]:

@@ -3,7 +3,7 @@ data, and the bureau's publish form.
 
 Thin: who sees a unit comes from `twintrack.orgs.access` (checked here, before any service
 is called: `download` and `render_draft` do not check access), who publishes from
-`publishing.may_publish`, everything else from `twintrack.reports.publishing`.
+`may(user, "create", PublishedBulletin(org=...))` (reports.access), everything else from `twintrack.reports.publishing`.
 
 Publishing requires the months January..M to be approved for the unit (by the unit or a
 unit above it): a bureau publishes approved figures. The bureau may publish unapproved
@@ -30,16 +30,15 @@ from django.views.decorators.http import require_GET, require_POST
 from twintrack.display.language import active_lang
 from twintrack.display.periods import Period, current_month, format_period, period_from_query, period_label, shift_month
 from twintrack.metrics.periods import default_period
-from twintrack.orgs.access import get_visible_org_or_404, visible_orgs
+from twintrack.orgs.access import get_visible_org_or_404, may, require, require_scope_root, visible_orgs
 from twintrack.orgs.models import OrgUnit
 from twintrack.reports.content import change_line
-from twintrack.reports.models import BulletinFile
+from twintrack.reports.models import BulletinFile, PublishedBulletin
 from twintrack.reports.publishing import (
-    BulletinDownload, NotAllowed, NothingChanged, PublishingError, bulletin_versions, download, may_publish,
+    BulletinDownload, NotAllowed, NothingChanged, PublishingError, bulletin_versions, download,
     publish_bulletin, render_draft, unapproved_months,
 )
 from twintrack.reports.render import FORMATS, LANGS
-from twintrack.web.roles import require_units
 
 LANG_LABELS = {"zh": gettext_lazy("Chinese"), "en": gettext_lazy("English")}
 FORMAT_LABELS = {"xlsx": "XLSX", "docx": "DOCX", "pdf": "PDF"}
@@ -174,13 +173,13 @@ def _page(request: HttpRequest, org: OrgUnit, year: int, month: int, form: Publi
     drafts = [{"lang": code, "label": LANG_LABELS[code],
                "links": [{"label": FORMAT_LABELS[fmt], "url": reverse("reports:draft", args=[org.code, period, code, fmt])}
                          for fmt in FORMATS]} for code in LANGS]
-    can_publish = may_publish(user, org)
+    can_publish = may(user, "create", PublishedBulletin(org=org))
     if can_publish and form is None:
         form = PublishForm(org=org, year=year, month=month, initial={"lang": lang})
     unapproved = unapproved_months(org, year, month)
     prev_year, prev_month = shift_month(year, month, -1)
     next_year, next_month = shift_month(year, month, 1)
-    root = require_units(user)
+    root = require_scope_root(user)
     units = [{"code": u.code, "name": u.display_name(lang), "indent": "\u3000" * (u.depth - root.depth),
               "selected": u.id == org.id} for u in visible_orgs(user).order_by("path")]
     return render(request, "reports/bulletins.html", {
@@ -201,7 +200,7 @@ def _page(request: HttpRequest, org: OrgUnit, year: int, month: int, form: Publi
 @login_required
 def bulletins(request: HttpRequest) -> HttpResponse:
     """?org=CODE&period=YYYY-MM; by default the user's top unit and the dashboard's month."""
-    root = require_units(request.user)
+    root = require_scope_root(request.user)
     code = request.GET.get("org", "").strip()
     org = get_visible_org_or_404(request.user, code) if code else root
     year, month = period_from_query(request, lambda: default_period(org))
@@ -213,8 +212,7 @@ def bulletins(request: HttpRequest) -> HttpResponse:
 def publish(request: HttpRequest, code: str, period: Period) -> HttpResponse:
     """The bureau publishes: 404 for a unit the user does not see, 403 for anyone else who does."""
     org, year, month = _target(request, code, period)
-    if not may_publish(request.user, org):
-        raise PermissionDenied
+    require(request.user, "create", PublishedBulletin(org=org))
     form = PublishForm(request.POST, org=org, year=year, month=month)
     if form.is_valid():
         lang = form.cleaned_data["lang"]

@@ -1,5 +1,5 @@
-"""Who sees and changes supervision records: one Policy per model, registered in
-SupervisionConfig.ready(); pages, downloads and exports all ask `visible(user, Model)`.
+"""Who sees and changes supervision records: one Policy per model, which the model declares
+(`access_policy`) and `twintrack.orgs.access.may` asks; pages, downloads and exports all ask `visible(user, Model)`.
 
 - The bureau sees everything (a bureau officer of one unit: that unit's subtree) and runs
   rounds and groups; it may record, issue, send back and verify anywhere.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from twintrack.orgs.access import Policy, is_bureau, membership_of, role_of, scope_root
+from twintrack.orgs.access import Policy, is_bureau, membership_of, role_of, scope_root, visible
 from twintrack.orgs.models import OrgUnit, Role
 from twintrack.supervision.models import (
     Attachment, Finding, Group, KeyTask, Requirement, RequirementStep, Round, Visit,
@@ -148,6 +148,9 @@ class GroupPolicy(Policy):
     def can_create(self, user):
         return is_bureau(user)
 
+    def can_create_here(self, user, obj):
+        return self.can_create(user) and not obj.round.is_deleted
+
 
 def may_record(user, group: Group) -> bool:
     """Record visits and findings for this group."""
@@ -182,6 +185,9 @@ class VisitPolicy(Policy):
     def can_create(self, user):
         return recordable_groups(user).exists()
 
+    def can_create_here(self, user, obj):
+        return may_record(user, obj.group)
+
 
 class FindingPolicy(Policy):
     def visible(self, user):
@@ -200,6 +206,9 @@ class FindingPolicy(Policy):
 
     def can_create(self, user):
         return recordable_groups(user).exists()
+
+    def can_create_here(self, user, obj):
+        return may_record(user, obj.visit.group)
 
 
 def may_review(user, requirement: Requirement) -> bool:
@@ -258,8 +267,21 @@ class RequirementPolicy(Policy):
     def can_change(self, user, obj):
         return may_review(user, obj) or may_respond(user, obj)
 
+    def can_review(self, user, obj):
+        return may_review(user, obj)
+
+    def can_respond(self, user, obj):
+        return may_respond(user, obj)
+
     def can_create(self, user):
         return is_bureau(user) or bool(coverage(user))
+
+    def can_create_here(self, user, obj):
+        """Issue in `obj.round` to `obj.org`; without a unit: to some unit of the round."""
+        if obj.org_id is None:
+            return not obj.round.is_deleted and (
+                is_bureau(user) or any(r == obj.round_id for r, _path in coverage(user)))
+        return may_issue(user, obj.round, obj.org)
 
 
 class StepPolicy(Policy):
@@ -278,20 +300,32 @@ class AttachmentPolicy(Policy):
         return obj.finding_id is not None and may_record(user, obj.finding.visit.group)
 
 
-def visible(user, model):
-    from twintrack.orgs.access import visible as _visible
+# --- what the supervision pages offer a user (choices, not permissions) ---------------------------
 
-    return _visible(user, model)
+def groups_on_home(user) -> QuerySet[Group]:
+    """The groups a supervisor records for, listed on their home page (the bureau has the rounds)."""
+    return Group.objects.none() if is_bureau(user) else recordable_groups(user).select_related("round")
 
 
-def register_policies() -> None:
-    from twintrack.orgs import access
+def awaiting_response(user, requirements) -> list[Requirement]:
+    """Those of `requirements` the user answers (only district officers and enterprise users do)."""
+    if role_of(user) not in (Role.DISTRICT, Role.ENTERPRISE):
+        return []
+    return [r for r in requirements if may_respond(user, r)]
 
-    access.register(KeyTask, KeyTaskPolicy())
-    access.register(Round, RoundPolicy())
-    access.register(Group, GroupPolicy())
-    access.register(Visit, VisitPolicy())
-    access.register(Finding, FindingPolicy())
-    access.register(Requirement, RequirementPolicy())
-    access.register(RequirementStep, StepPolicy())
-    access.register(Attachment, AttachmentPolicy())
+
+def issuable_units(user, round_: Round, visit: Visit | None) -> QuerySet[OrgUnit]:
+    """Units the user may address in this round (under the visit's unit, if any)."""
+    if visit is not None:
+        units = OrgUnit.objects.filter(path__startswith=visit.org.path)
+    elif is_bureau(user):
+        units = visible(user, OrgUnit).filter(parent__isnull=False)
+    else:
+        q = Q(pk__in=[])
+        for round_id, path in coverage(user):
+            if round_id == round_.pk:
+                q |= Q(path__startswith=path)
+        units = OrgUnit.objects.filter(q)
+    if not is_bureau(user):
+        units = OrgUnit.objects.filter(pk__in=[u.pk for u in units if may_issue(user, round_, u)])
+    return units.order_by("path")

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "twintrack.supervision"
     verbose_name = _("Supervision and service")
-
-    def ready(self):
-        from twintrack.supervision.access import register_policies
-
-        register_policies()

@@ -1,11 +1,15 @@
 """Forms of the supervision pages. Every choice list is limited to what the user may see
 and what the records allow (a visit's units are its group's, a finding's enterprises are
-the visited unit's); the services check the same rules again."""
+the visited unit's). A rule about the records is the services' (`services.*_problem`): the
+form shows the same sentence the service and the import kind refuse with."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -13,11 +17,25 @@ from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.access import visible
 from twintrack.orgs.models import OrgUnit, Role
 from twintrack.programme.models import Project
+from twintrack.supervision import services
 from twintrack.supervision.files import ACCEPT
 from twintrack.supervision.models import Finding, FindingKind, KeyTask
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = {"rows": 4}
+
+
+def _file_note() -> str:
+    return gettext("JPEG, PNG, PDF, DOCX or XLSX, at most %(size)s MB") % {
+        "size": settings.TWINTRACK_MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+
+
+FILE_NOTE = lazy(_file_note, str)()  # in the language and with the limit of the request
+
+
+def add_problem(form: forms.Form, field: str, problem: str | None) -> None:
+    if problem:
+        form.add_error(field, problem)
 
 
 class PathOptions:
@@ -153,9 +171,7 @@ class VisitForm(forms.Form):
         data = super().clean()
         org = data.get("org")
         for enterprise in data.get("enterprises") or ():
-            if org is not None and not enterprise.org.path.startswith(org.path):
-                self.add_error("enterprises", _("%(enterprise)s is not in %(unit)s") % {
-                    "enterprise": enterprise.name_zh, "unit": org.name_zh})
+            add_problem(self, "enterprises", services.enterprise_unit_problem(enterprise, org))
         return data
 
 
@@ -167,7 +183,7 @@ class FindingForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Project (optional)"), queryset=Project.objects.none(), required=False)
     file = forms.FileField(label=_("Photo or document (optional)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-                           help_text=_("JPEG, PNG, PDF, DOCX or XLSX, at most 10 MB"))
+                           help_text=FILE_NOTE)
 
     def __init__(self, visit, *args, with_file: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,16 +196,13 @@ class FindingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        project, enterprise = data.get("project"), data.get("enterprise")
-        if project is not None and enterprise is not None and project.enterprise_id != enterprise.pk:
-            self.add_error("project", _("project %(project)s is not a project of %(enterprise)s") % {
-                "project": project.code, "enterprise": enterprise.name_zh})
+        add_problem(self, "project", services.project_enterprise_problem(data.get("project"), data.get("enterprise")))
         return data
 
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Photo or document"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-                           help_text=_("JPEG, PNG, PDF, DOCX or XLSX, at most 10 MB"))
+                           help_text=FILE_NOTE)
 
 
 class RequirementForm(forms.Form):
@@ -230,7 +243,7 @@ class RespondForm(forms.Form):
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs=TEXT), max_length=10000)
     file = forms.FileField(label=_("Evidence (optional)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-                           help_text=_("JPEG, PNG, PDF, DOCX or XLSX, at most 10 MB"))
+                           help_text=FILE_NOTE)
 
 
 class ReviewForm(forms.Form):

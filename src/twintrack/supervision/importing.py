@@ -29,7 +29,7 @@ from twintrack.imports import fields as f
 from twintrack.imports.columns import Column
 from twintrack.imports.errors import ImportRejected, Problem
 from twintrack.imports.kinds import Context, Kind, Record
-from twintrack.orgs.access import can_change, can_view
+from twintrack.orgs.access import may
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Project
 from twintrack.supervision import services
@@ -111,6 +111,13 @@ def _may(user, check) -> bool:
     return user is None or check()
 
 
+def _report(ctx, record, column: str, problem: str | None) -> bool:
+    """A rule's problem (from the services, which refuse the same write) beside the row's column."""
+    if problem:
+        ctx.error(record, column, problem)
+    return bool(problem)
+
+
 def _existing(model, code: str):
     return model.all_objects.filter(code=code).first()
 
@@ -173,8 +180,6 @@ class VisitsKind(Kind):
         self.field(record, ctx, "note", f.parse_text, max_length=5000)
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
-        from twintrack.supervision.access import may_record
-
         user = ctx.user
         for record in records:
             v = record.values
@@ -185,26 +190,21 @@ class VisitsKind(Kind):
                     ctx.error(record, "round_code", not_found("round", v["round_code"]))
             if round_ is not None and "group" in v:
                 group = self.look.group(round_, v["group"])
-                if group is None or group.deleted_at is not None or not _may(user, lambda: may_record(user, group)):
+                if group is None or group.deleted_at is not None or not _may(user, lambda: may(user, "create", Visit(group=group))):
                     ctx.error(record, "group", not_found("group", v["group"]))
                     group = None
             if "org_code" in v:
                 org = self.look.orgs.get(v["org_code"])
                 if org is None:
                     ctx.error(record, "org_code", not_found("org", v["org_code"]))
-            if group is not None and org is not None and not any(org.path.startswith(u.path)
-                                                                  for u in group.units.all()):
-                ctx.error(record, "org_code", _("%(group)s does not cover %(unit)s")
-                          % {"group": group.name_zh, "unit": org.name_zh})
+            if group is not None and org is not None:
+                _report(ctx, record, "org_code", services.coverage_problem(group, org))
             enterprise_ids = []
             for uscc in v.get("enterprises", ()):
                 enterprise = self.look.enterprise(uscc)
                 if enterprise is None:
                     ctx.error(record, "enterprises", not_found("enterprise", uscc))
-                elif org is not None and not enterprise.org.path.startswith(org.path):
-                    ctx.error(record, "enterprises", _("%(enterprise)s is not in %(unit)s")
-                              % {"enterprise": enterprise.name_zh, "unit": org.name_zh})
-                else:
+                elif not _report(ctx, record, "enterprises", services.enterprise_unit_problem(enterprise, org)):
                     enterprise_ids.append(enterprise.pk)
             existing = _existing(Visit, v["code"]) if "code" in v else None
             if _refuse_deleted(record, ctx, existing, _("visit")):
@@ -214,12 +214,11 @@ class VisitsKind(Kind):
                 if problem:
                     ctx.error(record, "date", problem)
             if existing is not None:
-                if user is not None and not can_change(user, existing):
+                if user is not None and not may(user, "change", existing):
                     ctx.error(record, "code", _("the code %(code)s is already used") % {"code": f.quoted(v["code"])})
-                elif round_ is not None and existing.round_id != round_.pk:
-                    ctx.error(record, "round_code", _("a visit cannot move to another round"))
-                elif org is not None and existing.org_id != org.pk and existing.requirements.exists():
-                    ctx.error(record, "org_code", _("this visit has requirements: its unit cannot change"))
+                elif not _report(ctx, record, "round_code",
+                                 services.visit_move_problem(existing, round_.pk if round_ else None)):
+                    _report(ctx, record, "org_code", services.visit_unit_change_problem(existing, org))
             if record.bad or group is None or org is None:
                 continue
             record.out = VisitRow(record.row, v["code"], group.pk, org.pk, v["date"], tuple(sorted(enterprise_ids)),
@@ -306,32 +305,29 @@ class FindingsKind(Kind):
             visit = enterprise = project = None
             if "visit_code" in v:
                 visit = visits.get(v["visit_code"])
-                if visit is None or not _may(user, lambda: can_change(user, visit)):
+                if visit is None or not _may(user, lambda: may(user, "change", visit)):
                     ctx.error(record, "visit_code", not_found("visit", v["visit_code"]))
                     visit = None
             if v.get("uscc"):
                 enterprise = self.look.enterprise(v["uscc"])
                 if enterprise is None:
                     ctx.error(record, "uscc", not_found("enterprise", v["uscc"]))
-                elif visit is not None and not enterprise.org.path.startswith(visit.org.path):
-                    ctx.error(record, "uscc", _("%(enterprise)s is not in %(unit)s")
-                              % {"enterprise": enterprise.name_zh, "unit": visit.org.name_zh})
+                elif visit is not None and _report(ctx, record, "uscc",
+                                                   services.enterprise_unit_problem(enterprise, visit.org)):
                     enterprise = None
             if v.get("project_code"):
                 project = projects.get(v["project_code"])
-                if project is None or not _may(user, lambda: can_view(user, project)):
+                if project is None or not _may(user, lambda: may(user, "view", project)):
                     ctx.error(record, "project_code", not_found("project", v["project_code"]))
                     project = None
-                elif enterprise is not None and project.enterprise_id != enterprise.pk:
-                    ctx.error(record, "project_code", _("project %(project)s is not a project of %(enterprise)s")
-                              % {"project": project.code, "enterprise": enterprise.name_zh})
-                elif visit is not None and not project.enterprise.org.path.startswith(visit.org.path):
-                    ctx.error(record, "project_code", _("%(enterprise)s is not in %(unit)s")
-                              % {"enterprise": project.enterprise.name_zh, "unit": visit.org.name_zh})
+                elif not _report(ctx, record, "project_code",
+                                 services.project_enterprise_problem(project, enterprise)) and visit is not None:
+                    _report(ctx, record, "project_code",
+                            services.enterprise_unit_problem(project.enterprise, visit.org))
             existing = _existing(Finding, v["code"]) if "code" in v else None
             if _refuse_deleted(record, ctx, existing, _("finding")):
                 continue
-            if existing is not None and user is not None and not can_change(user, existing):
+            if existing is not None and user is not None and not may(user, "change", existing):
                 ctx.error(record, "code", _("the code %(code)s is already used") % {"code": f.quoted(v["code"])})
             if record.bad or visit is None:
                 continue
@@ -429,8 +425,6 @@ class RequirementsKind(Kind):
         # `overdue` is derived from the due date and the state: accepted and ignored.
 
     def resolve(self, records: list[Record], ctx: Context) -> None:
-        from twintrack.supervision.access import may_issue, may_review
-
         user = ctx.user
         visits = {v.code: v for v in Visit.objects.filter(
             code__in={r.values["visit_code"] for r in records if r.values.get("visit_code")})}
@@ -452,36 +446,27 @@ class RequirementsKind(Kind):
                 enterprise = self.look.enterprise(v["uscc"])
                 if enterprise is None:
                     ctx.error(record, "uscc", not_found("enterprise", v["uscc"]))
-                elif org is not None and not enterprise.org.path.startswith(org.path):
-                    ctx.error(record, "uscc", _("%(enterprise)s is not in %(unit)s")
-                              % {"enterprise": enterprise.name_zh, "unit": org.name_zh})
-                else:
+                elif not _report(ctx, record, "uscc", services.enterprise_unit_problem(enterprise, org)):
                     org = enterprise.org
-            if round_ is not None and org is not None and not _may(user, lambda: may_issue(user, round_, org)):
+            if round_ is not None and org is not None and not _may(user, lambda: may(user, "create", Requirement(round=round_, org=org))):
                 column = "uscc" if enterprise is not None and not v.get("org_code") else "org_code"
                 ctx.error(record, column, not_found("enterprise" if column == "uscc" else "org",
                                                     v.get(column, "")))
                 org = None
             if v.get("visit_code"):
                 visit = visits.get(v["visit_code"])
-                if visit is None or not _may(user, lambda: can_view(user, visit)):
+                if visit is None or not _may(user, lambda: may(user, "view", visit)):
                     ctx.error(record, "visit_code", not_found("visit", v["visit_code"]))
                     visit = None
             if v.get("finding_code"):
                 finding = findings.get(v["finding_code"])
-                if finding is None or not _may(user, lambda: can_view(user, finding)):
+                if finding is None or not _may(user, lambda: may(user, "view", finding)):
                     ctx.error(record, "finding_code", not_found("finding", v["finding_code"]))
                     finding = None
-                elif visit is not None and finding.visit_id != visit.pk:
-                    ctx.error(record, "finding_code", _("finding %(finding)s was not recorded on visit %(visit)s")
-                              % {"finding": finding.code, "visit": visit.code})
-                elif visit is None:
-                    visit = finding.visit
-            if visit is not None and round_ is not None and visit.round_id != round_.pk:
-                ctx.error(record, "visit_code", _("visit %(visit)s belongs to another round") % {"visit": visit.code})
-            if visit is not None and org is not None and not org.path.startswith(visit.org.path):
-                ctx.error(record, "org_code", _("%(unit)s is not the unit visited (%(visited)s) or below it")
-                          % {"unit": org.name_zh, "visited": visit.org.name_zh})
+                elif not _report(ctx, record, "finding_code", services.finding_visit_problem(finding, visit)):
+                    visit = visit or finding.visit
+            _report(ctx, record, "visit_code", services.visit_round_problem(visit, round_))
+            _report(ctx, record, "org_code", services.visited_unit_problem(org, visit))
             if "key_task" in v:
                 task = self.look.key_task(v["key_task"])
                 if task is None:
@@ -491,7 +476,7 @@ class RequirementsKind(Kind):
             existing = _existing(Requirement, v["code"]) if "code" in v else None
             if _refuse_deleted(record, ctx, existing, _("requirement")):
                 continue
-            self._check_state(record, ctx, existing, user, may_review)
+            self._check_state(record, ctx, existing, user)
             if record.bad or round_ is None or org is None or task is None:
                 continue
             record.out = RequirementRow(record.row, v["code"], round_.pk, visit.pk if visit else None,
@@ -499,7 +484,7 @@ class RequirementsKind(Kind):
                                         enterprise.pk if enterprise else None, task.pk, v["text"], v["due_date"],
                                         v.get("owner", ""), v.get("issued_date"))
 
-    def _check_state(self, record, ctx, existing, user, may_review) -> None:
+    def _check_state(self, record, ctx, existing, user) -> None:
         v = record.values
         status = v.get("status") or None
         if existing is None:
@@ -507,11 +492,10 @@ class RequirementsKind(Kind):
                 ctx.error(record, "status", _("a new requirement is issued; its state changes only by responses "
                                               "and verification, not by import"))
             issued = v.get("issued_date") or self.today
-            if "due_date" in v and v["due_date"] < issued:
-                ctx.error(record, "due_date", _("the due date %(due)s is before the day it is issued (%(issued)s)")
-                          % {"due": v["due_date"].isoformat(), "issued": issued.isoformat()})
+            if "due_date" in v:
+                _report(ctx, record, "due_date", services.due_date_problem(v["due_date"], issued))
             return
-        if user is not None and not may_review(user, existing):
+        if user is not None and not may(user, "review", existing):
             ctx.error(record, "code", _("the code %(code)s is already used") % {"code": f.quoted(v["code"])})
             return
         if status is not None and status != existing.status:

@@ -66,6 +66,7 @@ def display(obj, lang: str, zh: str = "name_zh", en: str = "name_en") -> str:
 
 class KeyTask(models.Model):
     """The bureau's key tasks that requirements serve (data, seeded by a migration)."""
+    access_policy = "twintrack.supervision.access.KeyTaskPolicy"
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     number = models.PositiveSmallIntegerField(_("number"))
@@ -88,6 +89,7 @@ class KeyTask(models.Model):
 
 class Round(SoftDeletable):
     """One round of supervision, e.g. "2023 Q3 supervision service"."""
+    access_policy = "twintrack.supervision.access.RoundPolicy"
 
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=200)
@@ -117,6 +119,7 @@ class Round(SoftDeletable):
 
 class Group(SoftDeletable):
     """A supervision group of a round: its leader, members and the units it covers."""
+    access_policy = "twintrack.supervision.access.GroupPolicy"
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="groups", verbose_name=_("round"))
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True)
@@ -153,6 +156,7 @@ class Group(SoftDeletable):
 
 class Visit(SoftDeletable):
     """A group's visit to a unit: date, enterprises investigated, attendees."""
+    access_policy = "twintrack.supervision.access.VisitPolicy"
 
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True)
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="visits", verbose_name=_("round"))
@@ -191,6 +195,7 @@ FINDING_KIND_ZH = {"progress": "工作进展", "highlight": "亮点做法", "pro
 
 class Finding(SoftDeletable):
     """What a visit found: progress, a highlight, a problem or a plan."""
+    access_policy = "twintrack.supervision.access.FindingPolicy"
 
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True)
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="findings", verbose_name=_("visit"))
@@ -239,6 +244,7 @@ class LiveRequirementManager(LiveManager.from_queryset(RequirementQuerySet)):
 
 class Requirement(SoftDeletable):
     """A requirement issued to a unit or an enterprise, followed up until verified."""
+    access_policy = "twintrack.supervision.access.RequirementPolicy"
 
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True)
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="requirements", verbose_name=_("round"))
@@ -306,6 +312,7 @@ class StepKind(models.TextChoices):
 class RequirementStep(models.Model):
     """One step of a requirement's follow-up, never changed afterwards: the unit's response
     (text and evidence), the supervisor's return (why) or verification."""
+    access_policy = "twintrack.supervision.access.StepPolicy"
 
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="steps",
                                     verbose_name=_("requirement"))
@@ -341,6 +348,7 @@ class FileType(models.TextChoices):
 class Attachment(SoftDeletable):
     """A photo or document on a finding, or evidence on a response. Served only through a
     view that checks access (never as a public file)."""
+    access_policy = "twintrack.supervision.access.AttachmentPolicy"
 
     finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="attachments", verbose_name=_("finding"))

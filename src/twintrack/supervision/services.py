@@ -191,20 +191,88 @@ def delete_group(user, group: Group, when: datetime | None = None) -> None:
 
 # --- visits ----------------------------------------------------------------------------------
 
+# --- the rules, each written once ---------------------------------------------------------------
+#
+# Each `*_problem` function states one rule and returns what is wrong (a translated sentence) or
+# None. The services below refuse a write with it (SupervisionError); the page forms show it
+# beside their field and the import kinds beside the row's column, so a rule cannot drift
+# between the three ways in.
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise SupervisionError(problem)
+
+
 def group_covers(group: Group, org: OrgUnit) -> bool:
     return any(org.path.startswith(unit.path) for unit in group.units.all())
+
+
+def coverage_problem(group: Group, org: OrgUnit) -> str | None:
+    if group_covers(group, org):
+        return None
+    return _("%(group)s does not cover %(unit)s") % {"group": group.name_zh, "unit": org.name_zh}
+
+
+def enterprise_unit_problem(enterprise, org: OrgUnit | None) -> str | None:
+    """An enterprise named with a unit must be in that unit's subtree."""
+    if enterprise is None or org is None or enterprise.org.path.startswith(org.path):
+        return None
+    return _("%(enterprise)s is not in %(unit)s") % {"enterprise": enterprise.name_zh, "unit": org.name_zh}
+
+
+def project_enterprise_problem(project, enterprise) -> str | None:
+    if project is None or enterprise is None or project.enterprise_id == enterprise.pk:
+        return None
+    return _("project %(project)s is not a project of %(enterprise)s") % {
+        "project": project.code, "enterprise": enterprise.name_zh}
+
+
+def visit_move_problem(visit: Visit, round_id: int | None) -> str | None:
+    if round_id is None or visit.round_id == round_id:
+        return None
+    return _("a visit cannot move to another round")
+
+
+def visit_unit_change_problem(visit: Visit, org: OrgUnit | None) -> str | None:
+    if org is None or org.pk == visit.org_id or not visit.requirements.exists():
+        return None
+    return _("this visit has requirements: its unit cannot change")
+
+
+def finding_visit_problem(finding: Finding | None, visit: Visit | None) -> str | None:
+    if finding is None or visit is None or finding.visit_id == visit.pk:
+        return None
+    return _("finding %(finding)s was not recorded on visit %(visit)s") % {"finding": finding.code, "visit": visit.code}
+
+
+def visit_round_problem(visit: Visit | None, round_: Round | None) -> str | None:
+    if visit is None or round_ is None or visit.round_id == round_.pk:
+        return None
+    return _("visit %(visit)s belongs to another round") % {"visit": visit.code}
+
+
+def visited_unit_problem(org: OrgUnit | None, visit: Visit | None) -> str | None:
+    """A requirement from a visit is addressed to the unit visited or one below it."""
+    if org is None or visit is None or org.path.startswith(visit.org.path):
+        return None
+    return _("%(unit)s is not the unit visited (%(visited)s) or below it") % {
+        "unit": org.name_zh, "visited": visit.org.name_zh}
+
+
+def due_date_problem(due_date: date, issued_on: date) -> str | None:
+    if due_date >= issued_on:
+        return None
+    return _("the due date %(due)s is before the day it is issued (%(issued)s)") % {
+        "due": due_date.isoformat(), "issued": issued_on.isoformat()}
 
 
 def _check_visit(group: Group, org: OrgUnit, enterprises: Iterable) -> list:
     if group.is_deleted or group.round.is_deleted:
         raise SupervisionError(_("this group or its round was deleted"))
-    if not group_covers(group, org):
-        raise SupervisionError(_("%(group)s does not cover %(unit)s") % {"group": group.name_zh, "unit": org.name_zh})
+    _refuse(coverage_problem(group, org))
     enterprises = list(enterprises)
     for enterprise in enterprises:
-        if not enterprise.org.path.startswith(org.path):
-            raise SupervisionError(_("%(enterprise)s is not in %(unit)s") % {
-                "enterprise": enterprise.name_zh, "unit": org.name_zh})
+        _refuse(enterprise_unit_problem(enterprise, org))
     return enterprises
 
 
@@ -220,9 +288,7 @@ def visit_date_problem(round_: Round, visit_date: date) -> str | None:
 
 
 def _check_visit_date(round_: Round, visit_date: date) -> None:
-    problem = visit_date_problem(round_, visit_date)
-    if problem:
-        raise SupervisionError(problem)
+    _refuse(visit_date_problem(round_, visit_date))
 
 
 @transaction.atomic
@@ -248,11 +314,9 @@ def update_visit(user, visit: Visit, *, group: Group | None = None, org: OrgUnit
                  note: str | None = None) -> Visit:
     group = group or visit.group
     org = org or visit.org
-    if group.round_id != visit.round_id:
-        raise SupervisionError(_("a visit cannot move to another round"))
+    _refuse(visit_move_problem(visit, group.round_id))
     new_enterprises = _check_visit(group, org, visit.enterprises.all() if enterprises is None else enterprises)
-    if org != visit.org and (visit.requirements.exists()):
-        raise SupervisionError(_("this visit has requirements: its unit cannot change"))
+    _refuse(visit_unit_change_problem(visit, org))
     visit.group, visit.org = group, org
     if visit_date is not None:
         if visit_date != visit.date:
@@ -283,14 +347,9 @@ def _check_finding(visit: Visit, kind: str, text: str, enterprise, project):
     if not (text or "").strip():
         raise SupervisionError(_("a finding needs a text"))
     if project is not None:
-        if enterprise is None:
-            enterprise = project.enterprise
-        elif project.enterprise_id != enterprise.pk:
-            raise SupervisionError(_("project %(project)s is not a project of %(enterprise)s") % {
-                "project": project.code, "enterprise": enterprise.name_zh})
-    if enterprise is not None and not enterprise.org.path.startswith(visit.org.path):
-        raise SupervisionError(_("%(enterprise)s is not in %(unit)s") % {
-            "enterprise": enterprise.name_zh, "unit": visit.org.name_zh})
+        _refuse(project_enterprise_problem(project, enterprise))
+        enterprise = enterprise or project.enterprise
+    _refuse(enterprise_unit_problem(enterprise, visit.org))
     return enterprise
 
 
@@ -364,9 +423,7 @@ def delete_attachment(user, attachment: Attachment, when: datetime | None = None
 
 def _addressee(org: OrgUnit | None, enterprise) -> OrgUnit:
     if enterprise is not None:
-        if org is not None and not enterprise.org.path.startswith(org.path):
-            raise SupervisionError(_("%(enterprise)s is not in %(unit)s") % {
-                "enterprise": enterprise.name_zh, "unit": org.name_zh})
+        _refuse(enterprise_unit_problem(enterprise, org))
         return enterprise.org
     if org is None:
         raise SupervisionError(_("a requirement is addressed to a unit or an enterprise"))
@@ -374,27 +431,17 @@ def _addressee(org: OrgUnit | None, enterprise) -> OrgUnit:
 
 
 def _check_links(round_: Round, org: OrgUnit, visit: Visit | None, finding: Finding | None) -> Visit | None:
-    if finding is not None:
-        if visit is None:
-            visit = finding.visit
-        elif finding.visit_id != visit.pk:
-            raise SupervisionError(_("finding %(finding)s was not recorded on visit %(visit)s") % {
-                "finding": finding.code, "visit": visit.code})
-    if visit is not None:
-        if visit.round_id != round_.pk:
-            raise SupervisionError(_("visit %(visit)s belongs to another round") % {"visit": visit.code})
-        if not org.path.startswith(visit.org.path):
-            raise SupervisionError(_("%(unit)s is not the unit visited (%(visited)s) or below it") % {
-                "unit": org.name_zh, "visited": visit.org.name_zh})
+    _refuse(finding_visit_problem(finding, visit))
+    visit = visit or (finding.visit if finding is not None else None)
+    _refuse(visit_round_problem(visit, round_))
+    _refuse(visited_unit_problem(org, visit))
     return visit
 
 
 def _check_requirement(text: str, due_date: date, issued_on: date) -> None:
     if not (text or "").strip():
         raise SupervisionError(_("a requirement needs a text"))
-    if due_date < issued_on:
-        raise SupervisionError(_("the due date %(due)s is before the day it is issued (%(issued)s)") % {
-            "due": due_date.isoformat(), "issued": issued_on.isoformat()})
+    _refuse(due_date_problem(due_date, issued_on))
 
 
 @transaction.atomic

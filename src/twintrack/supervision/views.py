@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from twintrack.display.language import active_lang, lang_of
 from twintrack.enterprises.models import Enterprise
-from twintrack.orgs.access import can_create, get_visible_or_404, is_bureau, require_change, role_of, visible
-from twintrack.orgs.models import OrgUnit, Role
+from twintrack.orgs.access import get_visible_or_404, may, require, visible
+from twintrack.orgs.models import OrgUnit
 from twintrack.supervision import access, services
 from twintrack.supervision.bulletin import CONTENT_TYPE as DOCX_TYPE
 from twintrack.supervision.bulletin import bulletin_docx, bulletin_filename
@@ -59,11 +59,6 @@ def refused(request, error, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def forbid_unless(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied
-
-
 # --- home, rounds ---------------------------------------------------------------------------
 
 @require_GET
@@ -75,22 +70,20 @@ def home(request):
               .order_by("-start_date", "code"))
     overdue = overdue_by_round(user)
     rows = [{"round": r, "overdue": overdue.get(r.pk, 0)} for r in rounds]
-    respond = []
-    if role_of(user) in (Role.DISTRICT, Role.ENTERPRISE):  # the roles that answer requirements
-        respond = [r for r in requirement_queryset(visible(user, Requirement).open()) if access.may_respond(user, r)]
+    respond = access.awaiting_response(user, requirement_queryset(visible(user, Requirement).open()))
     return page(request, "supervision/home.html", {
         "rounds": rows,
         "overdue": overdue_requirements_for(user, None, limit=10),
         "to_respond": sort_overdue_first(respond),
-        "can_create_round": can_create(user, Round),
-        "groups": access.recordable_groups(user).select_related("round") if not is_bureau(user) else [],
+        "can_create_round": may(user, "create", Round),
+        "groups": access.groups_on_home(user),
     })
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def round_create(request):
-    forbid_unless(can_create(request.user, Round))
+    require(request.user, "create", Round)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -113,12 +106,12 @@ def round_detail(request, pk: int):
     user = request.user
     round_ = get_visible_or_404(user, Round, pk=pk)
     summary = round_summary(user, round_)
-    groups = [{"group": g, "may_record": access.may_record(user, g), "may_edit": access.GroupPolicy().can_change(
-        user, g)} for g in summary.groups]
+    groups = [{"group": g, "may_record": may(user, "create", Visit(group=g)), "may_edit": may(user, "change", g)}
+              for g in summary.groups]
     return page(request, "supervision/round_detail.html", {
         "round": round_, "summary": summary, "totals": summary.totals, "groups": groups,
-        "may_change": access.RoundPolicy().can_change(user, round_),
-        "may_issue": is_bureau(user) or any(r == round_.pk for r, _p in access.coverage(user)),
+        "may_change": may(user, "change", round_),
+        "may_issue": may(user, "create", Requirement(round=round_)),
         "finding_kinds": FindingKind.choices,
     })
 
@@ -127,7 +120,7 @@ def round_detail(request, pk: int):
 @login_required
 def round_edit(request, pk: int):
     round_ = get_visible_or_404(request.user, Round, pk=pk)
-    require_change(request.user, round_)
+    require(request.user, "change", round_)
     initial = {f: getattr(round_, f) for f in services.ROUND_FIELDS}
     form = RoundForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +142,7 @@ def round_edit(request, pk: int):
 @login_required
 def round_delete(request, pk: int):
     round_ = get_visible_or_404(request.user, Round, pk=pk)
-    require_change(request.user, round_)
+    require(request.user, "change", round_)
     try:
         services.delete_round(request.user, round_)
     except services.SupervisionError as error:
@@ -175,7 +168,7 @@ def round_bulletin(request, pk: int):
 @login_required
 def group_create(request, pk: int):
     round_ = get_visible_or_404(request.user, Round, pk=pk)
-    forbid_unless(can_create(request.user, Group) and not round_.is_deleted)
+    require(request.user, "create", Group(round=round_))
     form = GroupForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -195,7 +188,7 @@ def group_create(request, pk: int):
 @login_required
 def group_edit(request, pk: int):
     group = get_visible_or_404(request.user, Group, pk=pk)
-    require_change(request.user, group)
+    require(request.user, "change", group)
     initial = {"name_zh": group.name_zh, "name_en": group.name_en, "leader": group.leader,
                "members": list(group.members.all()), "units": list(group.units.all())}
     form = GroupForm(request.user, request.POST or None, initial=initial)
@@ -213,7 +206,7 @@ def group_edit(request, pk: int):
 @login_required
 def group_delete(request, pk: int):
     group = get_visible_or_404(request.user, Group, pk=pk)
-    require_change(request.user, group)
+    require(request.user, "change", group)
     try:
         services.delete_group(request.user, group)
     except services.SupervisionError as error:
@@ -228,7 +221,7 @@ def group_delete(request, pk: int):
 @login_required
 def visit_create(request, pk: int):
     group = get_visible_or_404(request.user, Group, pk=pk)
-    forbid_unless(access.may_record(request.user, group))
+    require(request.user, "create", Visit(group=group))
     on = today()
     in_round = services.visit_date_problem(group.round, on) is None
     form = VisitForm(group, request.POST or None, initial={"date": on} if in_round else {})
@@ -255,11 +248,11 @@ def visit_detail(request, pk: int):
     findings = (visible(user, Finding).filter(visit=visit).select_related("enterprise", "project")
                 .prefetch_related("attachments"))
     requirements = requirement_queryset(visible(user, Requirement).filter(visit=visit))
-    may_record = access.may_record(user, visit.group)
+    may_record = may(user, "create", Finding(visit=visit))
     return page(request, "supervision/visit_detail.html", {
         "visit": visit, "findings": findings, "requirements": sort_overdue_first(requirements),
         "may_record": may_record,
-        "may_issue": access.may_issue(user, visit.round, visit.org),
+        "may_issue": may(user, "create", Requirement(round=visit.round, org=visit.org)),
         "finding_form": FindingForm(visit) if may_record else None,
         "enterprises": visit.enterprises.select_related("org"),
     })
@@ -269,7 +262,7 @@ def visit_detail(request, pk: int):
 @login_required
 def visit_edit(request, pk: int):
     visit = get_visible_or_404(request.user, Visit, pk=pk)
-    require_change(request.user, visit)
+    require(request.user, "change", visit)
     initial = {"org": visit.org, "date": visit.date, "enterprises": list(visit.enterprises.all()),
                "attendees": visit.attendees, "note": visit.note}
     form = VisitForm(visit.group, request.POST or None, initial=initial)
@@ -291,7 +284,7 @@ def visit_edit(request, pk: int):
 @login_required
 def visit_delete(request, pk: int):
     visit = get_visible_or_404(request.user, Visit, pk=pk)
-    require_change(request.user, visit)
+    require(request.user, "change", visit)
     try:
         services.delete_visit(request.user, visit)
     except services.SupervisionError as error:
@@ -306,7 +299,7 @@ def visit_delete(request, pk: int):
 @login_required
 def finding_create(request, pk: int):
     visit = get_visible_or_404(request.user, Visit, pk=pk)
-    forbid_unless(access.may_record(request.user, visit.group))
+    require(request.user, "create", Finding(visit=visit))
     form = FindingForm(visit, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -332,7 +325,7 @@ def finding_create(request, pk: int):
 @login_required
 def finding_edit(request, pk: int):
     finding = get_visible_or_404(request.user, Finding, pk=pk)
-    require_change(request.user, finding)
+    require(request.user, "change", finding)
     initial = {"kind": finding.kind, "text": finding.text, "enterprise": finding.enterprise,
                "project": finding.project}
     form = FindingForm(finding.visit, request.POST or None, initial=initial, with_file=False)
@@ -354,7 +347,7 @@ def finding_edit(request, pk: int):
 @login_required
 def finding_delete(request, pk: int):
     finding = get_visible_or_404(request.user, Finding, pk=pk)
-    require_change(request.user, finding)
+    require(request.user, "change", finding)
     try:
         services.delete_finding(request.user, finding)
     except services.SupervisionError as error:
@@ -367,7 +360,7 @@ def finding_delete(request, pk: int):
 @login_required
 def attachment_create(request, pk: int):
     finding = get_visible_or_404(request.user, Finding, pk=pk)
-    require_change(request.user, finding)
+    require(request.user, "change", finding)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -402,7 +395,7 @@ def attachment_download(request, pk: int):
 @login_required
 def attachment_delete(request, pk: int):
     attachment = get_visible_or_404(request.user, Attachment, pk=pk)
-    require_change(request.user, attachment)
+    require(request.user, "change", attachment)
     back = (reverse("supervision:visit", args=[attachment.finding.visit_id]) if attachment.finding_id else
             reverse("supervision:requirement", args=[attachment.step.requirement_id]))
     try:
@@ -416,21 +409,7 @@ def attachment_delete(request, pk: int):
 # --- requirements ---------------------------------------------------------------------------------
 
 def _issue_choices(user, round_: Round, visit: Visit | None):
-    """Units and enterprises the user may address in this round (under the visit's unit, if any)."""
-    if visit is not None:
-        units = OrgUnit.objects.filter(path__startswith=visit.org.path)
-    elif is_bureau(user):
-        units = visible(user, OrgUnit).filter(parent__isnull=False)
-    else:
-        q = Q(pk__in=[])
-        for round_id, path in access.coverage(user):
-            if round_id == round_.pk:
-                q |= Q(path__startswith=path)
-        units = OrgUnit.objects.filter(q)
-    if not is_bureau(user):
-        allowed = [u.pk for u in units if access.may_issue(user, round_, u)]
-        units = OrgUnit.objects.filter(pk__in=allowed)
-    units = units.order_by("path")
+    units = access.issuable_units(user, round_, visit)
     return units, Enterprise.objects.filter(org__in=units)
 
 
@@ -446,7 +425,9 @@ def requirement_create(request, pk: int):
         finding = get_visible_or_404(user, Finding, pk=request.GET["finding"], visit__round=round_)
         visit = visit or finding.visit
     units, enterprises = _issue_choices(user, round_, visit)
-    forbid_unless(not round_.is_deleted and units.exists())
+    require(user, "create", Requirement(round=round_))
+    if not units.exists():
+        raise PermissionDenied
     findings = visible(user, Finding).filter(visit=visit) if visit is not None else Finding.objects.none()
     initial = {"finding": finding, "org": visit.org if visit is not None else None}
     if finding is not None and finding.enterprise_id:
@@ -506,8 +487,8 @@ def requirement_detail(request, pk: int):
     user = request.user
     requirement = get_visible_or_404(user, Requirement, pk=pk)
     steps = requirement.steps.select_related("by").prefetch_related("attachments")
-    may_respond = access.may_respond(user, requirement)
-    may_review = access.may_review(user, requirement)
+    may_respond = may(user, "respond", requirement)
+    may_review = may(user, "review", requirement)
     return page(request, "supervision/requirement_detail.html", {
         "requirement": requirement, "steps": steps,
         "finding_visible": requirement.finding_id and visible(user, Finding).filter(pk=requirement.finding_id).exists(),
@@ -525,7 +506,7 @@ def requirement_detail(request, pk: int):
 def requirement_edit(request, pk: int):
     user = request.user
     requirement = get_visible_or_404(user, Requirement, pk=pk)
-    forbid_unless(access.may_review(user, requirement))
+    require(user, "review", requirement)
     units, enterprises = _issue_choices(user, requirement.round, requirement.visit)
     units = units | OrgUnit.objects.filter(pk=requirement.org_id)
     enterprises = enterprises | Enterprise.objects.filter(pk=requirement.enterprise_id or 0)
@@ -555,7 +536,7 @@ def requirement_edit(request, pk: int):
 @login_required
 def requirement_delete(request, pk: int):
     requirement = get_visible_or_404(request.user, Requirement, pk=pk)
-    forbid_unless(access.may_review(request.user, requirement))
+    require(request.user, "review", requirement)
     services.delete_requirement(request.user, requirement)
     messages.success(request, _("Requirement %(code)s withdrawn.") % {"code": requirement.code})
     return redirect("supervision:round", pk=requirement.round_id)
@@ -566,7 +547,7 @@ def requirement_delete(request, pk: int):
 def requirement_respond(request, pk: int):
     user = request.user
     requirement = get_visible_or_404(user, Requirement, pk=pk)
-    forbid_unless(access.may_respond(user, requirement))
+    require(user, "respond", requirement)
     back = reverse("supervision:requirement", args=[pk])
     form = RespondForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -586,7 +567,7 @@ def requirement_respond(request, pk: int):
 def requirement_evidence(request, pk: int):
     user = request.user
     requirement = get_visible_or_404(user, Requirement, pk=pk)
-    forbid_unless(access.may_respond(user, requirement))
+    require(user, "respond", requirement)
     back = reverse("supervision:requirement", args=[pk])
     form = AttachmentForm(request.POST, request.FILES)
     step = requirement.steps.filter(kind=StepKind.RESPONSE).order_by("-at", "-id").first()
@@ -609,7 +590,7 @@ def requirement_evidence(request, pk: int):
 def requirement_send_back(request, pk: int):
     user = request.user
     requirement = get_visible_or_404(user, Requirement, pk=pk)
-    forbid_unless(access.may_review(user, requirement))
+    require(user, "review", requirement)
     back = reverse("supervision:requirement", args=[pk])
     form = ReviewForm(request.POST)
     reason = form.cleaned_data["text"] if form.is_valid() else ""
@@ -626,7 +607,7 @@ def requirement_send_back(request, pk: int):
 def requirement_verify(request, pk: int):
     user = request.user
     requirement = get_visible_or_404(user, Requirement, pk=pk)
-    forbid_unless(access.may_review(user, requirement))
+    require(user, "review", requirement)
     back = reverse("supervision:requirement", args=[pk])
     form = ReviewForm(request.POST)
     note = form.cleaned_data["text"] if form.is_valid() else ""

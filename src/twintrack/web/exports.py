@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from twintrack.enterprises.models import SIZE_ZH
 from twintrack.web.import_kinds import IMPORT_KINDS

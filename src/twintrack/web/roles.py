@@ -2,11 +2,12 @@
 `twintrack.orgs.access`: the home page of a role and the gates of whole page classes."""
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from twintrack.enterprises.models import Enterprise
-from twintrack.orgs.access import can_create, is_bureau, membership_of, role_of, scope_root, visible
+from twintrack.orgs.access import may, membership_of, role_of, scope_root, visible
 from twintrack.orgs.models import OrgUnit, Role
 from twintrack.programme.models import Progress
 
@@ -24,29 +25,9 @@ def home_url(user) -> str:
     return reverse("dashboard")
 
 
-def require_units(user) -> OrgUnit:
-    """The top unit the user sees; 403 for accounts that reach no unit (enterprise, provider)."""
-    root = scope_root(user)
-    if root is None:
-        raise PermissionDenied
-    return root
-
-
-def require_programme(user) -> None:
-    """Enterprise and project pages: for anyone who sees a unit or at least one enterprise
-    (a service provider sees nothing until the diagnosis app assigns it enterprises)."""
-    if scope_root(user) is None and not visible(user, Enterprise).exists():
-        raise PermissionDenied
-
-
-def require_bureau(user) -> None:
-    if not is_bureau(user):
-        raise PermissionDenied
-
-
 def may_submit_data(user) -> bool:
-    """Bureau and district officers upload files and submit months."""
-    return scope_root(user) is not None and can_create(user, Progress)
+    """Bureau and district officers (who see a unit) upload files and submit months."""
+    return may(user, "view", OrgUnit) and may(user, "create", Progress)
 
 
 def require_data_entry(user) -> OrgUnit:
@@ -62,11 +43,11 @@ def navigation(user) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
     entries = []
-    units = scope_root(user) is not None
+    units = may(user, "view", OrgUnit)  # the menu offers what the pages' own gates let through
     if units:
         entries.append(("dashboard", _("Dashboard")))
         entries.append(("orgunit_list", _("Units and targets")))
-    if units or visible(user, Enterprise).exists():
+    if may(user, "view", Enterprise):
         entries += [("enterprise_list", _("Enterprises")), ("project_list", _("Projects"))]
     if may_submit_data(user):
         entries.append(("monthly", _("Monthly submission")))
@@ -82,6 +63,6 @@ def navigation(user) -> list[dict]:
         entries.append(("diagnosis:home", _("Diagnosis")))
     if role in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR, Role.ENTERPRISE):
         entries.append(("supervision:home", _("Supervision")))
-    if is_bureau(user):
+    if may(user, "view", get_user_model()):
         entries.append(("user_list", _("Users")))
     return [{"name": name, "label": label, "url": reverse(name)} for name, label in entries]

@@ -15,12 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from twintrack.display.language import active_lang
 from twintrack.metrics.rules import METRICS
-from twintrack.orgs.access import get_visible_or_404, get_visible_org_or_404, require_change, visible
+from twintrack.orgs.access import get_visible_or_404, get_visible_org_or_404, require, visible
 from twintrack.orgs.models import Role
 from twintrack.programme.models import Target
 from twintrack.web import accounts
 from twintrack.web.formrows import write_rows
-from twintrack.web.roles import require_bureau
 
 
 def _plain(value: Decimal) -> str:
@@ -53,7 +52,7 @@ def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """A unit's cumulative targets for one year: metrics x months 1..12; 12 is the annual target.
     Saved as a targets import (same rules), only the cells that changed."""
     org = get_visible_org_or_404(request.user, code)
-    require_change(request.user, org)
+    require(request.user, "change", org)
     existing = {(t.metric, t.through_month): t.value for t in Target.objects.filter(org=org, year=year)}
     values = {f"t-{m.key}-{month}": _shown(m.key, existing[(m.key, month)]) if (m.key, month) in existing else ""
               for m in METRICS for month in range(1, 13)}
@@ -109,7 +108,7 @@ def target_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @require_http_methods(["GET"])
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    require_bureau(request.user)
+    require(request.user, "view", get_user_model())
     User = get_user_model()
     rows = visible(request.user, User).select_related("membership", "membership__org", "membership__enterprise")
     q = (request.GET.get("q") or "").strip()[:100]
@@ -126,7 +125,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    require_bureau(request.user)
+    require(request.user, "view", get_user_model())
     form = accounts.NewAccountForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         account = accounts.create_account(form.cleaned_data, request.user)
@@ -139,9 +138,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_bureau(request.user)
+    require(request.user, "view", get_user_model())
     account = get_visible_or_404(request.user, get_user_model(), pk=pk)
-    require_change(request.user, account)
+    require(request.user, "change", account)
     form = accounts.AccountForm(request.POST or None, actor=request.user, account=account,
                                 initial=accounts.initial_of(account))
     if request.method == "POST" and form.is_valid():
@@ -157,9 +156,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    require_bureau(request.user)
+    require(request.user, "view", get_user_model())
     account = get_visible_or_404(request.user, get_user_model(), pk=pk)
-    require_change(request.user, account)
+    require(request.user, "change", account)
     form = accounts.PasswordForm(request.POST, account=account)
     if form.is_valid():
         accounts.set_password(account, form.cleaned_data["password1"], request.user)

@@ -14,17 +14,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from twintrack.approvals import services as approvals
-from twintrack.approvals.access import can_approve, can_reopen, can_submit
-from twintrack.approvals.models import MonthState
+from twintrack.approvals.models import MonthApproval, MonthState
 from twintrack.display.language import active_lang
 from twintrack.display.periods import Period, current_month, format_period, period_from_query, period_label, shift_month
 from twintrack.metrics.periods import default_period
 from twintrack.web.import_kinds import IMPORT_KINDS
-from twintrack.orgs.access import get_visible_org_or_404, visible_orgs
+from twintrack.orgs.access import get_visible_org_or_404, may, require_scope_root, visible_orgs
 from twintrack.quality.evaluate import Scope, completeness_by_org, findings_for, subtree_paths, sum_under
 from twintrack.web import uploads
 from twintrack.web.import_templates import template_file_name, template_workbook
-from twintrack.web.roles import require_data_entry, require_units
+from twintrack.web.roles import require_data_entry
 from twintrack.web.security import max_upload_megabytes
 from twintrack.web.views_registry import xlsx_response
 
@@ -41,14 +40,20 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
+def month_actions(user, org, state: str) -> dict:
+    """Which of submit, approve and reopen the user may do now to the unit's month."""
+    month = MonthApproval(org=org)
+    return {"can_submit": state == MonthState.OPEN and may(user, "submit", month),
+            "can_approve": state == MonthState.SUBMITTED and may(user, "approve", month),
+            "can_reopen": state != MonthState.OPEN and may(user, "reopen", month)}
+
+
 def month_status(user, org, year: int, month: int) -> dict:
     approval = approvals.approval_of(org, year, month)
     state = approval.state if approval is not None else MonthState.OPEN
     above = approvals.approving_unit(org, year, month)
     return {"org": org, "approval": approval, "state": state, "state_label": MonthState(state).label,
-            "locked_by": above, "can_submit": state == MonthState.OPEN and can_submit(user, org),
-            "can_approve": state == MonthState.SUBMITTED and can_approve(user, org),
-            "can_reopen": state != MonthState.OPEN and can_reopen(user, org),
+            "locked_by": above, **month_actions(user, org, state),
             "waiting": approvals.unapproved_children(org, year, month) if state == MonthState.SUBMITTED else []}
 
 
@@ -159,7 +164,7 @@ def upload_discard(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @login_required
 def approval_list(request: HttpRequest) -> HttpResponse:
-    root = require_units(request.user)
+    root = require_scope_root(request.user)
     year, month = period_from_query(request, lambda: default_period(root))
     lang = active_lang()
     units = list(visible_orgs(request.user).filter(depth__lte=root.depth + 2).order_by("path"))
@@ -171,10 +176,7 @@ def approval_list(request: HttpRequest) -> HttpResponse:
         state = approval.state if approval is not None else MonthState.OPEN
         rows.append({"unit": unit, "name": unit.display_name(lang), "indent": unit.depth - root.depth,
                      "approval": approval, "state": state, "state_label": MonthState(state).label,
-                     "locked": (unit.id, year, month) in locks,
-                     "can_submit": state == MonthState.OPEN and can_submit(request.user, unit),
-                     "can_approve": state == MonthState.SUBMITTED and can_approve(request.user, unit),
-                     "can_reopen": state != MonthState.OPEN and can_reopen(request.user, unit)})
+                     "locked": (unit.id, year, month) in locks, **month_actions(request.user, unit, state)})
     quality = quality_by_unit(root, units, year, month)
     for row in rows:
         row["quality"] = quality.get(row["unit"].id)

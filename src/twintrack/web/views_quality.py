@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -20,7 +20,7 @@ from twintrack.display.amounts import percent_number
 from twintrack.display.language import active_lang
 from twintrack.display.periods import current_month, format_period, period_from_query, shift_month
 from twintrack.metrics.periods import default_period
-from twintrack.orgs.access import can_change, get_visible_org_or_404, get_visible_or_404, require_change
+from twintrack.orgs.access import get_visible_org_or_404, get_visible_or_404, may, require, require_scope_root
 from twintrack.programme.models import Project
 from twintrack.quality.evaluate import Scope, findings_for
 from twintrack.quality.models import QualityRule, ReviewStatus
@@ -28,7 +28,6 @@ from twintrack.quality.services import (QualityRefused, confirm_finding, deadlin
                                         set_rule, timeliness_for)
 from twintrack.quality.warnings import describe
 from twintrack.documents.xlsx_safe import safe_row
-from twintrack.web.roles import require_bureau, require_units
 from twintrack.web.views_registry import xlsx_response
 
 MISSING_SHOWN = 200
@@ -42,7 +41,7 @@ def _period(request, org=None) -> tuple[int, int]:
 
 
 def _org(request):
-    root = require_units(request.user)
+    root = require_scope_root(request.user)
     code = (request.GET.get("org") or request.POST.get("org") or "").strip()
     return get_visible_org_or_404(request.user, code) if code else root
 
@@ -70,7 +69,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     projects = dict(Project.objects.filter(id__in={f.project_id for f in findings}).values_list("id", "pk"))
     shown_missing = [code for code, _org in view.missing[:MISSING_SHOWN]]
     missing_pks = dict(Project.objects.filter(code__in=shown_missing).values_list("code", "pk"))
-    editable = bool(findings) and can_change(request.user, Project.objects.get(pk=findings[0].project_id))
+    editable = bool(findings) and may(request.user, "change", Project.objects.get(pk=findings[0].project_id))
     rules = {r.key: r for r in QualityRule.objects.all()}
     prev_year, prev_month = shift_month(year, month, -1)
     next_year, next_month = shift_month(year, month, 1)
@@ -88,7 +87,7 @@ def quality(request: HttpRequest) -> HttpResponse:
         "findings_total": len(view.findings), "editable": editable,
         "rules": [(key, rule.name(lang)) for key, rule in rules.items()],
         "statuses": ReviewStatus.choices, "filters": {k: request.GET.get(k, "") for k in ("rule", "status", "unit")},
-        "parent_url": quality_url(org.parent.code, period) if org.parent_id and org != require_units(request.user)
+        "parent_url": quality_url(org.parent.code, period) if org.parent_id and org != require_scope_root(request.user)
         else None,
         "prev": format_period(prev_year, prev_month), "next": format_period(next_year, next_month),
         "export_url": reverse("quality_export") + "?" + urlencode({"org": org.code, "period": period}),
@@ -142,7 +141,7 @@ def quality_export(request: HttpRequest) -> HttpResponse:
 def quality_confirm(request: HttpRequest) -> HttpResponse:
     """Confirm one finding: the figure is right (who may change the project, with a comment)."""
     project = get_visible_or_404(request.user, Project, code=(request.POST.get("project") or "").strip())
-    require_change(request.user, project)
+    require(request.user, "change", project)
     year, month = _period(request)
     rule = (request.POST.get("rule") or "").strip()
     finding = next((f for f in findings_for(year, month, Scope("", (project.id,))) if f.rule == rule), None)
@@ -172,7 +171,7 @@ def _decimal(text: str) -> Decimal | None:
 @login_required
 def quality_rules(request: HttpRequest) -> HttpResponse:
     """The bureau's thresholds, switches and deadline day; every change is kept in the history."""
-    require_bureau(request.user)
+    require(request.user, "view", QualityRule)
     rules = list(QualityRule.objects.order_by("key"))
     if request.method == "POST":
         try:

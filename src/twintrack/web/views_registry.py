@@ -24,7 +24,7 @@ from twintrack.enterprises.models import Enterprise, Size
 from twintrack.metrics.periods import default_period
 from twintrack.metrics.rules import METRICS
 from twintrack.orgs.access import (
-    can_change, get_visible_or_404, get_visible_org_or_404, is_bureau, require_change, visible, visible_ancestors,
+    get_visible_or_404, get_visible_org_or_404, may, require, require_scope_root, visible, visible_ancestors,
     visible_orgs,
 )
 from twintrack.orgs.models import OrgUnit
@@ -34,7 +34,6 @@ from twintrack.web import listing
 from twintrack.web.exports import enterprises_xlsx, projects_xlsx
 from twintrack.web.formrows import write_rows
 from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries
-from twintrack.web.roles import require_programme, require_units
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,7 +60,7 @@ def targets_grid(org: OrgUnit, year: int) -> list[dict]:
 @require_GET
 @login_required
 def orgunit_list(request: HttpRequest) -> HttpResponse:
-    root = require_units(request.user)
+    root = require_scope_root(request.user)
     year = year_from_query(request, lambda: default_period(root).year)
     units = list(visible_orgs(request.user).order_by("path"))
     annual = {(t.org_id, t.metric): t.value for t in Target.objects.filter(
@@ -75,7 +74,7 @@ def orgunit_list(request: HttpRequest) -> HttpResponse:
             for u in units]
     return render(request, "web/orgunit_list.html", {
         "rows": rows, "year": year, "metrics": [m.label_en if lang == "en" else m.label_zh for m in METRICS[:3]],
-        "can_edit": is_bureau(request.user)})
+        "can_edit": may(request.user, "create", OrgUnit)})
 
 
 def subtree_counts(units, own: dict[int, int]) -> dict[int, int]:
@@ -104,7 +103,7 @@ def orgunit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "children": [{"unit": c, "name": c.display_name(lang)} for c in org.children.order_by("code")],
         "grid": targets_grid(org, year), "months": months,
         "month_labels": [str(MONTH_ABBREVIATIONS[m]) for m in range(1, 13)],
-        "can_edit_targets": can_change(request.user, org),
+        "can_edit_targets": may(request.user, "change", org),
         "enterprise_count": Enterprise.objects.filter(org__path__startswith=org.path, is_active=True).count(),
     })
 
@@ -114,7 +113,7 @@ def orgunit_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    require_programme(request.user)
+    require(request.user, "view", Enterprise)
     filters = listing.enterprise_filters(request.user, request.GET)
     rows = listing.search_enterprises(request.user, filters).annotate(
         project_count=Count("projects", filter=Q(projects__is_active=True)))
@@ -129,7 +128,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def enterprise_export(request: HttpRequest) -> HttpResponse:
-    require_programme(request.user)
+    require(request.user, "view", Enterprise)
     filters = listing.enterprise_filters(request.user, request.GET)
     content = enterprises_xlsx(listing.search_enterprises(request.user, filters))
     return xlsx_response(content, f"enterprises-{timezone.localdate().isoformat()}.xlsx")
@@ -143,7 +142,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 .annotate(invested=Sum("progress__investment_yuan")).order_by("-is_active", "-start_date"))
     return render(request, "web/enterprise_detail.html", {
         "enterprise": enterprise, "projects": projects, "lang": active_lang(),
-        "can_change": can_change(request.user, enterprise), "can_restore": is_bureau(request.user),
+        "can_change": may(request.user, "change", enterprise),
+        "can_restore": may(request.user, "restore", enterprise),
     })
 
 
@@ -155,7 +155,7 @@ def _reason(request) -> str:
 @login_required
 def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(request.user, Enterprise, pk=pk)
-    require_change(request.user, enterprise)
+    require(request.user, "change", enterprise)
     reason = _reason(request)
     if not reason:
         messages.error(request, _("Give a reason for deleting the enterprise."))
@@ -173,10 +173,7 @@ def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(request.user, Enterprise, pk=pk)
-    require_change(request.user, enterprise)
-    if not is_bureau(request.user):
-        from django.core.exceptions import PermissionDenied
-        raise PermissionDenied
+    require(request.user, "restore", enterprise)
     if not enterprise.is_active:
         try:
             lifecycle.restore_enterprise(enterprise, _reason(request) or "restored", request.user)
@@ -191,7 +188,7 @@ def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    require_programme(request.user)
+    require(request.user, "view", Project)
     filters = listing.project_filters(request.user, request.GET)
     page = listing.page_of(listing.search_projects(request.user, filters), request.GET.get("page"))
     return render(request, "web/project_list.html", {
@@ -205,7 +202,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def project_export(request: HttpRequest) -> HttpResponse:
-    require_programme(request.user)
+    require(request.user, "view", Project)
     filters = listing.project_filters(request.user, request.GET)
     content = projects_xlsx(listing.search_projects(request.user, filters))
     return xlsx_response(content, f"projects-{timezone.localdate().isoformat()}.xlsx")
@@ -236,8 +233,8 @@ def _project_page(request, project: Project, form: dict | None = None, errors: d
     year, month = current_month()
     return render(request, "web/project_detail.html", {
         "project": project, "progress": table, "chart": chart, "lang": active_lang(),
-        "can_change": can_change(request.user, project) and project.is_active,
-        "can_restore": is_bureau(request.user),
+        "can_change": may(request.user, "change", project) and project.is_active,
+        "can_restore": may(request.user, "restore", project),
         "form": form or {"month": format_period(year, month)}, "errors": errors or {}, "general": general or [],
         "total": sum((r["row"].investment_yuan for r in table), Decimal(0)),
     }, status=status)
@@ -258,7 +255,7 @@ PROGRESS_FIELDS = ("month", "investment_yuan", "energy_saved_tce", "note")
 def progress_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Add or correct one month of a project: the progress import's rules, row checks and service."""
     project = get_visible_or_404(request.user, Project, pk=pk)
-    require_change(request.user, project)
+    require(request.user, "change", project)
     form = {key: (request.POST.get(key) or "").strip() for key in PROGRESS_FIELDS}
     row = {"project_code": project.code, **form}
     outcome = write_rows("progress", [row], request.user, reason=f"web form {project.code} {form['month']}"[:100])
@@ -274,7 +271,7 @@ def progress_save(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(request.user, Project, pk=pk)
-    require_change(request.user, project)
+    require(request.user, "change", project)
     reason = _reason(request)
     if not reason:
         messages.error(request, _("Give a reason for deleting the project."))
@@ -292,10 +289,7 @@ def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_restore(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(request.user, Project, pk=pk)
-    require_change(request.user, project)
-    if not is_bureau(request.user):
-        from django.core.exceptions import PermissionDenied
-        raise PermissionDenied
+    require(request.user, "restore", project)
     if not project.is_active:
         if not project.enterprise.is_active:
             messages.error(request, _("Restore the enterprise first."))

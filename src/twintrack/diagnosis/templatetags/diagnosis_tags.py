@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twintrack.diagnosis.models import Assessment, CoverageSetting
 from twintrack.display import amounts
 from twintrack.display.language import active_lang
 from twintrack.display.periods import parse_period
-from twintrack.orgs.access import can_create, is_bureau, role_of, scope_root
+from twintrack.orgs.access import may, role_of
+from twintrack.orgs.models import OrgUnit
 
 register = template.Library()
 
@@ -44,8 +46,8 @@ def diagnosis_nav(context, current: str = ""):
     request = context.get("request")
     user = getattr(request, "user", None)
     entries = []
-    if role_of(user) is not None:
-        units = scope_root(user) is not None
+    if may(user, "view", Assessment):
+        units = may(user, "view", OrgUnit)
 
         entries.append(("home", _("Enterprises") if role_of(user) != "enterprise" else _("My diagnosis")))
         if units:
@@ -55,7 +57,7 @@ def diagnosis_nav(context, current: str = ""):
         if units:
             entries.append(("providers", _("Service providers")))
         entries.append(("frameworks", _("Frameworks")))
-        if is_bureau(user):
+        if may(user, "create", CoverageSetting):
             entries.append(("settings", _("Coverage setting")))
     return {"entries": [{"name": n, "label": label, "url": reverse(f"diagnosis:{n}"), "current": n == current}
                         for n, label in entries]}
@@ -95,4 +97,4 @@ def may_create(context, model_name: str) -> bool:
     from django.apps import apps
 
     request = context.get("request")
-    return can_create(getattr(request, "user", None), apps.get_model("diagnosis", model_name))
+    return may(getattr(request, "user", None), "create", apps.get_model("diagnosis", model_name))
