@@ -207,3 +207,29 @@ def test_a_total_row_is_skipped_and_said(project_factory, tmp_path):
     assert result.rows_read == 2
     assert progress() == {("P001", "2023-03"): (Decimal("1000.00"), None),
                           ("P002", "2023-03"): (Decimal("500.00"), None)}
+
+
+# --- the notes, where people see them ---------------------------------------------------------
+
+def test_the_command_line_prints_the_notes_under_the_summary_and_above_the_problems(project_factory, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    project_factory("P001", start=date(2023, 1, 1))
+    workbook, sheet = sheet_of([["嘉兴市两化改造项目进度表"], HEADER, ["P001", "2023-03", 1000, None],
+                                ["合计", None, 1000, None]])
+    sheet.merge_cells("A1:D1")
+    out = io.StringIO()
+    call_command("import", "progress", str(save(workbook, tmp_path)), stdout=out)
+    assert out.getvalue().splitlines() == [
+        "progress: 1 row read, 1 created, 0 updated, 0 unchanged",
+        "the header is row 2: the rows above it (a title) were skipped",
+        "row 4 is a total row (合计) and was skipped: totals are computed, not imported"]
+    workbook, _ = sheet_of([["说明"]], title="说明")
+    data = workbook.create_sheet("进度")
+    data.append(["项目编号", "月份", "完成投资"])
+    with pytest.raises(CommandError) as info:
+        call_command("import", "progress", str(save(workbook, tmp_path, "two-sheets.xlsx")), "--lang", "zh")
+    assert str(info.value).splitlines()[0] == '已读取工作表 "进度"；工作簿中的其他工作表未读取'

@@ -466,9 +466,16 @@ def _open_xlsx(source: Source, name: str, kind: str) -> Table:
 
 
 def sheet_names(kind: str) -> set[str]:
+    """The kind's key, its names in SHEET_NAMES and a kind's own `sheet_names`, if it has them."""
     from twintrack.imports.columns import normalise_header
+    from twintrack.imports.errors import ImportRejected
+    from twintrack.imports.importer import get_kind
 
-    return {normalise_header(n) for n in (kind, *SHEET_NAMES.get(kind.lower(), ()))}
+    try:
+        own = tuple(getattr(get_kind(kind), "sheet_names", ()))
+    except ImportRejected:
+        own = ()
+    return {normalise_header(n) for n in (kind, *SHEET_NAMES.get(kind.lower(), ()), *own)}
 
 
 def _sheet_for(workbook, name: str, kind: str):
