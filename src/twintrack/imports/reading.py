@@ -58,6 +58,7 @@ SHEET_NAMES = {
     "energy": ("节能", "节能量", "能源", "分能源品种节能量"),
 }
 TOTAL_WORDS = {"合计", "总计", "小计", "共计", "total", "subtotal", "grandtotal"}
+_TOTAL_STARTS = frozenset("合总小共TtSsGg")
 
 
 Source = str | os.PathLike | BinaryIO
@@ -256,12 +257,13 @@ def _header(rows: Iterator[tuple[int, list[Cell]]], name: str, kind: str
 
 def total_label(cells: list[Cell]) -> str | None:
     """The word of a total row (合计, 总计...) when the row's first non-empty cell is one."""
-    for cell in cells[:3]:
+    for index in range(min(len(cells), 3)):
+        cell = cells[index]
         if cell.__class__ is not str:
             return None
         if cell:
-            if cell.isascii() and len(cell) > 12:
-                return None
+            if cell[0] not in _TOTAL_STARTS and not cell[0].isspace():
+                return None  # most rows: a code or a name, told apart by its first character
             folded = "".join(cell.split()).lower()
             return folded if folded.rstrip(":：") in TOTAL_WORDS else None
     return None
