@@ -233,3 +233,15 @@ def test_the_command_line_prints_the_notes_under_the_summary_and_above_the_probl
     with pytest.raises(CommandError) as info:
         call_command("import", "progress", str(save(workbook, tmp_path, "two-sheets.xlsx")), "--lang", "zh")
     assert str(info.value).splitlines()[0] == '已读取工作表 "进度"；工作簿中的其他工作表未读取'
+
+
+def test_a_data_line_of_20_mb_is_refused_before_it_becomes_cells(db, tmp_path):
+    path = tmp_path / "long-row.csv"
+    path.write_bytes(b"project_code,month,investment_yuan\r\nP1,2023-03,1\r\n" + b"a," * (10 * 1024 * 1024) + b"\r\n")
+    start = time.perf_counter()
+    messages = refusal("progress", path).messages
+    assert time.perf_counter() - start < 10
+    assert messages == [f"{path}, line 3 is longer than 1 MB, so it is not a row of a table; save the sheet as CSV "
+                        "from Excel or WPS, one row per line"]
+    assert refusal("progress", path, "zh-hans").messages == [
+        f"{path} 第3行超过 1 MB，不可能是表格中的一行；请在 Excel 或 WPS 中将工作表另存为 CSV（每行一条记录）"]

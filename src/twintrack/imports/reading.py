@@ -371,6 +371,21 @@ def _refuse_workbook_or_long_line(handle: BinaryIO, name: str) -> None:
                              "sheet as CSV from Excel or WPS, one row per line") % {"file": name})
 
 
+def _bounded_lines(text: io.TextIOBase, name: str) -> Iterator[str]:
+    """The file's lines, refusing one longer than LINE_LIMIT before it fills the memory as cells."""
+    readline = text.readline
+    number = 0
+    while True:
+        line = readline(LINE_LIMIT)
+        if not line:
+            return
+        number += 1
+        if len(line) >= LINE_LIMIT and line[-1] not in "\r\n":
+            raise FileRejected(_("%(file)s, line %(line)d is longer than 1 MB, so it is not a row of a table; save "
+                                 "the sheet as CSV from Excel or WPS, one row per line") % {"file": name, "line": number})
+        yield line
+
+
 def _open_csv(source: Source, name: str, kind: str) -> Table:
     stack = contextlib.ExitStack()
     handle = stack.enter_context(open_binary(source))
@@ -384,7 +399,7 @@ def _open_csv(source: Source, name: str, kind: str) -> Table:
         stack.callback(lambda: text.detach() if not text.closed else None)
         delimiter = _sniff_delimiter(text)
         text.seek(0)
-        reader = csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(_bounded_lines(text, name), delimiter=delimiter)
 
         def records() -> Iterator[tuple[int, list[Cell]]]:
             number = 0
