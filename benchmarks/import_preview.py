@@ -33,6 +33,7 @@ DATA = HERE / "data" / "preview"
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
+CPU_SECONDS: list[float] = []
 SCALE = generate.Scale("preview", "city", 13_000, 5)  # the busiest district: ~9,500 projects
 
 
@@ -112,15 +113,18 @@ def officer_of(district):
 
 
 def preview_seconds(path: Path, user, warnings: bool = True) -> tuple[float, str]:
+    """Wall seconds of the dry run (CPU seconds of this process go to CPU_SECONDS: on a shared
+    machine they say more about SQLite, which runs inside this process, than wall time)."""
     from django.utils import translation
 
     from twintrack.imports.importer import import_file
     from twintrack.quality.warnings import import_warnings
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with translation.override("en"):
         result = import_file("progress", path, user=user, dry_run=True, warn=import_warnings if warnings else None)
-        return time.perf_counter() - start, result.summary()
+    CPU_SECONDS.append(round(time.process_time() - cpu, 2))
+    return time.perf_counter() - start, result.summary()
 
 
 def measure(engine: str, rows: int) -> dict:
@@ -146,6 +150,8 @@ def measure(engine: str, rows: int) -> dict:
             "officer_s": round(as_officer, 2), "officer_over_no_user": round(as_officer / anonymous, 3),
             "no_warnings": {"no_user_s": round(bare, 2), "officer_s": round(bare_officer, 2),
                             "officer_over_no_user": round(bare_officer / bare, 3)},
+            "cpu_s": dict(zip(("no_user", "officer", "no_warnings_no_user", "no_warnings_officer"), CPU_SECONDS)),
+            "load_average": os.getloadavg()[0],
             "summary": summary}
 
 

@@ -63,7 +63,7 @@ class Problems:
         self.silenced.add((row, column))
 
     def add(self, row: int, column: str, reason: str, position: int = 0) -> None:
-        if (row, column) in self.silenced:
+        if self.silenced and (row, column) in self.silenced:
             return
         self.total += 1
         self._items.append(Problem(row, position, column, reason))
