@@ -123,8 +123,9 @@ def preview_seconds(path: Path, user, warnings: bool = True) -> tuple[float, str
     start, cpu = time.perf_counter(), time.process_time()
     with translation.override("en"):
         result = import_file("progress", path, user=user, dry_run=True, warn=import_warnings if warnings else None)
-    CPU_SECONDS.append(round(time.process_time() - cpu, 2))
-    return time.perf_counter() - start, result.summary()
+        seconds = time.perf_counter() - start
+        CPU_SECONDS.append(round(time.process_time() - cpu, 2))
+        return seconds, result.summary()
 
 
 def measure(engine: str, rows: int) -> dict:
