@@ -56,6 +56,7 @@ bench: dev
 		{ apt-get install -y -q wrk time || { apt-get update -q && apt-get install -y -q wrk time; }; } >/dev/null; } || \
 		echo "wrk or GNU time is missing (apt-get install wrk time): the dashboard load test or peak memory will fail"
 	$(BIN)/python benchmarks/run.py --scale $(or $(SCALE),city)
+	$(BIN)/python benchmarks/import_preview.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

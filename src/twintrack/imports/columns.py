@@ -40,6 +40,42 @@ def normalise_header(text: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
 
 
+_UNIT = re.compile(r"^(.*?)\(?(万元|元|万吨标准煤|吨标准煤|tce)\)?$")
+
+
+def split_unit(name: str) -> tuple[str, str]:
+    """A normalised header's name and unit: '完成投资(万元)' -> ('完成投资', '万元')."""
+    match = _UNIT.match(name)
+    return (match.group(1), match.group(2)) if match else (name, "")
+
+
+def _described(columns) -> str:
+    return ", ".join(f"{c.key} ({c.label_zh})" for c in columns)
+
+
+def unknown_column_reason(name: str, columns: tuple[Column, ...], by_name: dict[str, Column]) -> str:
+    """Why a header is unknown, with the column it may be; never a column in another unit, so
+    that 万元 figures are not read as 元 (10,000 times too small)."""
+    base, unit = split_unit(name)
+    same_name = [c for c in columns if split_unit(normalise_header(c.label_zh))[0] == base
+                 and split_unit(normalise_header(c.label_zh))[1]]
+    other_unit = [c for c in same_name if split_unit(normalise_header(c.label_zh))[1] != unit]
+    if same_name and len(other_unit) == len(same_name):
+        if not unit:
+            return _("unknown column: it names no unit; call it %(columns)s, after the unit of its figures") % {
+                "columns": _(" or ").join(f"{c.key} ({c.label_zh})" for c in same_name)}
+        return _("unknown column: its figures are in %(unit)s, and %(columns)s is in another unit; convert "
+                 "them or give the column in that unit (figures are never read in another unit)") % {
+            "unit": unit, "columns": _described(same_name)}
+    close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.5)
+    hint = by_name[close[0]] if close else None
+    if hint is not None and unit and split_unit(normalise_header(hint.label_zh))[1] not in ("", unit):
+        hint = None
+    if hint is not None:
+        return _("unknown column; did you mean %(key)s (%(label)s)?") % {"key": hint.key, "label": hint.label_zh}
+    return _("unknown column; the columns of this file are: %(columns)s") % {"columns": _described(columns)}
+
+
 @dataclass
 class HeaderMap:
     """Where each known column is in the file (0-based), plus the columns without a header."""
@@ -67,15 +103,7 @@ def match_header(header: list[str], columns: tuple[Column, ...], alternatives: t
             continue
         column = by_name.get(name)
         if column is None:
-            close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.5)
-            if close:
-                hint = by_name[close[0]]
-                reason = _("unknown column; did you mean %(key)s (%(label)s)?") % {
-                    "key": hint.key, "label": hint.label_zh}
-            else:
-                reason = _("unknown column; the columns of this file are: %(columns)s") % {
-                    "columns": ", ".join(f"{c.key} ({c.label_zh})" for c in columns)}
-            problems.add(header_row, text.strip(), reason, index)
+            problems.add(header_row, text.strip(), unknown_column_reason(name, columns, by_name), index)
             continue
         if column.key in positions:
             problems.add(header_row, column.key,

@@ -30,6 +30,7 @@ class ImportRejected(Exception):
         self.messages = list(messages)
         self.problems = list(problems or [])
         self.total = len(self.messages) if total is None else total
+        self.notes: list[str] = []  # how the file was read (its sheet, its header row), shown with the problems
         super().__init__("\n".join(self.messages))
 
     @classmethod
@@ -56,8 +57,14 @@ class Problems:
         self.limit = limit
         self.total = 0
         self._items: list[Problem] = []
+        self.silenced: set[tuple[int, str]] = set()  # cells already explained: no second problem
+
+    def silence(self, row: int, column: str) -> None:
+        self.silenced.add((row, column))
 
     def add(self, row: int, column: str, reason: str, position: int = 0) -> None:
+        if self.silenced and (row, column) in self.silenced:
+            return
         self.total += 1
         self._items.append(Problem(row, position, column, reason))
         if len(self._items) > 2 * self.limit:

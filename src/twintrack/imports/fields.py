@@ -30,6 +30,14 @@ TARGET_LIMIT = Decimal(10) ** 18     # DecimalField(max_digits=24, decimal_place
 TEN_THOUSAND = Decimal(10000)
 
 
+class UnsavedFormula(str):
+    """A formula cell of an .xlsx with no saved result (written by a program, never opened in
+    Excel or WPS): empty text to every parser, but the importer refuses the row, naming the cell."""
+
+
+UNSAVED_FORMULA = UnsavedFormula("")
+
+
 class FieldError(ValueError):
     """A cell's value breaks a rule; `reason` is a whole sentence, already translated."""
 
@@ -153,8 +161,15 @@ def parse_amount(value: Cell, *, places: Decimal, limit: Decimal, minimum: str =
     return result
 
 
+_YUAN_UNIT = re.compile(r"^(.*?)\s*(万元|万|元)$")
+
+
 def parse_yuan(value: Cell, *, ten_thousands: bool = False, required: bool = False) -> Decimal | None:
-    """An amount in yuan (>= 0), or in units of 10,000 yuan (万元) converted exactly to yuan."""
+    """An amount in yuan (>= 0), or in units of 10,000 yuan (万元) converted exactly to yuan.
+    A unit written in the cell wins over the column's: '12.5万' is 125,000 yuan, '800元' 800."""
+    match = _YUAN_UNIT.match(as_text(value)) if isinstance(value, str) else None
+    if match and match.group(1):
+        value, ten_thousands = match.group(1), match.group(2) != "元"
     return parse_amount(value, places=YUAN_PLACES, limit=YUAN_LIMIT, minimum=">=0",
                         multiplier=TEN_THOUSAND if ten_thousands else None, required=required)
 
@@ -285,8 +300,20 @@ def plain_month(value: Cell):
     return NOT_PLAIN
 
 
+def _month_of_date(text: str):
+    """A date typed as text ('2023-11-01', '2023/11/1', '2023年11月1日'): its match, when the date is valid."""
+    match = _DATE_RE.match(text) or _DATE_ZH_RE.match(text)
+    if match:
+        try:
+            date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return None
+    return match
+
+
 def parse_month(value: Cell) -> tuple[int, int]:
-    """YYYY-MM (also YYYY/MM, YYYY.MM, YYYY年M月, YYYYMM, an Excel date cell) -> (year, month)."""
+    """YYYY-MM (also YYYY/MM, YYYY.MM, YYYY年M月, YYYYMM, a date such as 2023/11/1 as text or an
+    Excel date cell) -> (year, month)."""
     if isinstance(value, (date, datetime)):
         year, month = value.year, value.month
     else:
@@ -300,7 +327,7 @@ def parse_month(value: Cell) -> tuple[int, int]:
                 return year, month
         folded = _fold(text)
         match = (_MONTH_RE.match(folded) or _MONTH_DOT_RE.match(folded) or _MONTH_ZH_RE.match(folded)
-                 or _MONTH_COMPACT_RE.match(folded))
+                 or _MONTH_COMPACT_RE.match(folded) or _month_of_date(folded))
         if not match:
             raise FieldError(_("%(value)s is not a month in the form YYYY-MM") % {"value": quoted(value)})
         year, month = int(match.group(1)), int(match.group(2))

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from twintrack.imports.columns import HeaderMap, match_header
 from twintrack.imports.errors import MAX_PROBLEMS, FileRejected, ImportRejected, Problems
-from twintrack.imports.fields import as_text
+from twintrack.imports.fields import UnsavedFormula, as_text
 from twintrack.imports.kinds import Context, Kind, Record
 from twintrack.imports.reading import Source, Table, open_table, source_name
 
@@ -57,6 +57,7 @@ class ImportResult:
     unchanged: int
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the file was read: its sheet, header, skipped rows
 
     def summary(self, label: str | None = None) -> str:
         """One line: the kind's key (the command line, for scripts) or `label` (pages, for people)."""
@@ -150,7 +151,7 @@ def _rows_of(source: Source, importer: Kind, name: str, header_positions: dict, 
     if not keys:
         return found
     positions = list(header_positions.items())
-    with open_table(source, importer.name, name) as table:
+    with open_table(source, importer, name) as table:
         for number, cells in table.rows:
             count = len(cells)
             record = Record(number, {key: cells[i] if i < count else "" for key, i in positions})
@@ -205,7 +206,7 @@ class _Check:
             else:
                 self.ctx.error(record, column, _("duplicate of an earlier row"))
 
-    def run(self, rows) -> None:
+    def run(self, rows, workbook: bool = False) -> None:
         importer, ctx = self.importer, self.ctx
         positions = list(ctx.header.positions.items())
         unheaded = ctx.header.unheaded
@@ -215,6 +216,8 @@ class _Check:
             self.rows_read += 1
             count = len(cells)
             record = Record(number, {key: cells[i] if i < count else "" for key, i in positions})
+            if workbook:
+                self._refuse_unsaved_formulas(record)
             if unheaded or count > width:
                 self._check_unheaded(record, cells)
             importer.parse(record, ctx)
@@ -227,6 +230,12 @@ class _Check:
         if importer.keep_all:
             importer.finish(self.records, ctx)
             self.spool.add([r.out for r in self.records if r.out is not None])
+
+    def _refuse_unsaved_formulas(self, record: Record) -> None:
+        for key, cell in record.cells.items():
+            if cell.__class__ is UnsavedFormula:
+                self.ctx.error(record, key, _("formula without a saved result; open and save the file in Excel/WPS"))
+                self.problems.silence(record.row, key)
 
     def _check_unheaded(self, record: Record, cells: list) -> None:
         for index, cell in enumerate(cells):
@@ -280,6 +289,12 @@ def _warnings(warn, written: Written) -> list[str]:
         return [_("warning: the data-quality checks could not be run (details in the error log)")]
 
 
+def _with_notes(rejected: ImportRejected, notes: list[str]) -> ImportRejected:
+    """A refusal that also says how the file was read (which sheet, which header row)."""
+    rejected.notes = list(notes)
+    return rejected
+
+
 def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = None, reason: str = "", user=None,
                 progress: ProgressHook | None = None, dry_run: bool = False,
                 spool_memory: int | None = None, keep_rows: int | None = None,
@@ -296,30 +311,31 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
     spool = Spool(SPOOL_MEMORY if spool_memory is None else spool_memory,
                   KEEP_ROWS if keep_rows is None else keep_rows)
     try:
-        with open_table(source, importer.name, name) as table:
+        with open_table(source, importer, name) as table:
             importer.prepare()
             problems = Problems()
             header = match_header(table.header, importer.columns, importer.alternatives, table.header_row, problems)
             if problems:
-                raise problems.rejection()
+                raise _with_notes(problems.rejection(), table.notes)
             check = _Check(importer, header, problems, len(table.header), progress, spool)
             check.ctx.user = user
             if warn is not None and type(importer).rescan_key is not Kind.rescan_key:
                 check.written = Written()
+            notes = table.notes
             if progress is not None:
                 progress.start(_("checking"), table.estimated_rows)
             try:
-                check.run(table.rows)
+                check.run(table.rows, workbook=table.sheet is not None)
             finally:
                 if progress is not None:
                     progress.finish()
         if check.rows_read == 0:
             raise FileRejected(_("%(file)s has a header but no data rows") % {"file": name})
         if check.pending:
-            with open_table(source, importer.name, name) as table:
+            with open_table(source, importer, name) as table:
                 check.report_pending_duplicates(table)
         if problems:
-            raise problems.rejection()
+            raise _with_notes(problems.rejection(), notes)
 
         reason = reason or f"import {importer.name} {Path(name).name}"[:100]
         created = updated = unchanged = 0
@@ -349,7 +365,7 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
         spool.close()
         if progress is not None:
             progress.finish()
-    return ImportResult(importer.name, name, check.rows_read, created, updated, unchanged, dry_run, warnings)
+    return ImportResult(importer.name, name, check.rows_read, created, updated, unchanged, dry_run, warnings, notes)
 
 
 __all__ = ["ImportRejected", "FileRejected", "ImportResult", "Written", "import_file", "kind_names"]

@@ -6,7 +6,13 @@ except date cells of an .xlsx, which stay `date`/`datetime` for the field parser
 
 - numbers become their exact decimal text (330402.0 -> "330402", 1234.5 -> "1234.5");
 - booleans become "true"/"false";
-- fully empty rows are skipped; the header is the first non-empty row.
+- fully empty rows are skipped, and so are total rows (合计, 总计, 小计), with a note;
+- the header is the row among the first ten that names the most known columns (a merged
+  title row above it is skipped, with a note); a row of units under it (（万元）) is read
+  with it, as Excel and WPS templates have a two-row header;
+- an .xlsx formula cell without a saved result comes out as `UNSAVED_FORMULA`, which the
+  importer refuses; of a workbook, the sheet named after the kind (`progress`, 进度...) is
+  read, or else the first visible one; hidden sheets never are.
 
 CSV text may be UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK: the file is
 checked strictly as UTF-8 first and read as GB18030 otherwise. The delimiter is a comma
@@ -18,6 +24,7 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 import math
 import os
 import warnings
@@ -32,10 +39,26 @@ from django.utils.translation import gettext as _
 
 from twintrack.filecheck import ZIP_MAGIC, DamagedFile, FileRefused, check_package
 from twintrack.imports.errors import FileRejected
-from twintrack.imports.fields import Cell, as_text
+from twintrack.imports.fields import UNSAVED_FORMULA, Cell, as_text
 
 EXTENSIONS = (".csv", ".xlsx")
 CHUNK = 1 << 20
+HEADER_SCAN_ROWS = 10
+MAX_COLUMNS = 200
+LINE_LIMIT = 1 << 20
+LISTED_TOTAL_ROWS = 10
+
+# Sheet names recognised for a kind, besides its key: the Chinese names of the templates.
+SHEET_NAMES = {
+    "orgunits": ("组织机构", "行政区划", "单位", "地区"),
+    "enterprises": ("企业", "企业名录", "企业清单"),
+    "targets": ("目标", "指标目标", "年度目标"),
+    "projects": ("项目", "项目清单", "项目库"),
+    "progress": ("进度", "项目进度", "月度进度", "进度填报"),
+    "energy": ("节能", "节能量", "能源", "分能源品种节能量"),
+}
+TOTAL_WORDS = {"合计", "总计", "小计", "共计", "total", "subtotal", "grandtotal"}
+_TOTAL_STARTS = frozenset("合总小共TtSsGg")
 
 
 Source = str | os.PathLike | BinaryIO
@@ -137,6 +160,7 @@ class Table:
     estimated_rows: int | None = None
     encoding: str | None = None
     sheet: str | None = None
+    notes: list[str] = field(default_factory=list)  # what was read or skipped, for the result
     _closers: list = field(default_factory=list)
 
     def close(self) -> None:
@@ -146,28 +170,129 @@ class Table:
 
 
 @contextlib.contextmanager
-def open_table(source: Source, kind: str, name: str | None = None) -> Iterator[Table]:
-    """Open a .csv or .xlsx file; raises FileRejected for file-level problems."""
+def open_table(source: Source, kind, name: str | None = None) -> Iterator[Table]:
+    """Open a .csv or .xlsx file; raises FileRejected for file-level problems. `kind` is the
+    kind being read (its key, columns and own sheet names find the sheet and the header row),
+    or just its key."""
     name = source_name(source, name)
     ext = check_file(source, name)
-    table = _open_csv(source, name) if ext == ".csv" else _open_xlsx(source, name, kind)
+    table = _open_csv(source, name, kind) if ext == ".csv" else _open_xlsx(source, name, kind)
     try:
         yield table
     finally:
         table.close()
 
 
-def _first_row(rows: Iterator[tuple[int, list[Cell]]], name: str) -> tuple[int, list[Cell]]:
-    for number, cells in rows:
-        if not is_blank_row(cells):
-            return number, cells
-    raise FileRejected(_("%(file)s is empty: the first row must be the header") % {"file": name})
+def _key(kind) -> str:
+    return kind if isinstance(kind, str) else kind.name
 
 
-def _data_rows(rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[tuple[int, list[Cell]]]:
+def _known_headers(kind) -> set[str]:
+    from twintrack.imports.columns import normalise_header
+
+    columns = () if isinstance(kind, str) else kind.columns
+    return {normalise_header(name) for column in columns for name in (column.key, column.label_zh)}
+
+
+def _width(cells: list[Cell]) -> int:
+    width = len(cells)
+    while width and as_text(cells[width - 1]) == "":
+        width -= 1
+    return width
+
+
+def _matches(cells: list[Cell], known: set[str]) -> int:
+    from twintrack.imports.columns import normalise_header
+
+    return sum(1 for cell in cells[:MAX_COLUMNS] if isinstance(cell, str) and normalise_header(cell) in known)
+
+
+def _is_unit(cell: Cell) -> bool:
+    text = as_text(cell)
+    return not text or (text[0] in "(（" and text[-1] in ")）" and len(text) <= 12)
+
+
+def _with_units(header: list[Cell], units: list[Cell]) -> list[str]:
+    """A two-row header: each name with the unit under it; a name merged over several units
+    stands in the leftmost cell, so an empty name takes the one on its left."""
+    names = [as_text(c) for c in header] + [""] * max(len(units) - len(header), 0)
+    combined, last = [], ""
+    for index, name in enumerate(names):
+        unit = as_text(units[index]) if index < len(units) else ""
+        last = name or (last if unit else "")
+        combined.append(last + unit if unit else name)
+    return combined
+
+
+def _header(rows: Iterator[tuple[int, list[Cell]]], name: str, kind
+            ) -> tuple[int, list[str], Iterator[tuple[int, list[Cell]]], list[str]]:
+    """(header row, header, data rows, notes): the row among the first few naming the most
+    known columns, with a row of units under it when there is one."""
+    head: list[tuple[int, list[Cell]]] = []
     for number, cells in rows:
         if not is_blank_row(cells):
+            head.append((number, cells))
+            if len(head) >= HEADER_SCAN_ROWS or _width(cells) > MAX_COLUMNS:
+                break
+    if not head:
+        raise FileRejected(_("%(file)s is empty: the first row must be the header") % {"file": name})
+    for number, cells in head:
+        if _width(cells) > MAX_COLUMNS:
+            raise FileRejected(_("%(file)s, row %(row)d: %(count)d columns, more than the %(max)d an import file "
+                                 "can have; check that this is the file you meant")
+                               % {"file": name, "row": number, "count": _width(cells), "max": MAX_COLUMNS})
+    known = _known_headers(kind)
+    scores = [_matches(cells, known) for _, cells in head]
+    best = max(range(len(head)), key=lambda i: (scores[i], -i)) if max(scores) else 0
+    number, cells = head[best]
+    header, notes, after = [as_text(c) for c in cells], [], best + 1
+    if best:
+        notes.append(_("the header is row %(row)d: the rows above it (a title) were skipped") % {"row": number})
+    if after < len(head) and any(as_text(c) for c in head[after][1]) and all(_is_unit(c) for c in head[after][1]):
+        header = _with_units(cells, head[after][1])
+        notes.append(_("the header is rows %(first)d-%(second)d: each column's name with the unit under it")
+                     % {"first": number, "second": head[after][0]})
+        after += 1
+    return number, header, itertools.chain(head[after:], rows), notes
+
+
+def total_label(cells: list[Cell]) -> str | None:
+    """The word of a total row (合计, 总计...) when the row's first non-empty cell is one."""
+    for index in range(min(len(cells), 3)):
+        cell = cells[index]
+        if cell.__class__ is not str:
+            return None
+        if cell:
+            if cell[0] not in _TOTAL_STARTS and not cell[0].isspace():
+                return None  # most rows: a code or a name, told apart by its first character
+            folded = "".join(cell.split()).lower()
+            return folded if folded.rstrip(":：") in TOTAL_WORDS else None
+    return None
+
+
+def _data_rows(rows: Iterator[tuple[int, list[Cell]]], notes: list[str]) -> Iterator[tuple[int, list[Cell]]]:
+    skipped = 0
+    for number, cells in rows:
+        if is_blank_row(cells):
+            continue
+        label = total_label(cells)
+        if label is None:
             yield number, cells
+            continue
+        skipped += 1
+        if skipped <= LISTED_TOTAL_ROWS:
+            notes.append(_("row %(row)d is a total row (%(label)s) and was skipped: totals are computed, "
+                           "not imported") % {"row": number, "label": label})
+    if skipped > LISTED_TOTAL_ROWS:
+        notes.append(_("... and %(more)d more total rows skipped") % {"more": skipped - LISTED_TOTAL_ROWS})
+
+
+def _table(name: str, rows, kind, **details) -> Table:
+    header_row, header, rest, notes = _header(rows, name, kind)
+    table = Table(name, header, header_row, iter(()), **details)
+    table.notes = notes
+    table.rows = _data_rows(rest, table.notes)
+    return table
 
 
 # --- CSV ------------------------------------------------------------------------
@@ -232,19 +357,50 @@ def _sniff_delimiter(text: io.TextIOBase) -> str:
     return ","
 
 
-def _open_csv(source: Source, name: str) -> Table:
+def _refuse_workbook_or_long_line(handle: BinaryIO, name: str) -> None:
+    """A workbook renamed to .csv, or a first line too long to be a header (millions of cells)."""
+    handle.seek(0)
+    head = handle.read(LINE_LIMIT)
+    if head.startswith(ZIP_MAGIC):
+        raise FileRejected(_("%(file)s is an Excel workbook, not a CSV file: save it as .xlsx (or rename it to "
+                             ".xlsx) and import that") % {"file": name})
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileRejected(_("%(file)s is an old-style .xls workbook, not a CSV file: save it as .xlsx "
+                             "(Excel Workbook) and import that") % {"file": name})
+    if len(head) == LINE_LIMIT and b"\n" not in head and b"\r" not in head:
+        raise FileRejected(_("%(file)s: the first line is longer than 1 MB, so it is not a header row; save the "
+                             "sheet as CSV from Excel or WPS, one row per line") % {"file": name})
+
+
+def _bounded_lines(text: io.TextIOBase, name: str) -> Iterator[str]:
+    """The file's lines, refusing one longer than LINE_LIMIT before it fills the memory as cells."""
+    readline = text.readline
+    number = 0
+    while True:
+        line = readline(LINE_LIMIT)
+        if not line:
+            return
+        number += 1
+        if len(line) >= LINE_LIMIT and line[-1] not in "\r\n":
+            raise FileRejected(_("%(file)s, line %(line)d is longer than 1 MB, so it is not a row of a table; save "
+                                 "the sheet as CSV from Excel or WPS, one row per line") % {"file": name, "line": number})
+        yield line
+
+
+def _open_csv(source: Source, name: str, kind) -> Table:
     stack = contextlib.ExitStack()
     handle = stack.enter_context(open_binary(source))
     try:
         if not handle.read(1):
             raise FileRejected(_("%(file)s is empty: the first row must be the header") % {"file": name})
+        _refuse_workbook_or_long_line(handle, name)
         encoding, lines = detect_encoding(handle, name)
         handle.seek(0)
         text = io.TextIOWrapper(handle, encoding=encoding, newline="")
         stack.callback(lambda: text.detach() if not text.closed else None)
         delimiter = _sniff_delimiter(text)
         text.seek(0)
-        reader = csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(_bounded_lines(text, name), delimiter=delimiter)
 
         def records() -> Iterator[tuple[int, list[Cell]]]:
             number = 0
@@ -255,11 +411,9 @@ def _open_csv(source: Source, name: str) -> Table:
                 raise FileRejected(_("%(file)s, row %(row)d: not readable as CSV (%(detail)s)")
                                    % {"file": name, "row": number + 1, "detail": error})
 
-        rows = records()
-        header_row, header = _first_row(rows, name)
-        header = [as_text(c) for c in header]
-        return Table(name, header, header_row, _data_rows(rows), estimated_rows=max(lines - header_row, 0) + 1,
-                     encoding=encoding, _closers=[stack.close])
+        table = _table(name, records(), kind, encoding=encoding, _closers=[stack.close])
+        table.estimated_rows = max(lines - table.header_row, 0) + 1
+        return table
     except BaseException:
         stack.close()
         raise
@@ -274,7 +428,7 @@ def _corrupt(name: str, error: Exception) -> FileRejected:
                           "in Excel or WPS, save it as .xlsx and import the copy") % {"file": name})
 
 
-def _open_xlsx(source: Source, name: str, kind: str) -> Table:
+def _open_xlsx(source: Source, name: str, kind) -> Table:
     import openpyxl
 
     stack = contextlib.ExitStack()
@@ -304,10 +458,7 @@ def _open_xlsx(source: Source, name: str, kind: str) -> Table:
         except Exception as error:  # openpyxl raises many kinds for a damaged workbook
             raise _corrupt(name, error)
         stack.callback(workbook.close)
-        sheets = workbook.worksheets
-        if not sheets:
-            raise FileRejected(_("%(file)s has no worksheet") % {"file": name})
-        sheet = next((s for s in sheets if s.title.strip().lower() == kind.lower()), sheets[0])
+        sheet = _sheet_for(workbook, name, kind)
         estimate = sheet.max_row if isinstance(sheet.max_row, int) else None
         sheet.reset_dimensions()  # dimensions written by other tools may be wrong
 
@@ -321,15 +472,36 @@ def _open_xlsx(source: Source, name: str, kind: str) -> Table:
             except Exception as error:
                 raise _corrupt(name, error)
 
-        rows = records()
-        header_row, header = _first_row(rows, name)
-        header = [as_text(c) for c in header]
-        estimated = max(estimate - header_row, 0) if estimate else None
-        return Table(name, header, header_row, _data_rows(rows), estimated_rows=estimated, sheet=sheet.title,
-                     _closers=[stack.close])
+        table = _table(name, records(), kind, sheet=sheet.title, _closers=[stack.close])
+        table.estimated_rows = max(estimate - table.header_row, 0) if estimate else None
+        if len(workbook.worksheets) > 1:
+            table.notes.insert(0, _("read the sheet %(sheet)s; the workbook's other sheets were not read")
+                               % {"sheet": f'"{sheet.title}"'})
+        return table
     except BaseException:
         stack.close()
         raise
+
+
+def sheet_names(kind) -> set[str]:
+    """The kind's key, its names in SHEET_NAMES and a kind's own `sheet_names`, if it has them."""
+    from twintrack.imports.columns import normalise_header
+
+    key, own = _key(kind), tuple(getattr(kind, "sheet_names", ()))
+    return {normalise_header(n) for n in (key, *SHEET_NAMES.get(key.lower(), ()), *own)}
+
+
+def _sheet_for(workbook, name: str, kind):
+    """The visible sheet named after the kind (its key or Chinese name), else the first visible one."""
+    from twintrack.imports.columns import normalise_header
+
+    if not workbook.worksheets:
+        raise FileRejected(_("%(file)s has no worksheet") % {"file": name})
+    visible = [s for s in workbook.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
+    if not visible:
+        raise FileRejected(_("%(file)s has no visible worksheet") % {"file": name})
+    names = sheet_names(kind)
+    return next((s for s in visible if normalise_header(s.title) in names), visible[0])
 
 
 # --- a faster row loop over the sheet XML ------------------------------------------------------
@@ -368,7 +540,7 @@ def _fast_rows(workbook, sheet) -> Iterator[tuple[int, list[Cell]]] | None:
         return None
 
     ROW, CELL, VALUE, INLINE = _MAIN_NS + "row", _MAIN_NS + "c", _MAIN_NS + "v", _MAIN_NS + "is"
-    TEXT, RUN = _MAIN_NS + "t", _MAIN_NS + "r"
+    TEXT, RUN, FORMULA = _MAIN_NS + "t", _MAIN_NS + "r", _MAIN_NS + "f"
 
     def inline_text(cell) -> str | None:
         node = cell.find(INLINE)
@@ -388,6 +560,8 @@ def _fast_rows(workbook, sheet) -> Iterator[tuple[int, list[Cell]]] | None:
             return inline_text(cell)
         text = cell.findtext(VALUE) or None
         if text is None:
+            if cell.find(FORMULA) is not None and (kind == "n" or cell.find(VALUE) is None):
+                return UNSAVED_FORMULA  # Excel saves a result with every formula; a program may not
             return None
         if kind == "n":
             number = float(text) if ("." in text or "E" in text or "e" in text) else int(text)

@@ -152,6 +152,7 @@ class Preview:
     problems: list = field(default_factory=list)   # Problem(row, position, column, reason)
     messages: list[str] = field(default_factory=list)  # lines for problems of the file as a whole
     total: int = 0
+    notes: list[str] = field(default_factory=list)  # how the file was read: its sheet, header, skipped rows
     header: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)  # {"number", "cells": [{"text", "bad"}], "bad"}
     more_rows: bool = False
@@ -174,8 +175,9 @@ def _run(upload: Upload, user, dry_run: bool) -> tuple[ImportResult | None, Impo
 
 def preview(upload: Upload, user) -> Preview:
     result, rejected = _run(upload, user, dry_run=True)
-    shown = Preview(result=result)
+    shown = Preview(result=result, notes=result.notes if result is not None else [])
     if rejected is not None:
+        shown.notes = rejected.notes
         shown.problems = rejected.problems
         shown.messages = [] if rejected.problems else rejected.messages
         shown.total = rejected.total
@@ -189,7 +191,7 @@ def _table(upload: Upload, shown: Preview) -> None:
     bad_cells = {(p.row, p.position) for p in shown.problems}
     bad_rows = {p.row for p in shown.problems}
     try:
-        with open_table(upload.path, upload.kind, upload.name) as table:
+        with open_table(upload.path, IMPORT_KINDS[upload.kind](), upload.name) as table:
             shown.header = [as_text(h) for h in table.header]
             width = len(shown.header)
             for number, cells in table.rows:

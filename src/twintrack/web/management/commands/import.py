@@ -63,11 +63,13 @@ class Command(TwintrackCommand):
                 result = import_file(options["kind"], options["file"], progress=TqdmProgress(),
                                      dry_run=options["dry_run"], warn=warn)
             except ImportRejected as rejected:
-                lines = list(rejected.messages)
+                lines = list(rejected.notes) + list(rejected.messages)
                 if rejected.problems:
                     lines.append(_("nothing was imported: %(count)d problems in %(file)s")
                                  % {"count": rejected.total, "file": options["file"]})
                 raise InputRejected("\n".join(lines))
             self.stdout.write(result.summary())
+            for line in result.notes:
+                self.stdout.write(line)
             for line in result.warnings:
                 self.stdout.write(line)
