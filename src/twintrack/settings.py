@@ -5,6 +5,8 @@ TWINTRACK_DATABASE_URL  sqlite:///ABSOLUTE/PATH.sqlite3 or postgresql://user@hos
 TWINTRACK_SECRET_KEY    the signing key; unset, a random key made on first run in var/secret_key (0600)
 TWINTRACK_DEBUG         1 for development
 TWINTRACK_ALLOWED_HOSTS comma-separated
+TWINTRACK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS, _SSL, _FROM   SMTP for notices (README "Notices")
+TWINTRACK_BASE_URL      the site's address, for links in e-mail and messenger notices
 """
 import os
 from datetime import timedelta
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "twintrack.orgs",
+    "twintrack.notify",
     "twintrack.enterprises",
     "twintrack.programme",
     "twintrack.metrics",
@@ -127,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "twintrack.web.context_processors.menu",
+                "twintrack.notify.context_processors.unread_notices",
             ],
         },
     },
@@ -223,6 +227,18 @@ TWINTRACK_MAX_UPLOAD_BYTES = int(os.environ.get("TWINTRACK_MAX_UPLOAD_MB", "20")
 # What an uploaded XLSX/DOCX may unpack to in all (twintrack/filecheck.py checks it before parsing).
 TWINTRACK_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("TWINTRACK_MAX_UNCOMPRESSED_MB", "512")) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
+
+# Notices (twintrack/notify): e-mail through Django's SMTP backend, links to this site.
+EMAIL_HOST = os.environ.get("TWINTRACK_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TWINTRACK_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TWINTRACK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TWINTRACK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("TWINTRACK_EMAIL_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("TWINTRACK_EMAIL_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("TWINTRACK_EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("TWINTRACK_EMAIL_FROM", "twintrack@localhost")
+TWINTRACK_BASE_URL = os.environ.get("TWINTRACK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+TWINTRACK_NOTICE_ATTEMPTS = int(os.environ.get("TWINTRACK_NOTICE_ATTEMPTS", "5"))
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from twintrack.notify.services import notify_bulletin
 from twintrack.orgs.access import can_view_org, membership_of
 from twintrack.orgs.models import OrgUnit, Role
 from twintrack.reports import display
@@ -174,6 +175,7 @@ def publish_bulletin(org: OrgUnit, year: int, month: int, user=None, lang: str =
                 BulletinFile(bulletin=bulletin, format=fmt, name=file_name(org.code, period, lang, fmt, bulletin.version),
                              content_type=CONTENT_TYPES[fmt], content=content, size=len(content),
                              sha256=hashlib.sha256(content).hexdigest()).save()
+            notify_bulletin(bulletin, user)
     except IntegrityError:
         raise PublishingError(f"another version of {org.code} {year}-{month:02d} was published at the same moment; "
                               "look at the versions and publish again if needed") from None

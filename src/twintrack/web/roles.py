@@ -88,4 +88,5 @@ def navigation(user) -> list[dict]:
             entries.append((url_name, str(label)))
     if is_bureau(user):
         entries.append(("user_list", _("Users")))
+        entries.append(("notify:channels", _("Notice channels")))
     return [{"name": name, "label": label, "url": reverse(name)} for name, label in entries]
