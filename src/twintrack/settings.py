@@ -229,6 +229,10 @@ TWINTRACK_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("TWINTRACK_MAX_UNCOMPRESSE
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 # Notices (twintrack/notify): e-mail through Django's SMTP backend, links to this site.
+# Without TWINTRACK_EMAIL_HOST, e-mails are written as files to var/mail (the demo, a laptop).
+if not os.environ.get("TWINTRACK_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("TWINTRACK_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("TWINTRACK_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("TWINTRACK_EMAIL_USER", "")
