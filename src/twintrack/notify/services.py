@@ -39,7 +39,9 @@ def notify(kind: str, org: OrgUnit | None, *, obj=None, url: str = "", params: d
     makes a repeated call a no-op per recipient."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind of notice {kind!r}")
-    params = {**(params or {}), **({"unit": org.name_zh} if org is not None and "unit" not in (params or {}) else {})}
+    params = dict(params or {})
+    if org is not None:
+        params.setdefault("unit", org.name_zh)
     recipients = _recipients(org, roles, reach, users, exclude_user)
     object_type, object_id = object_ref(obj)
     notices = []
