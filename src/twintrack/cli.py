@@ -6,7 +6,7 @@
 import os
 import sys
 
-ALIASES = {"verify-rollups": "verify_rollups", "load-framework": "load_framework"}
+ALIASES = {"verify-rollups": "verify_rollups", "load-framework": "load_framework", "send-notices": "send_notices"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,6 +5,8 @@ TWINTRACK_DATABASE_URL  sqlite:///ABSOLUTE/PATH.sqlite3 or postgresql://user@hos
 TWINTRACK_SECRET_KEY    the signing key; unset, a random key made on first run in var/secret_key (0600)
 TWINTRACK_DEBUG         1 for development
 TWINTRACK_ALLOWED_HOSTS comma-separated
+TWINTRACK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS, _SSL, _FROM   SMTP for notices (README "Notices")
+TWINTRACK_BASE_URL      the site's address, for links in e-mail and messenger notices
 """
 import os
 from datetime import timedelta
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
     "axes",
     "twintrack.documents",  # templates of the document renderers (no models)
     "twintrack.orgs",
+    "twintrack.notify",
     "twintrack.enterprises",
     "twintrack.programme",
     "twintrack.metrics",
@@ -132,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "twintrack.web.context_processors.menu",
+                "twintrack.notify.context_processors.unread_notices",
             ],
         },
     },
@@ -235,6 +239,22 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # Enterprises a service provider reaches by assignment (twintrack.orgs.access): the diagnosis
 # app's hook, named here so that the layers below it import nothing of it.
 TWINTRACK_ASSIGNED_ENTERPRISES = ["twintrack.diagnosis.services.assigned_enterprise_ids"]
+
+# Notices (twintrack/notify): e-mail through Django's SMTP backend, links to this site.
+# Without TWINTRACK_EMAIL_HOST, e-mails are written as files to var/mail (the demo, a laptop).
+if not os.environ.get("TWINTRACK_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("TWINTRACK_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TWINTRACK_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TWINTRACK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TWINTRACK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("TWINTRACK_EMAIL_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("TWINTRACK_EMAIL_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("TWINTRACK_EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("TWINTRACK_EMAIL_FROM", "twintrack@localhost")
+TWINTRACK_BASE_URL = os.environ.get("TWINTRACK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+TWINTRACK_NOTICE_ATTEMPTS = int(os.environ.get("TWINTRACK_NOTICE_ATTEMPTS", "5"))
 
 LOGGING = {
     "version": 1,

@@ -14,5 +14,6 @@ urlpatterns = [
     path("diagnosis/", include("twintrack.diagnosis.urls")),
     path("supervision/", include("twintrack.supervision.urls")),
     path("bulletins/", include("twintrack.reports.urls")),
+    path("notices/", include("twintrack.notify.urls")),
     path("", include("twintrack.web.urls")),
 ]

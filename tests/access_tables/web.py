@@ -32,6 +32,31 @@ BUREAU_POST = but(BUREAU_ONLY, bureau=REDIRECT)
 OWN_UPLOAD = expect(anonymous=REDIRECT, bureau=NOT_FOUND, district=OK, other_district=NOT_FOUND,
                     supervisor=FORBIDDEN, enterprise=FORBIDDEN, provider=FORBIDDEN)
 
+# A notice belongs to its recipient alone (the district officer here): 404 for anyone else.
+OWN_NOTICE = expect(anonymous=REDIRECT, bureau=NOT_FOUND, district=REDIRECT, other_district=NOT_FOUND,
+                    supervisor=NOT_FOUND, enterprise=NOT_FOUND, provider=NOT_FOUND)
+
+
+def _notice(world):
+    from twintrack.notify.models import Notice
+
+    return Notice.objects.create(kind="month_approved", recipient=world.users["district"], org=world.org,
+                                 url="/", params={"period": world.period})
+
+
+def _robot(world):
+    from twintrack.notify.models import Robot
+
+    return Robot.objects.create(org=world.org, kind="wecom", name="南湖经信群",
+                                webhook="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=test")
+
+
+def _failed(world):
+    from twintrack.notify.models import Delivery
+
+    return Delivery.objects.create(notice=_notice(world), channel="messenger", robot=_robot(world), subject="t",
+                                   body="t", status="failed", attempts=5, last_error="HTTPError 500")
+
 
 def _upload(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -166,4 +191,22 @@ URLS = {
     "user_edit": Case(expect=BUREAU_ONLY, kwargs=lambda w: {"pk": w.users["district"].pk}),
     "user_password": Case(method="POST", expect=BUREAU_POST, kwargs=lambda w: {"pk": w.users["district"].pk},
                           data=lambda w: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}),
+    # notices (twintrack/notify): each person's own inbox and settings; the bureau's channels
+    "notify:inbox": Case(expect=LOGGED_IN),
+    "notify:open": Case(expect=OWN_NOTICE, kwargs=lambda w: {"pk": _notice(w).pk}),
+    "notify:read_all": Case(method="POST", expect=ALL_REDIRECT),
+    "notify:preferences": [
+        Case(expect=LOGGED_IN),
+        Case(method="POST", expect=ALL_REDIRECT, data=lambda w: {"email:month_approved": "on", "digest": "on"}),
+    ],
+    "notify:channels": [
+        Case(expect=BUREAU_ONLY),
+        Case(method="POST", expect=BUREAU_POST, data=lambda w: {
+            "form": "settings", "days_before_deadline": "5", "days_before_due": "2"}),
+        Case(method="POST", expect=BUREAU_POST, data=lambda w: {
+            "form": "robot", "org": w.org.pk, "kind": "wecom", "name": "南湖经信群",
+            "webhook": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=test", "secret": ""}),
+    ],
+    "notify:robot_toggle": Case(method="POST", expect=BUREAU_POST, kwargs=lambda w: {"pk": _robot(w).pk}),
+    "notify:delivery_retry": Case(method="POST", expect=BUREAU_POST, kwargs=lambda w: {"pk": _failed(w).pk}),
 }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from twintrack.approvals.access import can_approve, can_reopen, can_submit
 from twintrack.approvals.models import MonthApproval, MonthState
 from twintrack.display.periods import format_period
+from twintrack.notify.services import notify_month
 from twintrack.orgs.models import OrgUnit
 
 Key = tuple[int, int, int]  # (org_id, year, month)
@@ -166,6 +167,7 @@ def submit(org: OrgUnit, year: int, month: int, user, note: str = "") -> MonthAp
     approval.submitted_by, approval.submitted_at = user, timezone.now()
     approval.reason = note[:500]
     _save(approval, user, note or "submitted")
+    notify_month("month_submitted", approval, user)
     return approval
 
 
@@ -195,6 +197,7 @@ def approve(org: OrgUnit, year: int, month: int, user) -> MonthApproval:
     approval.state = MonthState.APPROVED
     approval.approved_by, approval.approved_at = user, timezone.now()
     _save(approval, user, "approved")
+    notify_month("month_approved", approval, user)
     return approval
 
 
@@ -214,8 +217,10 @@ def reopen(org: OrgUnit, year: int, month: int, user, reason: str) -> MonthAppro
     if above is not None:
         raise ApprovalRefused(_("%(above)s has approved %(period)s, which covers this unit: reopen %(above)s "
                                 "first.") % {"above": above.name_zh, "period": approval.period})
+    was_approved = approval.state == MonthState.APPROVED
     approval.state = MonthState.OPEN
     approval.approved_by = approval.approved_at = None
     approval.reason = reason[:500]
     _save(approval, user, reason)
+    notify_month("month_reopened" if was_approved else "month_sent_back", approval, user, reason)
     return approval

@@ -22,6 +22,7 @@ from twintrack.diagnosis.models import (
 )
 from twintrack.diagnosis.scoring import AnswerError, score_answers
 from twintrack.metrics import version
+from twintrack.notify.services import notify_assignment
 
 REPORT_TYPES = {
     ".pdf": "application/pdf",
@@ -75,6 +76,7 @@ def assign_provider(provider: ServiceProvider, enterprise, start_date: date, end
     assignment = ProviderAssignment(provider=provider, enterprise=enterprise, start_date=start_date,
                                     end_date=end_date, note=note, assigned_by=user)
     _history(assignment, user, "assigned").save()
+    notify_assignment(assignment, user)
     version.bump()
     return assignment
 

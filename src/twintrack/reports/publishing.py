@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from twintrack.display.labels import metric_keys
 from twintrack.display.periods import format_period
+from twintrack.notify.services import notify_bulletin
 from twintrack.orgs.access import may
 from twintrack.orgs.models import OrgUnit
 from twintrack.reports.bulletin import bulletin_data
@@ -170,6 +171,7 @@ def publish_bulletin(org: OrgUnit, year: int, month: int, user=None, lang: str =
                 BulletinFile(bulletin=bulletin, format=fmt, name=file_name(org.code, period, lang, fmt, bulletin.version),
                              content_type=CONTENT_TYPES[fmt], content=content, size=len(content),
                              sha256=hashlib.sha256(content).hexdigest()).save()
+            notify_bulletin(bulletin, user)
     except IntegrityError:
         raise PublishingError(f"another version of {org.code} {year}-{month:02d} was published at the same moment; "
                               "look at the versions and publish again if needed") from None

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twintrack.notify.services import notify_requirement
 from twintrack.orgs.models import OrgUnit
 from twintrack.supervision.files import FileRefused, check_upload
 from twintrack.supervision.models import (
@@ -463,6 +464,7 @@ def issue_requirement(user, round_: Round, key_task: KeyTask, text: str, due_dat
                               key_task=key_task, text=text.strip(), due_date=due_date, owner=owner.strip(),
                               status=Status.ISSUED, issued_by=_user(user), issued_at=issued_at)
     _save(requirement, user, "requirement issued")
+    notify_requirement("requirement_issued", requirement, user)
     return requirement
 
 
@@ -529,6 +531,7 @@ def respond(user, requirement: Requirement, text: str, *, evidence: Iterable = (
     requirement.status = Status.RESPONDED
     requirement.responded_at = at
     _save(requirement, user, "responded")
+    notify_requirement("requirement_answered", requirement, user)
     return step
 
 
@@ -544,6 +547,7 @@ def send_back(user, requirement: Requirement, reason: str, *, when: datetime | N
     step = _step(requirement, user, StepKind.RETURN, reason, at)
     requirement.status = Status.RETURNED
     _save(requirement, user, "sent back")
+    notify_requirement("requirement_sent_back", requirement, user, reason)
     return step
 
 
@@ -559,6 +563,7 @@ def verify(user, requirement: Requirement, note: str = "", *, when: datetime | N
     requirement.verified_at = at
     requirement.verified_by = _user(user)
     _save(requirement, user, "verified")
+    notify_requirement("requirement_verified", requirement, user)
     return step
 
 

@@ -65,4 +65,5 @@ def navigation(user) -> list[dict]:
         entries.append(("supervision:home", _("Supervision")))
     if may(user, "view", get_user_model()):
         entries.append(("user_list", _("Users")))
+        entries.append(("notify:channels", _("Notice channels")))
     return [{"name": name, "label": label, "url": reverse(name)} for name, label in entries]

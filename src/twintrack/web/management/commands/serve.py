@@ -5,20 +5,45 @@ serves the static files from the installed package. For production behind a prox
 gunicorn on `twintrack.wsgi:application` instead.
 """
 import errno
+import logging
 import socket
+import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.servers.basehttp import get_internal_wsgi_application, run
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, close_old_connections, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from twintrack.command import InputRejected, TwintrackCommand
+from twintrack.notify.sending import queue_digests, send_due
+from twintrack.web.reminders import remind
 
 DEMO_USER = "bureau"
 DEMO_PASSWORD = "twintrack-demo"
 ANY_ADDRESS = ("0.0.0.0", "::", "")
+
+
+def start_notice_loop(seconds: int) -> threading.Thread:
+    """A daemon thread that writes reminders and sends the outbox every `seconds` (the demo's timer)."""
+
+    def loop():
+        while True:
+            try:
+                remind()
+                queue_digests()
+                send_due()
+            except Exception:  # a bad cycle must not stop the next one, nor the server
+                logging.getLogger(__name__).exception("notice cycle failed")
+            finally:
+                close_old_connections()
+            time.sleep(seconds)
+
+    thread = threading.Thread(target=loop, name="twintrack-notices", daemon=True)
+    thread.start()
+    return thread
 
 
 class Command(TwintrackCommand):
@@ -28,6 +53,9 @@ class Command(TwintrackCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
+        parser.add_argument("--notices-every", type=int, default=30, metavar="SECONDS",
+                            help="run `remind` and `send-notices` in-process this often (default 30; 0: never, "
+                                 "as in production where a timer runs them)")
 
     def handle(self, *args, **options):
         host, port = options["host"].strip("[]"), options["port"]
@@ -40,6 +68,8 @@ class Command(TwintrackCommand):
         # STATIC_ROOT, where `collectstatic` would put the files, does not exist.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         handler = get_internal_wsgi_application()
+        if options["notices_every"] > 0:
+            start_notice_loop(options["notices_every"])
         ipv6 = ":" in host
 
         def announce(bound_port):
