@@ -6,7 +6,7 @@
 import os
 import sys
 
-ALIASES = {"verify-rollups": "verify_rollups", "load-framework": "load_framework"}
+ALIASES = {"verify-rollups": "verify_rollups", "load-framework": "load_framework", "check-data": "check_data"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,3 +8,5 @@ urlpatterns = [
     path("bulletins/", include("twintrack.reports.urls")),
     path("", include("twintrack.web.urls")),
 ]
+
+handler500 = "twintrack.operations.views.server_error"  # "database busy" answers 503, not 500
