@@ -6,7 +6,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/twintrack
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install dev run test lint-imports test-sqlite test-postgres bench clean
+.PHONY: install dev run test lint-imports test-sqlite test-postgres bench bench-concurrent clean
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,11 @@ bench: dev
 		echo "wrk or GNU time is missing (apt-get install wrk time): the dashboard load test or peak memory will fail"
 	$(BIN)/python benchmarks/run.py --scale $(or $(SCALE),city)
 	$(BIN)/python benchmarks/import_preview.py
+	$(MAKE) bench-concurrent
+
+# Four district imports at once on SQLite and PostgreSQL: rows/s and failures (issue 20).
+bench-concurrent: dev
+	$(BIN)/python benchmarks/concurrent_imports.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -6,7 +6,8 @@
 import os
 import sys
 
-ALIASES = {"verify-rollups": "verify_rollups", "load-framework": "load_framework", "send-notices": "send_notices"}
+ALIASES = {"verify-rollups": "verify_rollups", "load-framework": "load_framework", "send-notices": "send_notices",
+           "check-data": "check_data"}
 
 
 def main(argv: list[str] | None = None) -> None:

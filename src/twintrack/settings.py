@@ -7,6 +7,7 @@ TWINTRACK_DEBUG         1 for development
 TWINTRACK_ALLOWED_HOSTS comma-separated
 TWINTRACK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS, _SSL, _FROM   SMTP for notices (README "Notices")
 TWINTRACK_BASE_URL      the site's address, for links in e-mail and messenger notices
+TWINTRACK_SQLITE_TIMEOUT seconds an SQLite writer waits for another's lock before "database busy" (30)
 """
 import os
 from datetime import timedelta
@@ -19,16 +20,30 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("TWINTRACK_VAR_DIR", Path.cwd() / "var"))
 
 
+# WAL lets readers go on while one writer writes; synchronous=NORMAL is durable with WAL
+# except for the last transactions before a power cut (never a corrupt file).
+SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+
+
+def sqlite_database(path: str) -> dict:
+    """SQLite that queues writers: IMMEDIATE transactions take the write lock when they begin
+    (a deferred one that read first cannot wait for it and fails at once), and a writer waits
+    up to TWINTRACK_SQLITE_TIMEOUT seconds for the lock before the command says "database busy"."""
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": path,
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": SQLITE_PRAGMAS,
+                        "timeout": float(os.environ.get("TWINTRACK_SQLITE_TIMEOUT") or 30)}}
+
+
 def database_from_url(url: str | None) -> dict:
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "twintrack.sqlite3")}
+        return sqlite_database(str(VAR_DIR / "twintrack.sqlite3"))
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = unquote(parsed.path)
         if path in ("", "/:memory:"):
             path = ":memory:"
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        return sqlite_database(path)
     if parsed.scheme in ("postgres", "postgresql"):
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -93,6 +108,7 @@ INSTALLED_APPS = [
     "twintrack.diagnosis",
     "twintrack.supervision",
     "twintrack.web",
+    "twintrack.operations",
     "twintrack.demo",
 ]
 

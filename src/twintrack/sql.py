@@ -39,3 +39,14 @@ def year_month(value) -> int:
 
 def placeholders(items: Iterable) -> str:
     return ", ".join("%s" for _ in items)
+
+
+def wait_for_other_writers(name: str) -> None:
+    """Inside a transaction: wait until no other transaction holds the lock `name`, then hold
+    it until this one ends. PostgreSQL takes a transaction-level advisory lock, so that two
+    imports of one kind write one after the other and the second sees what the first wrote
+    (instead of both inserting the same natural key); SQLite needs nothing, its IMMEDIATE
+    transactions already hold the one write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [name])

@@ -17,3 +17,5 @@ urlpatterns = [
     path("notices/", include("twintrack.notify.urls")),
     path("", include("twintrack.web.urls")),
 ]
+
+handler500 = "twintrack.operations.views.server_error"  # "database busy" answers 503, not 500

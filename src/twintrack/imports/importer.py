@@ -32,6 +32,7 @@ from twintrack.imports.errors import MAX_PROBLEMS, FileRejected, ImportRejected,
 from twintrack.imports.fields import UnsavedFormula, as_text
 from twintrack.imports.kinds import Context, Kind, Record
 from twintrack.imports.reading import Source, Table, open_table, source_name
+from twintrack.sql import wait_for_other_writers
 
 logger = logging.getLogger(__name__)
 
@@ -342,6 +343,7 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
         if progress is not None:
             progress.start(_("writing"), check.rows_read)
         with transaction.atomic():
+            wait_for_other_writers(f"twintrack import {importer.name}")
             pending: list = []
             for values in spool:
                 pending.extend(values)
