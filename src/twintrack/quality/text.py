@@ -39,7 +39,8 @@ def render_text(view: QualityView, timeliness: list[Timeliness], lang: str) -> s
     lines.append(_("timeliness (deadline %(deadline)s):") % {"deadline": timeliness[0].deadline.isoformat()}
                  if timeliness else "")
     for row in timeliness:
-        lines.append(f"  {row.org.display_name(lang)} ({row.org.code}): {row.label}")
+        lines.append(_("  %(unit)s: %(status)s") % {"unit": f"{row.org.display_name(lang)} ({row.org.code})",
+                                                     "status": row.label})
     lines.append("")
     lines.append(ngettext("%(count)d finding (%(open)d open):", "%(count)d findings (%(open)d open):",
                           len(view.findings)) % {"count": len(view.findings), "open": view.open_findings()})
