@@ -9,7 +9,8 @@ import pytest
 from ops_helpers import (DISTRICTS, create_postgres_database, drop_postgres_database, make_demo_site, ok, outcome,
                          project_codes, report_json, site_env, start, twintrack, write_progress)
 
-SOURCE, TARGET = "tw_ops_test_source", "tw_ops_test_target"
+# per process: the SQLite and PostgreSQL passes of `make test` run at the same time
+SOURCE, TARGET = f"tw_ops_test_source_{os.getpid()}", f"tw_ops_test_target_{os.getpid()}"
 
 
 @pytest.fixture(scope="module")
