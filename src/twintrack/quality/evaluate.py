@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 from django.db import connection
 
 from twintrack.display.periods import format_period
+from twintrack.display.periods import shift_month
 from twintrack.energy.models import EnergyLine
 from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.models import OrgUnit
@@ -122,11 +123,7 @@ class Candidate:
     to_date: Decimal
 
 
-def _first_of(index: int) -> date:
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _prefilters(rules: dict[str, Decimal], index: int) -> tuple[list[str], list]:
+def _prefilters(rules: dict[str, Decimal], year: int, month: int) -> tuple[list[str], list]:
     """SQL conditions on the aggregated month rows, one per enabled rule: loose by LOOSE where
     a rule compares decimals (rules.py decides those exactly), exact where it counts months."""
     conditions, params = [], []
@@ -143,7 +140,7 @@ def _prefilters(rules: dict[str, Decimal], index: int) -> tuple[list[str], list]
     if "after_completion" in rules:
         # late months > threshold  <=>  planned end month <= this month - floor(threshold) - 1
         conditions.append("(p.status = %s AND p.planned_end_date < %s)")
-        params += ["completed", _first_of(index - int(rules["after_completion"]))]
+        params += ["completed", date(*shift_month(year, month, -int(rules["after_completion"])), 1)]
     return conditions, params
 
 
@@ -153,7 +150,7 @@ def _candidates(year: int, month: int, scope: Scope, rules: dict[str, Decimal]) 
     this month / factor; the run of months ending with this one, its length and its smallest and
     largest amount): no sub-query per row, and the grouping key is one integer."""
     index = R.month_index(year, month)
-    conditions, having = _prefilters(rules, index)
+    conditions, having = _prefilters(rules, year, month)
     if not conditions:
         return []
     runs = max(int(rules.get("repeated", 2)), 2)

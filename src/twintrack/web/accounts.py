@@ -135,13 +135,13 @@ def _record(membership: Membership, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def create_account(data: dict, actor):
+def create_account(data: dict, actor, must_change_password: bool = True):
     account = get_user_model().objects.create_user(data["username"], password=data["password1"],
                                                    first_name=data.get("full_name", ""))
     account.is_active = data.get("is_active", True)
     account.save(update_fields=["is_active"])
     membership = Membership(user=account, role=data["role"], org=data.get("org"), enterprise=data.get("enterprise"),
-                            provider=data.get("provider"), password_change_required=True)
+                            provider=data.get("provider"), password_change_required=must_change_password)
     _record(membership, actor, "account created")
     return account
 

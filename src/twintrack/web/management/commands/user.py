@@ -36,10 +36,7 @@ class Command(TwintrackCommand):
         data = account_data(options)
         one_time = not options["password_stdin"]
         data["password1"] = secrets.token_urlsafe(12) if one_time else password_from_stdin(data)
-        account = create_account(data, actor=None)
-        if not one_time:
-            account.membership.password_change_required = False
-            account.membership.save(update_fields=["password_change_required"])
+        account = create_account(data, actor=None, must_change_password=one_time)
         self.stdout.write(f"account {account.username} created: {data['role']}{scope_words(data)}")
         if one_time:
             self.stdout.write(f"one-time password: {data['password1']} (to be changed at first login)")
