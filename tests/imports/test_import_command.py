@@ -60,6 +60,15 @@ def test_a_bad_file_exits_2_listing_every_problem_without_a_traceback(database):
     assert result.stdout == ""
 
 
+def test_one_problem_is_counted_in_the_singular(database):
+    folder, _ = database
+    path = write(folder, "one.csv", [["code", "name_zh", "kind", "parent_code"], ["330400", "嘉兴市", "city", ""],
+                                      ["330499", "", "zone", "330400"]])
+    result = run(database, "import", "orgunits", path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"nothing was imported: 1 problem in {path}"
+
+
 @pytest.mark.parametrize("args, message", [
     (("import", "companies", "x.csv"),
      'error: unknown kind "companies": use one of orgunits, enterprises, targets, projects, progress'),

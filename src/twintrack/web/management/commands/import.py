@@ -6,7 +6,7 @@ This command lives above the import engine and data quality: it hands the qualit
 import sys
 
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from twintrack.command import InputRejected, TwintrackCommand
 from twintrack.imports.errors import ImportRejected
@@ -65,8 +65,9 @@ class Command(TwintrackCommand):
             except ImportRejected as rejected:
                 lines = list(rejected.notes) + list(rejected.messages)
                 if rejected.problems:
-                    lines.append(_("nothing was imported: %(count)d problems in %(file)s")
-                                 % {"count": rejected.total, "file": options["file"]})
+                    lines.append(ngettext("nothing was imported: %(count)d problem in %(file)s",
+                                          "nothing was imported: %(count)d problems in %(file)s",
+                                          rejected.total) % {"count": rejected.total, "file": options["file"]})
                 raise InputRejected("\n".join(lines))
             self.stdout.write(result.summary())
             for line in result.notes:
