@@ -156,6 +156,15 @@ def test_timeliness_is_on_time_up_to_the_deadline_day_inclusive(city):
     assert timeliness_state(None, deadline, date(2023, 8, 11)) == "overdue"
 
 
+def test_timeliness_lists_the_units_that_submit_not_the_root(city):
+    from twintrack.orgs.models import OrgUnit
+    from twintrack.quality.services import timeliness_for
+
+    assert [t.org.code for t in timeliness_for(city, 2023, 7)] == ["330402", "330482", "JXGQ"]
+    nanhu = OrgUnit.objects.get(code="330402")
+    assert [t.org.code for t in timeliness_for(nanhu, 2023, 7)] == ["330402"]
+
+
 def test_the_bureau_sets_the_deadline_day(city):
     from twintrack.quality.services import deadline_of, set_deadline_day
 

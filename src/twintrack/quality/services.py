@@ -127,10 +127,10 @@ def timeliness_state(submitted_at: datetime | None, deadline: date, today: date)
 
 
 def timeliness_for(org: OrgUnit, year: int, month: int, today: date | None = None) -> list[Timeliness]:
-    """The unit and each unit directly below it."""
+    """The unit (unless it is the root: nobody above it receives its month) and each unit directly below it."""
     today = today or timezone.localdate()
     deadline = deadline_of(year, month)
-    units = [org, *children_of(org)]
+    units = [org, *children_of(org)] if org.parent_id else children_of(org)
     approvals = {a.org_id: a for a in MonthApproval.objects.filter(org__in=units, year=year, month=month)}
     out = []
     for unit in units:
