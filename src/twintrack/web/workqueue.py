@@ -4,7 +4,8 @@
   ones with the reason), requirements to answer, responses sent back;
 - whoever approves: months submitted below their unit, waiting for approval;
 - the bureau: overdue requirements;
-- a supervisor: responses waiting for verification.
+- a supervisor: responses waiting for verification (also on the supervision home, where a
+  supervisor without a unit starts).
 
 Which items a user gets follows the access questions (`may`, `awaiting_response`), not the role;
 the queue is computed per request (it is not part of the dashboard's cached body, which is keyed
@@ -26,8 +27,9 @@ from twintrack.approvals.services import locked_months_for
 from twintrack.display.periods import format_period, month_label
 from twintrack.metrics.periods import default_period
 from twintrack.orgs.access import is_bureau, may, scope_root, visible
-from twintrack.supervision.access import awaiting_response, may_review
+from twintrack.supervision.access import awaiting_response, awaiting_verification
 from twintrack.supervision.models import Requirement, Status, today
+from twintrack.supervision.summary import requirement_queryset
 
 LISTED = 5  # items named under a heading; the rest are counted
 
@@ -92,7 +94,7 @@ def _requirement_items(requirements) -> list[Item]:
 def requirements_to_answer(user) -> list[Group]:
     candidates = (visible(user, Requirement).filter(status__in=(Status.ISSUED, Status.RETURNED))
                   .select_related("org", "enterprise__org").order_by("due_date", "code"))
-    mine = awaiting_response(user, list(candidates))
+    mine = awaiting_response(user, candidates)
     groups = []
     issued = [r for r in mine if r.status == Status.ISSUED]
     returned = [r for r in mine if r.status == Status.RETURNED]
@@ -107,9 +109,8 @@ def requirements_to_answer(user) -> list[Group]:
 
 
 def responses_to_verify(user) -> Group | None:
-    responded = (visible(user, Requirement).filter(status=Status.RESPONDED)
-                 .select_related("org", "visit__group").order_by("due_date", "code"))
-    mine = [r for r in responded if may_review(user, r)]
+    responded = requirement_queryset(visible(user, Requirement).filter(status=Status.RESPONDED))
+    mine = awaiting_verification(user, responded.order_by("due_date", "code"))
     if not mine:
         return None
     return Group("verify", _("Responses waiting for verification"), len(mine),
@@ -130,11 +131,9 @@ def overdue_requirements(user, on: date) -> Group | None:
 
 
 def work_queue(user, on: date | None = None) -> list[Group]:
-    """The user's queue, in the order the work is done; empty for an account without a unit."""
+    """The user's queue, in the order the work is done; the months only for a user with a unit."""
     root = scope_root(user)
-    if root is None:
-        return []
-    on = on or today()
-    groups = [months_to_submit(user, root), months_to_approve(user, root), *requirements_to_answer(user),
-              responses_to_verify(user), overdue_requirements(user, on)]
+    months = [months_to_submit(user, root), months_to_approve(user, root)] if root is not None else []
+    groups = [*months, *requirements_to_answer(user), responses_to_verify(user),
+              overdue_requirements(user, on or today())]
     return [g for g in groups if g is not None]
