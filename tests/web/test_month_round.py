@@ -351,3 +351,43 @@ def test_dashboard_shows_each_users_own_queue(client, nanhu_user, pinghu_user, j
     _submit(jiaxing, nanhu_user, "330402")  # a write: the queue follows at once
     again = client.get(reverse("dashboard")).content.decode()
     assert "2023年7月" not in again.split('data-queue="submit"')[1].split("</div>")[0]
+
+
+def test_the_queue_costs_a_bounded_number_of_queries(bureau_user, nanhu_user, pinghu_user, jiaxing):
+    """The dashboard stays fast: the queue's queries do not grow with the submitted unit-months."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from twintrack.web.workqueue import work_queue
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            work_queue(bureau_user)
+        return len(queries)
+
+    _submit(jiaxing, nanhu_user, "NHGX", period=(2023, 6))
+    few = count()
+    for month in (3, 4, 5, 7):
+        _submit(jiaxing, nanhu_user, "NHGX", "330402", period=(2023, month))
+        _submit(jiaxing, pinghu_user, "330482", period=(2023, month))
+    assert count() <= few + 2
+    assert {g.key: g.count for g in work_queue(bureau_user)}["approve"] == 13
+
+
+def test_new_pages_answer_a_bad_period_with_400(nanhu_client):
+    assert nanhu_client.get(reverse("approval_bulk") + "?period=2023-13").status_code == 400
+    assert nanhu_client.get(reverse("monthly") + "?org=NHGX&period=07-2023").status_code == 400
+    assert nanhu_client.get("/monthly/330402/2023-13/progress.xlsx").status_code == 400
+    assert nanhu_client.get("/monthly/330402/2023-00/submit/").status_code == 400
+
+
+def test_approvable_agrees_with_may(bureau_user, nanhu_user, pinghu_user, jiaxing, make_user):
+    from twintrack.approvals.access import approvable
+    from twintrack.orgs.access import may
+
+    _submit(jiaxing, nanhu_user, "NHGX", "330402")
+    _submit(jiaxing, pinghu_user, "330482")
+    supervisor = make_user("inspector", "supervisor", jiaxing["330402"])
+    for user in (bureau_user, nanhu_user, pinghu_user, supervisor):
+        expected = {a.org.code for a in MonthApproval.objects.all() if may(user, "approve", a)}
+        assert {a.org.code for a in approvable(user)} == expected, user.username

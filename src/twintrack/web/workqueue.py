@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from twintrack.approvals.access import approvable
 from twintrack.approvals.models import MonthApproval, MonthState
 from twintrack.approvals.services import locked_months_for
 from twintrack.display.periods import format_period, month_label
@@ -74,9 +75,8 @@ def months_to_submit(user, root) -> Group | None:
 
 def months_to_approve(user, root) -> Group | None:
     """Unit-months submitted in the user's subtree that the user may approve, by month."""
-    submitted = (visible(user, MonthApproval).filter(state=MonthState.SUBMITTED, org__path__startswith=root.path)
-                 .select_related("org"))
-    by_month = Counter((a.year, a.month) for a in submitted if may(user, "approve", a))
+    submitted = approvable(user).filter(state=MonthState.SUBMITTED, org__path__startswith=root.path)
+    by_month = Counter(submitted.values_list("year", "month"))
     if not by_month:
         return None
     items = [Item(month_label(year, month),
