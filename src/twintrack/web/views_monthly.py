@@ -90,30 +90,39 @@ def monthly(request: HttpRequest) -> HttpResponse:
         "approvals_url": reverse("approvals") + "?" + urlencode({"period": period}),
         "bulk_url": reverse("approval_bulk") + "?" + urlencode({"org": unit.code, "period": period}),
         "totals": month_totals_rows(unit, year, month, lang),
-        "report": report, "reported_rows": reported_rows(report, lang), "shown_rows": SHOWN_ROWS,
+        "report": report, "reported_rows": reported_rows(report, lang), "missing_rows": missing_rows(report, lang),
+        "shown_rows": SHOWN_ROWS,
         "has_units_below": unit.children.exists(),
         "projects_url": reverse("project_list") + "?" + urlencode({"org": unit.code}),
+        "quality_url": reverse("quality") + "?" + urlencode({"org": unit.code, "period": period}),
     })
 
 
-SHOWN_ROWS = 200  # progress rows and missing projects listed on the month page; the rest are counted
+SHOWN_ROWS = 20  # progress rows and missing projects listed on the month page; the rest are counted and linked
 
 
 def month_totals_rows(unit, year: int, month: int, lang: str) -> list[dict]:
+    def amount(metric, value):
+        return format_amount(metric, value, lang, short=True)
+
     return [{"key": row.metric, "label": metric_label(row.metric, lang),
-             "this_month": format_amount(row.metric, row.this_month, lang),
-             "last_month": format_amount(row.metric, row.last_month, lang),
-             "change": format_amount(row.metric, row.change, lang), "up": row.change > 0, "down": row.change < 0,
-             "cumulative": format_amount(row.metric, row.cumulative, lang),
-             "target": format_amount(row.metric, row.target, lang) if row.target is not None else None,
+             "this_month": amount(row.metric, row.this_month), "last_month": amount(row.metric, row.last_month),
+             "change": amount(row.metric, row.change), "up": row.change > 0, "down": row.change < 0,
+             "cumulative": amount(row.metric, row.cumulative),
+             "target": amount(row.metric, row.target) if row.target is not None else None,
              "completion": percent(row.completion)} for row in month_totals(unit, year, month)]
 
 
 def reported_rows(report, lang: str) -> list[dict]:
     return [{"pk": row.project.pk, "code": row.project.code, "title": row.project.title,
-             "investment": format_amount("investment_yuan", row.investment_yuan, lang),
-             "energy": format_amount("energy_saved_tce", row.energy_saved_tce, lang)}
-            for row in report.reported_rows[:SHOWN_ROWS + 1]]
+             "investment": format_amount("investment_yuan", row.investment_yuan, lang, short=True),
+             "energy": format_amount("energy_saved_tce", row.energy_saved_tce, lang, short=True)}
+            for row in report.reported_rows[:SHOWN_ROWS]]
+
+
+def missing_rows(report, lang: str) -> list[dict]:
+    return [{"pk": p.pk, "code": p.code, "title": p.title, "enterprise": p.enterprise.display_name(lang)}
+            for p in report.missing[:SHOWN_ROWS]]
 
 
 @require_GET

@@ -1,7 +1,7 @@
 """What is waiting for the user on their home page, each item a link to where it is done.
 
-- a district officer (and the bureau for its own unit): months of the unit to submit (sent back
-  ones with the reason), requirements to answer, responses sent back;
+- a district officer: months of the unit to submit (sent back ones with the reason; the top
+  unit submits to no one), requirements to answer, responses sent back;
 - whoever approves: months submitted below their unit, waiting for approval;
 - the bureau: overdue requirements;
 - a supervisor: responses waiting for verification (also on the supervision home, where a
@@ -54,8 +54,8 @@ class Group:
 def months_to_submit(user, root) -> Group | None:
     """Open months of the user's unit, January..the latest month with figures (not locked by an
     approval above); a month sent back carries the reason."""
-    if not may(user, "submit", MonthApproval(org=root)):
-        return None
+    if root.parent_id is None or not may(user, "submit", MonthApproval(org=root)):
+        return None  # the top of the tree submits to no one
     latest = default_period(root)
     states = {a.month: a for a in MonthApproval.objects.filter(org=root, year=latest.year, month__lte=latest.month)}
     locked = locked_months_for([root.id], [latest.year])
