@@ -391,3 +391,24 @@ def test_approvable_agrees_with_may(bureau_user, nanhu_user, pinghu_user, jiaxin
     for user in (bureau_user, nanhu_user, pinghu_user, supervisor):
         expected = {a.org.code for a in MonthApproval.objects.all() if may(user, "approve", a)}
         assert {a.org.code for a in approvable(user)} == expected, user.username
+
+
+def test_bulk_approval_asks_a_tick_only_for_findings_in_the_units_it_approves(bureau_client, nanhu_user, jiaxing,
+                                                                              monkeypatch):
+    from types import SimpleNamespace
+
+    from twintrack.web import views_monthly
+
+    findings = []
+    monkeypatch.setattr(views_monthly, "findings_for", lambda year, month, scope: findings)
+    _submit(jiaxing, nanhu_user, "NHGX", "330402")
+    url = reverse("approval_bulk")
+    findings[:] = [SimpleNamespace(status="open", org_id=jiaxing["330482"].id)]  # Pinghu's: not submitted
+    assert "accept_findings" not in bureau_client.get(url + "?period=2023-07").content.decode()
+    findings[:] = [SimpleNamespace(status="open", org_id=jiaxing["NHGX"].id),
+                   SimpleNamespace(status="confirmed", org_id=jiaxing["NHGX"].id)]
+    assert 'name="accept_findings"' in bureau_client.get(url + "?period=2023-07").content.decode()
+    bureau_client.post(url, {"period": "2023-07"})
+    assert not MonthApproval.objects.filter(state=MonthState.APPROVED).exists()  # refused: no tick
+    bureau_client.post(url, {"period": "2023-07", "accept_findings": "on"})
+    assert MonthApproval.objects.filter(state=MonthState.APPROVED).count() == 2

@@ -284,6 +284,14 @@ def quality_by_unit(root, units, year: int, month: int) -> dict[int, dict]:
                       "open": sum(1 for path in open_findings if path.startswith(unit.path))} for unit in units}
 
 
+def open_findings_in(root, units, year: int, month: int) -> int:
+    """The open data-quality findings of the month in these units' subtrees (each counted once)."""
+    paths = subtree_paths(root)
+    prefixes = tuple(u.path for u in units)
+    return sum(1 for f in findings_for(year, month, Scope(root.path))
+               if f.status == "open" and paths.get(f.org_id, "").startswith(prefixes))
+
+
 def open_findings_under(org, year: int, month: int) -> int:
     return sum(1 for f in findings_for(year, month, Scope(org.path)) if f.status == "open")
 
@@ -371,7 +379,7 @@ def approval_bulk(request: HttpRequest) -> HttpResponse:
     lang = active_lang()
     summary = approvals.bulk_summary(unit, year, month)
     quality = quality_by_unit(unit, summary.submitted, year, month) if summary.submitted else {}
-    open_findings = sum(q["open"] for q in quality.values())
+    open_findings = open_findings_in(unit, summary.submitted, year, month) if summary.submitted else 0
     return render(request, "web/approval_bulk.html", {
         "unit": unit, "unit_name": unit.display_name(lang), "period": period, "month_label": month_label(year, month),
         "summary": summary, "lang": lang, "open_findings": open_findings,
@@ -386,8 +394,9 @@ def approval_bulk(request: HttpRequest) -> HttpResponse:
 
 def _approve_all(request, unit, year: int, month: int) -> HttpResponse:
     period = format_period(year, month)
-    if approvals.bulk_summary(unit, year, month).submitted:
-        count = open_findings_under(unit, year, month)
+    submitted = approvals.bulk_summary(unit, year, month).submitted
+    if submitted:
+        count = open_findings_in(unit, submitted, year, month)
         if count and request.POST.get("accept_findings") != "on":
             messages.error(request, _("%(count)d open data-quality findings below %(unit)s for %(period)s: tick the box "
                                       "to approve the months as they stand, or confirm or correct the figures first.")
