@@ -30,7 +30,7 @@ from twintrack.web.import_templates import template_file_name, template_workbook
 from twintrack.web.monthdata import month_report, month_totals
 from twintrack.web.prefilled import file_name as prefilled_file_name
 from twintrack.web.prefilled import prefilled_workbook
-from twintrack.web.roles import require_data_entry
+from twintrack.web.roles import may_submit_data, require_data_entry
 from twintrack.web.security import max_upload_megabytes
 from twintrack.web.views_registry import xlsx_response
 
@@ -265,7 +265,8 @@ def approval_list(request: HttpRequest) -> HttpResponse:
     prev_year, prev_month = shift_month(year, month, -1)
     next_year, next_month = shift_month(year, month, 1)
     return render(request, "web/approvals.html", {
-        "rows": rows, "bulk_url": reverse("approval_bulk") + "?" + urlencode({"period": format_period(year, month)}),
+        "rows": rows, "bulk_url": reverse("approval_bulk") + "?" + urlencode({"period": format_period(year, month)})
+        if may_submit_data(request.user) else None,
         "quality_url": reverse("quality") + "?" + urlencode({"org": root.code,
                                                                           "period": format_period(year, month)}), "period": format_period(year, month), "period_label": period_label(year, month),
         "prev": format_period(prev_year, prev_month),
