@@ -88,6 +88,12 @@ def _approved(world):
     return kwargs
 
 
+def _submitted_zone(world):
+    from twintrack.approvals.services import submit
+
+    submit(world.orgs["NHGX"], world.year, world.month, world.users["district"])
+
+
 def _approval_pk(world):
     from twintrack.approvals.models import MonthApproval
 
@@ -148,7 +154,16 @@ URLS = {
              kwargs=lambda w: {"kind": "account", "pk": w.users["district"].membership.pk},
              note="an account's history: the bureau, and the account's own user"),
     ],
-    "monthly": Case(expect=DATA_ENTRY),
+    "monthly": [
+        Case(expect=DATA_ENTRY),
+        Case(expect=but(DATA_ENTRY, other_district=NOT_FOUND), query="org=330402&period=2023-07",
+             note="a unit's month page: Pinghu's officer gets 404 for Nanhu"),
+    ],
+    "progress_template": Case(expect=but(DATA_ENTRY, other_district=NOT_FOUND),
+                              kwargs=lambda w: {"code": w.org.code, "period": w.period}),
+    "month_submit_confirm": Case(expect=but(DATA_ENTRY, other_district=NOT_FOUND),
+                                 kwargs=lambda w: {"code": w.org.code, "period": w.period},
+                                 note="the confirmation step only shows; the POST is approval_submit"),
     "template_download": [
         Case(expect=DATA_ENTRY, kwargs=lambda w: {"kind": "progress"}),
         Case(expect=but(DATA_ENTRY, district=FORBIDDEN, other_district=FORBIDDEN), kwargs=lambda w: {"kind": "targets"},
@@ -160,6 +175,13 @@ URLS = {
     "upload_confirm": Case(method="POST", expect=but(OWN_UPLOAD, district=REDIRECT), kwargs=_upload),
     "upload_discard": Case(method="POST", expect=but(OWN_UPLOAD, district=REDIRECT), kwargs=_upload),
     "approvals": Case(expect=UNIT_PAGES),
+    "approval_bulk": [
+        Case(expect=DATA_ENTRY, query="period=2023-07", note="below the user's own unit"),
+        Case(expect=but(DATA_ENTRY, other_district=NOT_FOUND), query="org=330402&period=2023-07"),
+        Case(method="POST", expect=but(DATA_ENTRY, bureau=REDIRECT, district=REDIRECT, other_district=NOT_FOUND),
+             kwargs=lambda w: _submitted_zone(w) or {}, data=lambda w: {"org": w.org.code, "period": w.period},
+             note="Nanhu's officer approves its zone; the bureau everything below Nanhu"),
+    ],
     "approval_submit": Case(method="POST", expect=SCOPED_CHANGE,
                             kwargs=lambda w: {"code": w.org.code, "period": w.period}),
     "approval_approve": Case(method="POST", expect=but(SCOPED_CHANGE, district=FORBIDDEN), kwargs=_submitted,

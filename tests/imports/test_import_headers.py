@@ -86,3 +86,23 @@ def test_messages_follow_the_active_language(write_csv):
     with translation.override("zh-hans"), pytest.raises(FileRejected.__mro__[1]) as info:
         import_file("orgunits", write_csv(rows))
     assert info.value.messages[0].startswith("第2行")
+
+
+def test_reference_columns_are_known_and_never_read(project_factory, write_csv, rejected):
+    """The pre-filled template's columns beside the data (issue 15): a project's name, its
+    enterprise, last month's figures; whatever they hold, nothing of them is written."""
+    from datetime import date
+
+    from twintrack.programme.models import Progress
+
+    project_factory("P001", start=date(2023, 1, 1))
+    header = ["项目编号", "项目名称", "企业名称", "月份", "上月完成投资（元）（仅供参考）", "完成投资（元）",
+              "上月节能量（吨标准煤）（仅供参考）", "节能量（吨标准煤）"]
+    rows = [header, ["P001", "=cmd|' /C calc'!A0", "任意", "2023-02", "not a number", "100", "-5", "1.5"]]
+    assert import_file("progress", write_csv(rows)).created == 1
+    row = Progress.objects.get()
+    assert (row.investment_yuan, row.energy_saved_tce) == (100, 1.5)
+    # only those names: last month's figure without the reference mark is an unknown column
+    messages = rejected("progress", write_csv([["项目编号", "月份", "完成投资（元）", "上月完成投资（元）"],
+                                               ["P001", "2023-03", "1", "2"]]))
+    assert messages == ["row 1, column 上月完成投资（元）: unknown column; did you mean investment_yuan (完成投资（元）)?"]

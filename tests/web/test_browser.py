@@ -88,13 +88,18 @@ def log_in(page, base: str, username: str, password: str) -> None:
 
 
 def write_progress_file(path: Path, template: Path, rows: list[tuple]) -> None:
-    """Fill the downloaded template, as a district officer does in Excel."""
+    """Fill the downloaded (pre-filled) template with these rows instead of the listed ones, as a
+    district officer does in Excel: (project code, month, investment, energy, note)."""
     from openpyxl import load_workbook
 
     book = load_workbook(template)
-    sheet = book["progress"]
-    for row in rows:
-        sheet.append(list(row))
+    sheet = book["进度"]
+    sheet.delete_rows(2, sheet.max_row)
+    header = [c.value for c in sheet[1]]
+    columns = [header.index(name) + 1 for name in ("项目编号*", "月份*", "完成投资（元）*", "节能量（吨标准煤）", "备注")]
+    for number, row in enumerate(rows, start=2):
+        for column, value in zip(columns, row):
+            sheet.cell(row=number, column=column).value = value
     book.save(path)
 
 
@@ -120,8 +125,8 @@ def test_the_monthly_cycle_in_the_browser(world, password, live_server, browser,
         page.click("a[data-kind=progress]")
     template = tmp_path / "template.xlsx"
     download.value.save_as(template)
-    sheet = load_workbook(template)["progress"]
-    assert [c.value for c in sheet[1]][:3] == ["项目编号*", "月份*", "完成投资（元）"]
+    sheet = load_workbook(template)["进度"]
+    assert [c.value for c in sheet[1]][:4] == ["项目编号*", "项目名称", "企业名称", "月份*"]
     assert sheet.data_validations is not None
 
     # 2. A file with errors: a month that does not exist, another district's project, a negative amount.
@@ -157,6 +162,7 @@ def test_the_monthly_cycle_in_the_browser(world, password, live_server, browser,
     page.wait_for_selector("tr[data-unit=NHGX] .badge-approved")
     page.goto(base + "/monthly/?period=2023-08")
     page.click("#submit-month")
+    page.click("#confirm-submit")
     page.wait_for_selector(".month-status .badge-submitted")
     page.screenshot(path=str(ARTIFACTS / "monthly-3-submitted.png"), full_page=True)
 

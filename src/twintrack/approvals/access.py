@@ -45,3 +45,13 @@ def can_approve(user, org) -> bool:
 
 def can_reopen(user, org) -> bool:
     return is_bureau(user) and can_view_org(user, org)
+
+
+def approvable(user):
+    """The month approvals `can_approve` allows the user, as one query (for lists and the home
+    page's queue): those of the units they see, but a district officer's own unit."""
+    role = role_of(user)
+    if role not in ACTORS:
+        return MonthApproval.objects.none()
+    months = MonthApproval.objects.filter(org__in=visible_orgs(user))
+    return months if role == Role.BUREAU else months.exclude(org=scope_root(user))

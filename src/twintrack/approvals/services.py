@@ -9,6 +9,7 @@ energy kinds), so a locked month is a `row N, column month: ...` problem, not a 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -224,3 +225,60 @@ def reopen(org: OrgUnit, year: int, month: int, user, reason: str) -> MonthAppro
     _save(approval, user, reason)
     notify_month("month_reopened" if was_approved else "month_sent_back", approval, user, reason)
     return approval
+
+
+# --- approving everything submitted below a unit ----------------------------------------------
+
+@dataclass
+class BulkSummary:
+    """A month below `root`: what is submitted (to approve), approved, still open (missing) and,
+    after a bulk approval, what it approved and what it left with the reason."""
+    root: OrgUnit
+    year: int
+    month: int
+    submitted: list[OrgUnit] = field(default_factory=list)
+    approved: list[OrgUnit] = field(default_factory=list)
+    missing: list[OrgUnit] = field(default_factory=list)
+    approved_now: list[OrgUnit] = field(default_factory=list)
+    left: list[tuple[OrgUnit, str]] = field(default_factory=list)
+
+
+def units_below(root: OrgUnit) -> list[OrgUnit]:
+    return list(OrgUnit.objects.filter(path__startswith=root.path).exclude(pk=root.pk).order_by("path"))
+
+
+def bulk_summary(root: OrgUnit, year: int, month: int) -> BulkSummary:
+    """Each unit strictly below `root` by its state for the month; a unit covered by an approval
+    above it counts as approved, an open one as missing (it has not submitted)."""
+    units = units_below(root)
+    states = states_for([u.id for u in units], year, month)
+    locked = locked_months_for([u.id for u in units], [year])
+    summary = BulkSummary(root, year, month)
+    for unit in units:
+        state = states[unit.id].state if unit.id in states else MonthState.OPEN
+        if state == MonthState.APPROVED or (unit.id, year, month) in locked:
+            summary.approved.append(unit)
+        elif state == MonthState.SUBMITTED:
+            summary.submitted.append(unit)
+        else:
+            summary.missing.append(unit)
+    return summary
+
+
+@transaction.atomic
+def approve_all_below(root: OrgUnit, year: int, month: int, user) -> BulkSummary:
+    """Approve every submitted month strictly below `root`, deepest units first (a unit waits for
+    the units below it), each through `approve` with its history row and notices, all in one
+    transaction. A unit `approve` refuses (a unit below it has not submitted) is left, with
+    the reason; a user who may not approve one of them changes nothing (PermissionDenied)."""
+    before = bulk_summary(root, year, month)
+    done, left = [], []
+    for unit in sorted(before.submitted, key=lambda u: (-u.depth, u.path)):
+        try:
+            approve(unit, year, month, user)
+            done.append(unit)
+        except ApprovalRefused as refused:
+            left.append((unit, refused.message))
+    after = bulk_summary(root, year, month)
+    after.approved_now, after.left = sorted(done, key=lambda u: u.path), left
+    return after

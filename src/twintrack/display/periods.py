@@ -15,7 +15,7 @@ from typing import Callable, NamedTuple
 from django.core.exceptions import BadRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -161,6 +161,11 @@ def period_label(year: int, month: int) -> str:
     if month == 1:
         return _("January %(year)s") % {"year": year}
     return _("January to %(month)s %(year)s") % {"month": MONTH_NAMES[month], "year": year}
+
+
+def month_label(year: int, month: int) -> str:
+    """One month in the active language: 'July 2023' / '2023年7月'."""
+    return pgettext("one month", "%(month)s %(year)s") % {"month": MONTH_NAMES[month], "year": year}
 
 
 def months_zh(month: int) -> str:

@@ -89,7 +89,10 @@ class HeaderMap:
 
 
 def match_header(header: list[str], columns: tuple[Column, ...], alternatives: tuple[Alternative, ...],
-                 header_row: int, problems: Problems) -> HeaderMap:
+                 header_row: int, problems: Problems, reference: tuple[Column, ...] = ()) -> HeaderMap:
+    """Where each column is; `reference` columns (a template's names and last month's figures
+    beside the data) are known and never read."""
+    ignored = {normalise_header(name) for column in reference for name in (column.key, column.label_zh)}
     by_name: dict[str, Column] = {}
     for column in columns:
         by_name[normalise_header(column.key)] = column
@@ -100,6 +103,8 @@ def match_header(header: list[str], columns: tuple[Column, ...], alternatives: t
         name = normalise_header(text)
         if not name:
             unheaded.add(index)
+            continue
+        if name in ignored:
             continue
         column = by_name.get(name)
         if column is None:

@@ -315,7 +315,8 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
         with open_table(source, importer, name) as table:
             importer.prepare()
             problems = Problems()
-            header = match_header(table.header, importer.columns, importer.alternatives, table.header_row, problems)
+            header = match_header(table.header, importer.columns, importer.alternatives, table.header_row, problems,
+                                  importer.reference_columns)
             if problems:
                 raise _with_notes(problems.rejection(), table.notes)
             check = _Check(importer, header, problems, len(table.header), progress, spool)

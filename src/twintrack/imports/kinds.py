@@ -54,6 +54,9 @@ class Kind:
     name: str = ""
     columns: tuple[Column, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
+    # Columns a pre-filled template writes beside the data for the person filling it (a project's
+    # name, last month's figures): recognised in the header, never read, so they cannot change anything.
+    reference_columns: tuple[Column, ...] = ()
     key: tuple[str, ...] = ()
     keep_all = False  # whole-file checks need every row in memory
     write_batch = 5000  # rows per call of the service

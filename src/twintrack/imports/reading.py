@@ -190,7 +190,7 @@ def _key(kind) -> str:
 def _known_headers(kind) -> set[str]:
     from twintrack.imports.columns import normalise_header
 
-    columns = () if isinstance(kind, str) else kind.columns
+    columns = () if isinstance(kind, str) else (*kind.columns, *getattr(kind, "reference_columns", ()))
     return {normalise_header(name) for column in columns for name in (column.key, column.label_zh)}
 
 

@@ -212,6 +212,12 @@ class ProgressKind(ScopedKind):
         Column("note", "备注"),
     )
     alternatives = (Alternative("investment_yuan", "investment_10k_yuan", True),)
+    reference_columns = (  # the pre-filled template's (web/prefilled.py): shown to the clerk, never read
+        Column("project_title", "项目名称"),
+        Column("enterprise_name", "企业名称"),
+        Column("previous_investment_yuan", "上月完成投资（元）（仅供参考）"),
+        Column("previous_energy_saved_tce", "上月节能量（吨标准煤）（仅供参考）"),
+    )
     key = ("project_code", "month")
     row_checks = (refuse_project_month_rows_for_role, refuse_deleted_project_rows, refuse_locked_rows)
     write_batch = 50_000

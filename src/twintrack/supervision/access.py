@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from twintrack.orgs.access import Policy, is_bureau, membership_of, role_of, scope_root, visible
 from twintrack.orgs.models import OrgUnit, Role
 from twintrack.supervision.models import (
-    Attachment, Finding, Group, KeyTask, Requirement, RequirementStep, Round, Visit,
+    Attachment, Finding, Group, KeyTask, Requirement, RequirementStep, Round, Status, Visit,
 )
 
 
@@ -312,6 +312,14 @@ def awaiting_response(user, requirements) -> list[Requirement]:
     if role_of(user) not in (Role.DISTRICT, Role.ENTERPRISE):
         return []
     return [r for r in requirements if may_respond(user, r)]
+
+
+def awaiting_verification(user, requirements) -> list[Requirement]:
+    """Those of `requirements` answered and waiting for the user to verify or send back: a
+    supervisor's (the bureau follows requirements through the rounds and the overdue list)."""
+    if not is_supervisor(user):
+        return []
+    return [r for r in requirements if r.status == Status.RESPONDED and may_review(user, r)]
 
 
 def issuable_units(user, round_: Round, visit: Visit | None) -> QuerySet[OrgUnit]:

@@ -75,6 +75,8 @@ def home(request):
         "rounds": rows,
         "overdue": overdue_requirements_for(user, None, limit=10),
         "to_respond": sort_overdue_first(respond),
+        "to_verify": access.awaiting_verification(
+            user, requirement_queryset(visible(user, Requirement).filter(status=Status.RESPONDED))),
         "can_create_round": may(user, "create", Round),
         "groups": access.groups_on_home(user),
     })

@@ -19,6 +19,7 @@ from twintrack.web.accounts import password_changed_by_owner
 from twintrack.web.dashboard import dashboard_page
 from twintrack.web.pagecache import cache_per_session
 from twintrack.web.roles import home_url
+from twintrack.web.workqueue import work_queue
 
 
 class LoginView(auth_views.LoginView):
@@ -97,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     approved_only = request.GET.get("approved") == "1"
     page = dashboard_page(request, org, year, month, approved_only)
     return render(request, "web/dashboard.html", {"org": org, "period": page["period"], "report": page["report"],
-                                                  "page": page})
+                                                  "page": page, "queue": work_queue(request.user)})
 
 
 @require_POST

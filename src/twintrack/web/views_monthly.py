@@ -10,20 +10,27 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from twintrack.approvals import services as approvals
 from twintrack.approvals.models import MonthApproval, MonthState
 from twintrack.display.language import active_lang
-from twintrack.display.periods import Period, current_month, format_period, period_from_query, period_label, shift_month
+from twintrack.display.amounts import format_amount, percent
+from twintrack.display.labels import metric_label
+from twintrack.display.periods import (
+    Period, current_month, format_period, month_label, period_from_query, period_label, shift_month,
+)
 from twintrack.metrics.periods import default_period
 from twintrack.web.import_kinds import IMPORT_KINDS
-from twintrack.orgs.access import get_visible_org_or_404, may, require_scope_root, visible_orgs
+from twintrack.orgs.access import get_visible_org_or_404, may, require, require_scope_root, visible_orgs
 from twintrack.quality.evaluate import Scope, completeness_by_org, findings_for, subtree_paths, sum_under
 from twintrack.web import uploads
 from twintrack.web.import_templates import template_file_name, template_workbook
-from twintrack.web.roles import require_data_entry
+from twintrack.web.monthdata import month_report, month_totals
+from twintrack.web.prefilled import file_name as prefilled_file_name
+from twintrack.web.prefilled import prefilled_workbook
+from twintrack.web.roles import may_submit_data, require_data_entry
 from twintrack.web.security import max_upload_megabytes
 from twintrack.web.views_registry import xlsx_response
 
@@ -57,20 +64,95 @@ def month_status(user, org, year: int, month: int) -> dict:
             "waiting": approvals.unapproved_children(org, year, month) if state == MonthState.SUBMITTED else []}
 
 
+def _month_unit(request):
+    """The unit of the month page: `?org=CODE` (404 outside the user's scope), else the user's own."""
+    root = require_data_entry(request.user)
+    code = (request.GET.get("org") or "").strip()
+    return get_visible_org_or_404(request.user, code) if code else root
+
+
 @require_GET
 @login_required
 def monthly(request: HttpRequest) -> HttpResponse:
-    root = require_data_entry(request.user)
-    year, month = period_from_query(request, lambda: default_period(root))
+    unit = _month_unit(request)
+    year, month = period_from_query(request, lambda: default_period(unit))
     lang = active_lang()
     kinds = uploads.upload_kinds(request.user)
+    period = format_period(year, month)
+    report = month_report(request.user, unit, year, month)
     return render(request, "web/monthly.html", {
-        "root": root, "root_name": root.display_name(lang), "period": format_period(year, month),
-        "period_label": period_label(year, month), "status": month_status(request.user, root, year, month),
+        "root": unit, "root_name": unit.display_name(lang), "period": period,
+        "period_label": period_label(year, month), "month_label": month_label(year, month),
+        "status": month_status(request.user, unit, year, month),
         "kinds": [{"key": k, "label": kind_label(k)} for k in kinds],
         "default_kind": "progress" if "progress" in kinds else (kinds[0] if kinds else ""),
         "max_mb": max_upload_megabytes(),
-        "approvals_url": reverse("approvals") + "?" + urlencode({"period": format_period(year, month)}),
+        "approvals_url": reverse("approvals") + "?" + urlencode({"period": period}),
+        "bulk_url": reverse("approval_bulk") + "?" + urlencode({"org": unit.code, "period": period}),
+        "totals": month_totals_rows(unit, year, month, lang),
+        "report": report, "reported_rows": reported_rows(report, lang), "missing_rows": missing_rows(report, lang),
+        "shown_rows": SHOWN_ROWS,
+        "has_units_below": unit.children.exists(),
+        "projects_url": reverse("project_list") + "?" + urlencode({"org": unit.code}),
+        "quality_url": reverse("quality") + "?" + urlencode({"org": unit.code, "period": period}),
+    })
+
+
+SHOWN_ROWS = 20  # progress rows and missing projects listed on the month page; the rest are counted and linked
+
+
+def month_totals_rows(unit, year: int, month: int, lang: str) -> list[dict]:
+    def amount(metric, value):
+        return format_amount(metric, value, lang, short=True)
+
+    return [{"key": row.metric, "label": metric_label(row.metric, lang),
+             "this_month": amount(row.metric, row.this_month), "last_month": amount(row.metric, row.last_month),
+             "change": amount(row.metric, row.change), "up": row.change > 0, "down": row.change < 0,
+             "cumulative": amount(row.metric, row.cumulative),
+             "target": amount(row.metric, row.target) if row.target is not None else None,
+             "completion": percent(row.completion)} for row in month_totals(unit, year, month)]
+
+
+def reported_rows(report, lang: str) -> list[dict]:
+    return [{"pk": row.project.pk, "code": row.project.code, "title": row.project.title,
+             "investment": format_amount("investment_yuan", row.investment_yuan, lang, short=True),
+             "energy": format_amount("energy_saved_tce", row.energy_saved_tce, lang, short=True)}
+            for row in report.reported_rows[:SHOWN_ROWS]]
+
+
+def missing_rows(report, lang: str) -> list[dict]:
+    return [{"pk": p.pk, "code": p.code, "title": p.title, "enterprise": p.enterprise.display_name(lang)}
+            for p in report.missing[:SHOWN_ROWS]]
+
+
+@require_GET
+@login_required
+def progress_template(request: HttpRequest, code: str, period: Period) -> HttpResponse:
+    """The progress template of a unit and month, pre-filled with its projects (web/prefilled.py)."""
+    require_data_entry(request.user)
+    if "progress" not in uploads.upload_kinds(request.user):
+        raise PermissionDenied
+    unit = get_visible_org_or_404(request.user, code)
+    year, month = period
+    return xlsx_response(prefilled_workbook(request.user, unit, year, month, active_lang()),
+                         prefilled_file_name(unit, year, month))
+
+
+@require_GET
+@login_required
+def month_submit_confirm(request: HttpRequest, code: str, period: Period) -> HttpResponse:
+    """The confirmation step of submitting a month: names the unit and the month, states what was
+    reported and what is missing, and posts to `approval_submit`."""
+    require_data_entry(request.user)
+    unit = get_visible_org_or_404(request.user, code)
+    year, month = period
+    require(request.user, "submit", MonthApproval(org=unit))
+    report = month_report(request.user, unit, year, month)
+    back = reverse("monthly") + "?" + urlencode({"org": unit.code, "period": format_period(year, month)})
+    return render(request, "web/month_submit.html", {
+        "unit": unit, "unit_name": unit.display_name(active_lang()), "period": format_period(year, month),
+        "month_label": month_label(year, month), "report": report, "back": back,
+        "status": month_status(request.user, unit, year, month),
     })
 
 
@@ -183,7 +265,9 @@ def approval_list(request: HttpRequest) -> HttpResponse:
     prev_year, prev_month = shift_month(year, month, -1)
     next_year, next_month = shift_month(year, month, 1)
     return render(request, "web/approvals.html", {
-        "rows": rows, "quality_url": reverse("quality") + "?" + urlencode({"org": root.code,
+        "rows": rows, "bulk_url": reverse("approval_bulk") + "?" + urlencode({"period": format_period(year, month)})
+        if may_submit_data(request.user) else None,
+        "quality_url": reverse("quality") + "?" + urlencode({"org": root.code,
                                                                           "period": format_period(year, month)}), "period": format_period(year, month), "period_label": period_label(year, month),
         "prev": format_period(prev_year, prev_month),
         "next": format_period(next_year, next_month) if (next_year, next_month) <= current_month() else None,
@@ -199,6 +283,14 @@ def quality_by_unit(root, units, year: int, month: int) -> dict[int, dict]:
                      if f.status == "open"]
     return {unit.id: {"completeness": sum_under(by_org, paths, unit.path),
                       "open": sum(1 for path in open_findings if path.startswith(unit.path))} for unit in units}
+
+
+def open_findings_in(root, units, year: int, month: int) -> int:
+    """The open data-quality findings of the month in these units' subtrees (each counted once)."""
+    paths = subtree_paths(root)
+    prefixes = tuple(u.path for u in units)
+    return sum(1 for f in findings_for(year, month, Scope(root.path))
+               if f.status == "open" and paths.get(f.org_id, "").startswith(prefixes))
 
 
 def open_findings_under(org, year: int, month: int) -> int:
@@ -256,3 +348,84 @@ def approval_reopen(request: HttpRequest, code: str, period: Period) -> HttpResp
         messages.success(request, _("%(unit)s %(period)s reopened.") % {
             "unit": org.name_zh, "period": format_period(year, month)})
     return _transition(request, code, period, act)
+
+
+# --- approving everything submitted below a unit ----------------------------------------------------
+
+def _bulk_unit(request):
+    """The unit below which to approve: `org` (query or form; 404 outside the scope), else the user's own."""
+    root = require_data_entry(request.user)
+    code = (request.GET.get("org") or request.POST.get("org") or "").strip()
+    return get_visible_org_or_404(request.user, code) if code else root
+
+
+def _bulk_url(unit, period: str) -> str:
+    return reverse("approval_bulk") + "?" + urlencode({"org": unit.code, "period": period})
+
+
+def _names(units, lang: str) -> str:
+    return "、".join(u.display_name(lang) for u in units)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def approval_bulk(request: HttpRequest) -> HttpResponse:
+    """GET: what approving everything submitted below the unit would do (what is submitted, what
+    is still missing). POST: do it, in one transaction, and say what it did."""
+    unit = _bulk_unit(request)
+    year, month = period_from_query(request, lambda: default_period(unit))
+    if request.method == "POST":
+        return _approve_all(request, unit, year, month)
+    period = format_period(year, month)
+    lang = active_lang()
+    summary = approvals.bulk_summary(unit, year, month)
+    quality = quality_by_unit(unit, summary.submitted, year, month) if summary.submitted else {}
+    open_findings = open_findings_in(unit, summary.submitted, year, month) if summary.submitted else 0
+    return render(request, "web/approval_bulk.html", {
+        "unit": unit, "unit_name": unit.display_name(lang), "period": period, "month_label": month_label(year, month),
+        "summary": summary, "lang": lang, "open_findings": open_findings,
+        "submitted": [{"unit": u, "name": u.display_name(lang), "quality": quality.get(u.id)} for u in summary.submitted],
+        "missing": [{"unit": u, "name": u.display_name(lang)} for u in summary.missing],
+        "approved": [{"unit": u, "name": u.display_name(lang)} for u in summary.approved],
+        "can_approve": bool(summary.submitted) and all(may(request.user, "approve", MonthApproval(org=u))
+                                                       for u in summary.submitted),
+        "approvals_url": reverse("approvals") + "?" + urlencode({"period": period}),
+    })
+
+
+def _approve_all(request, unit, year: int, month: int) -> HttpResponse:
+    period = format_period(year, month)
+    submitted = approvals.bulk_summary(unit, year, month).submitted
+    if submitted:
+        count = open_findings_in(unit, submitted, year, month)
+        if count and request.POST.get("accept_findings") != "on":
+            messages.error(request, _("%(count)d open data-quality findings below %(unit)s for %(period)s: tick the box "
+                                      "to approve the months as they stand, or confirm or correct the figures first.")
+                           % {"count": count, "unit": unit.display_name(active_lang()), "period": period})
+            return redirect(_bulk_url(unit, period))
+    try:
+        done = approvals.approve_all_below(unit, year, month, request.user)
+    except approvals.ApprovalRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(_bulk_url(unit, period))
+    _tell_bulk_result(request, done)
+    return redirect(_bulk_url(unit, period))
+
+
+def _tell_bulk_result(request, done) -> None:
+    lang = active_lang()
+    label = month_label(done.year, done.month)
+    if done.approved_now:
+        messages.success(request, ngettext(
+            "%(month)s: %(count)d unit approved: %(units)s.", "%(month)s: %(count)d units approved: %(units)s.",
+            len(done.approved_now)) % {"month": label, "count": len(done.approved_now),
+                                      "units": _names(done.approved_now, lang)})
+    else:
+        messages.info(request, _("%(month)s: nothing was waiting for approval.") % {"month": label})
+    for left, reason in done.left:
+        messages.warning(request, _("%(unit)s was not approved: %(reason)s") % {
+            "unit": left.display_name(lang), "reason": reason})
+    if done.missing:
+        messages.warning(request, ngettext(
+            "Still not submitted (%(count)d unit): %(units)s.", "Still not submitted (%(count)d units): %(units)s.",
+            len(done.missing)) % {"count": len(done.missing), "units": _names(done.missing, lang)})
