@@ -1,0 +1,66 @@
+"""The demo city, loaded once per module (in a transaction rolled back at the module's end),
+and API tokens for its logins: each test makes its own inside its savepoint."""
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+
+# The demo's logins by role (README "make run"): the city bureau, Nanhu's officer, Pinghu's
+# officer (another district), the first supervision group's leader (Nanhu and Tongxiang),
+# Jushi Group's enterprise user and a service provider.
+LOGINS = {"bureau": "bureau", "district": "nanhu", "other_district": "pinghu", "supervisor": "duchazu1",
+          "enterprise": "jushi", "provider": "fuwushang1"}
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker):
+    from twintrack.enterprises.services import load_industry_codes
+    from twintrack.orgs.models import OrgUnit
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            load_industry_codes()
+            call_command("demo", stdout=io.StringIO())
+            yield OrgUnit.objects.get(code="330400")
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def city(demo_city, db):
+    return demo_city
+
+
+class Api:
+    """A client holding one token: `api.get("/orgunits")` requests /api/v1/orgunits."""
+
+    def __init__(self, value: str | None):
+        self.value = value
+        self.client = Client()
+
+    def headers(self) -> dict:
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.value}"} if self.value else {}
+
+    def get(self, path: str, data=None):
+        return self.client.get("/api/v1" + path, data, **self.headers())
+
+    def post(self, path: str, data=None, **extra):
+        return self.client.post("/api/v1" + path, data, **self.headers(), **extra)
+
+    def post_json(self, path: str, body: dict):
+        return self.client.post("/api/v1" + path, body, content_type="application/json", **self.headers())
+
+
+@pytest.fixture
+def api(city):
+    """api(role, write=False) -> an Api with a fresh token of that role's demo login."""
+    from django.contrib.auth import get_user_model
+
+    from twintrack.orgs.tokens import create_token
+
+    def make(role: str, write: bool = False, days: int = 90) -> Api:
+        user = get_user_model().objects.get(username=LOGINS[role])
+        return Api(create_token(user, f"{role} test", write=write, days=days, actor=user)[1])
+
+    return make
