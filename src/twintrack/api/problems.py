@@ -84,6 +84,9 @@ def invalid(request, exc: ValidationError):
 
 
 def http_error(request, exc: HttpError):
+    if exc.status_code == 400:  # django-ninja's own: a body that is not JSON or not a form
+        return problem(400, "bad-request", _("Bad request"), _("the request body cannot be read: %(reason)s")
+                       % {"reason": str(exc)})
     return problem(exc.status_code, "http-error", str(exc), str(exc))
 
 
@@ -98,4 +101,4 @@ def install(api) -> None:
 
 
 READ_ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
-WRITE_ERRORS = READ_ERRORS
+WRITE_ERRORS = {400: Problem, **READ_ERRORS}  # a body that cannot be parsed at all
