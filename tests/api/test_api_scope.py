@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import LOGINS
+from api_support import LOGINS
 
 ROLES = tuple(LOGINS)
 

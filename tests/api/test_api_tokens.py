@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import Api, LOGINS
+from api_support import Api, LOGINS
 
 WRITES = [("/supervision/visits", {"group": "x", "org": "x", "date": "2023-09-13"}),
           ("/supervision/findings", {"visit": "x", "kind": "problem", "text": "x"}),

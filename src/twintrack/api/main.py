@@ -7,6 +7,7 @@ kinds as the pages and the command line."""
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from twintrack.api import figures, imports, problems, registry, supervision
 from twintrack.api.auth import TokenAuth, TokenRateThrottle
@@ -16,6 +17,10 @@ FILE_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # Chinese names as they are, like the CLI's JSON
 
 
 class TwintrackAPI(NinjaAPI):
@@ -38,7 +43,7 @@ api = TwintrackAPI(
     title="twintrack API", version="1", urls_namespace="api",
     description="Contract section 6: Bearer tokens acting with exactly their user's scope; errors as "
                 "application/problem+json; lists paged with page and page_size (at most 1000).",
-    auth=TokenAuth(), throttle=[TokenRateThrottle()],
+    auth=TokenAuth(), throttle=[TokenRateThrottle()], renderer=Utf8JSONRenderer(),
 )
 problems.install(api)
 for module in (registry, figures, imports, supervision):
