@@ -15,7 +15,22 @@ EXAMPLES = 10  # per operation and generation mode: the whole test stays near a 
 
 
 @pytest.fixture(scope="module")
-def schema(demo_city, django_db_blocker):
+def keep_the_connection():
+    """Requests go through the real WSGI handler, whose request signals close the database
+    connection after each one (django.test.Client disconnects them too): on PostgreSQL that
+    would end the module's transaction holding the demo."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def schema(demo_city, keep_the_connection, django_db_blocker):
     from twintrack.wsgi import application
 
     with django_db_blocker.unblock():

@@ -12,7 +12,7 @@ from ninja import Query, Router
 
 from twintrack.api.paging import Paging, page_of, period_of
 from twintrack.api.problems import READ_ERRORS
-from twintrack.api.schemas import BulletinPage
+from twintrack.api.schemas import BulletinPage, Text
 from twintrack.display.periods import format_period
 from twintrack.metrics.version import cached
 from twintrack.orgs.access import get_visible_org_or_404
@@ -38,7 +38,7 @@ def report_json(org, year: int, month: int, approved_only: bool) -> str:
 
 @router.get("/reports/{org}/{period}", response={200: dict, **READ_ERRORS},
             summary="The report of contract section 3 (as `twintrack report --format json`)")
-def report(request, org: str, period: str, approved_only: bool = False):
+def report(request, org: Text, period: Text, approved_only: bool = False):
     unit = get_visible_org_or_404(request.user, org)
     year, month = period_of(period)
     return HttpResponse(report_json(unit, year, month, approved_only), content_type=JSON)
@@ -46,7 +46,7 @@ def report(request, org: str, period: str, approved_only: bool = False):
 
 @router.get("/quality/{org}/{period}", response={200: dict, **READ_ERRORS},
             summary="Data quality of contract section 5 (as `twintrack quality --format json`)")
-def quality(request, org: str, period: str):
+def quality(request, org: Text, period: Text):
     unit = get_visible_org_or_404(request.user, org)
     year, month = period_of(period)
     return HttpResponse(json.dumps(quality_view(unit, year, month).as_json(), ensure_ascii=False),
@@ -67,7 +67,7 @@ def _bulletin_out(request, org, bulletin: PublishedBulletin, files: list[tuple[s
 
 @router.get("/bulletins/{org}/{period}", response={200: BulletinPage, **READ_ERRORS},
             summary="The published versions of a unit's bulletin")
-def bulletins(request, org: str, period: str, paging: Query[Paging], lang: Lang | None = None):
+def bulletins(request, org: Text, period: Text, paging: Query[Paging], lang: Lang | None = None):
     unit = get_visible_org_or_404(request.user, org)
     year, month = period_of(period)
     versions = bulletin_versions(unit, year, month, lang)
@@ -82,7 +82,7 @@ def bulletins(request, org: str, period: str, paging: Query[Paging], lang: Lang 
 
 @router.get("/bulletins/{org}/{period}/{version}/{fmt}", response={200: None, **READ_ERRORS},
             url_name="bulletin_file", summary="A published file's stored bytes, as published")
-def bulletin_file(request, org: str, period: str, version: int, fmt: Format, lang: Lang = "zh"):
+def bulletin_file(request, org: Text, period: Text, version: int, fmt: Format, lang: Lang = "zh"):
     unit = get_visible_org_or_404(request.user, org)
     year, month = period_of(period)
     if version < 1:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -15,9 +14,9 @@ from ninja.files import UploadedFile
 
 from twintrack.api.auth import WriteTokenAuth, token_reason
 from twintrack.api.problems import WRITE_ERRORS, Rejected
-from twintrack.api.schemas import ImportOut
+from twintrack.api.schemas import ImportOut, Text
 from twintrack.approvals.services import ApprovalRefused
-from twintrack.filecheck import FileRefused, check_upload
+from twintrack.filecheck import FileRefused, check_upload, clean_name
 from twintrack.imports.errors import ImportRejected
 from twintrack.imports.reading import extension_of
 from twintrack.web.import_kinds import IMPORT_KINDS, import_file
@@ -49,13 +48,13 @@ def rows_rejected(rejected: ImportRejected) -> Rejected:
 @router.post("/imports/{kind}", auth=WRITE,
              response={200: ImportOut, **WRITE_ERRORS},
              summary="Import one .csv or .xlsx file of a section 2 or 4 kind (multipart field `file`)")
-def import_kind(request, kind: str, file: File[UploadedFile], dry_run: bool = False):
+def import_kind(request, kind: Text, file: File[UploadedFile], dry_run: bool = False):
     user = request.user
     if kind not in IMPORT_KINDS:
         raise Http404
     if kind not in upload_kinds(user):
         raise PermissionDenied(_("this token's user may not import %(kind)s") % {"kind": kind})
-    name = Path(file.name or "upload").name[:200]
+    name = clean_name(file.name or "upload")
     try:
         check_upload(file, IMPORT_TYPES, settings.TWINTRACK_MAX_UPLOAD_BYTES)
     except FileRefused as refused:

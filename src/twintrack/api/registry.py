@@ -11,7 +11,7 @@ from ninja import Query, Router
 from twintrack.api.paging import Paging, month_filter, page_of
 from twintrack.api.problems import READ_ERRORS
 from twintrack.api.schemas import (
-    EnterpriseOut, EnterprisePage, OrgUnitOut, OrgUnitPage, ProgressPage, ProjectOut, ProjectPage,
+    EnterpriseOut, EnterprisePage, OrgUnitOut, OrgUnitPage, ProgressPage, ProjectOut, ProjectPage, Text,
 )
 from twintrack.display.periods import format_period
 from twintrack.enterprises.models import Enterprise
@@ -63,8 +63,8 @@ def _codes_of_parents(orgs) -> dict[int, str]:
 
 
 @router.get("/orgunits", response={200: OrgUnitPage, **READ_ERRORS}, summary="Units in scope")
-def orgunits(request, paging: Query[Paging], org: str | None = None, kind: OrgKindName | None = None,
-             q: str | None = None):
+def orgunits(request, paging: Query[Paging], org: Text | None = None, kind: OrgKindName | None = None,
+             q: Text | None = None):
     units = visible(request.user, OrgUnit).filter(_subtree(request, org, "path")).order_by("path")
     if kind:
         units = units.filter(kind=kind)
@@ -77,7 +77,7 @@ def orgunits(request, paging: Query[Paging], org: str | None = None, kind: OrgKi
 
 
 @router.get("/orgunits/{code}", response={200: OrgUnitOut, **READ_ERRORS}, summary="One unit")
-def orgunit(request, code: str):
+def orgunit(request, code: Text):
     unit = get_visible_org_or_404(request.user, code)
     return org_out(unit, _codes_of_parents([unit]))
 
@@ -87,7 +87,7 @@ def _enterprises(user):
 
 
 @router.get("/enterprises", response={200: EnterprisePage, **READ_ERRORS}, summary="Enterprises in scope")
-def enterprises(request, paging: Query[Paging], org: str | None = None, q: str | None = None):
+def enterprises(request, paging: Query[Paging], org: Text | None = None, q: Text | None = None):
     rows = _enterprises(request.user).filter(_subtree(request, org, "org__path")).order_by("uscc")
     if q:
         rows = rows.filter(Q(uscc__istartswith=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q))
@@ -95,7 +95,7 @@ def enterprises(request, paging: Query[Paging], org: str | None = None, q: str |
 
 
 @router.get("/enterprises/{uscc}", response={200: EnterpriseOut, **READ_ERRORS}, summary="One enterprise")
-def enterprise(request, uscc: str):
+def enterprise(request, uscc: Text):
     return enterprise_out(get_object_or_404(_enterprises(request.user), uscc=uscc.strip().upper()))
 
 
@@ -104,8 +104,8 @@ def _projects(user):
 
 
 @router.get("/projects", response={200: ProjectPage, **READ_ERRORS}, summary="Projects in scope")
-def projects(request, paging: Query[Paging], org: str | None = None, kind: ProjectKindName | None = None,
-             status: ProjectStatusName | None = None, month: str | None = None, q: str | None = None):
+def projects(request, paging: Query[Paging], org: Text | None = None, kind: ProjectKindName | None = None,
+             status: ProjectStatusName | None = None, month: Text | None = None, q: Text | None = None):
     rows = _projects(request.user).filter(_subtree(request, org, "enterprise__org__path")).order_by("code")
     start = month_filter(month)
     if start:
@@ -120,13 +120,13 @@ def projects(request, paging: Query[Paging], org: str | None = None, kind: Proje
 
 
 @router.get("/projects/{code}", response={200: ProjectOut, **READ_ERRORS}, summary="One project")
-def project(request, code: str):
+def project(request, code: Text):
     return project_out(get_object_or_404(_projects(request.user), code=code))
 
 
 @router.get("/projects/{code}/progress", response={200: ProgressPage, **READ_ERRORS},
             summary="A project's monthly progress")
-def project_progress(request, code: str, paging: Query[Paging], month: str | None = None):
+def project_progress(request, code: Text, paging: Query[Paging], month: Text | None = None):
     found = get_object_or_404(_projects(request.user), code=code)
     rows = Progress.objects.filter(project=found).order_by("year", "month")
     wanted = month_filter(month)

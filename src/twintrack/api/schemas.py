@@ -4,7 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from typing import Annotated
+
 from ninja import Schema
+from pydantic import StringConstraints
+
+# Every string the API accepts: no NUL character, which PostgreSQL cannot store or compare
+# (a 500 otherwise); stated in the OpenAPI document as a pattern.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
 
 
 def page_schema(name: str, item: type) -> type:

@@ -18,7 +18,7 @@ from twintrack.api.auth import WriteTokenAuth
 from twintrack.api.paging import Paging, month_filter, page_of
 from twintrack.api.problems import READ_ERRORS, WRITE_ERRORS, Rejected
 from twintrack.api.schemas import (
-    FindingOut, FindingPage, RequirementOut, RequirementPage, ResponseOut, VisitOut, VisitPage,
+    FindingOut, FindingPage, RequirementOut, RequirementPage, ResponseOut, Text, VisitOut, VisitPage,
 )
 from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.access import get_visible_org_or_404, require, visible
@@ -38,39 +38,39 @@ Code = Field(None, min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class VisitIn(Schema):
-    group: str
-    org: str
+    group: Text
+    org: Text
     date: date
-    enterprises: list[str] = Field(default_factory=list, max_length=500)
-    attendees: str = Field("", max_length=2000)
-    note: str = Field("", max_length=5000)
+    enterprises: list[Text] = Field(default_factory=list, max_length=500)
+    attendees: Text = Field("", max_length=2000)
+    note: Text = Field("", max_length=5000)
     code: str | None = Code
 
 
 class FindingIn(Schema):
-    visit: str
+    visit: Text
     kind: FindingKindName
-    text: str = Field(max_length=10000)
-    enterprise: str | None = None
-    project: str | None = None
+    text: Text = Field(max_length=10000)
+    enterprise: Text | None = None
+    project: Text | None = None
     code: str | None = Code
 
 
 class RequirementIn(Schema):
-    round: str
-    key_task: str
-    text: str = Field(max_length=10000)
+    round: Text
+    key_task: Text
+    text: Text = Field(max_length=10000)
     due_date: date
-    org: str | None = None
-    enterprise: str | None = None
-    owner: str = Field("", max_length=200)
-    visit: str | None = None
-    finding: str | None = None
+    org: Text | None = None
+    enterprise: Text | None = None
+    owner: Text = Field("", max_length=200)
+    visit: Text | None = None
+    finding: Text | None = None
     code: str | None = Code
 
 
 class ResponseIn(Schema):
-    text: str = Field(max_length=10000)
+    text: Text = Field(max_length=10000)
 
 
 # --- what the API answers ----------------------------------------------------------------------
@@ -131,7 +131,7 @@ def _in_org(request, org: str | None, path_field: str) -> Q:
 
 
 @router.get("/supervision/visits", response={200: VisitPage, **READ_ERRORS}, summary="Visits in scope")
-def visits(request, paging: Query[Paging], org: str | None = None, month: str | None = None):
+def visits(request, paging: Query[Paging], org: Text | None = None, month: Text | None = None):
     rows = (visible(request.user, Visit).filter(_in_org(request, org, "org__path"))
             .select_related("round", "group", "org").prefetch_related("enterprises").order_by("date", "code"))
     wanted = month_filter(month)
@@ -141,8 +141,8 @@ def visits(request, paging: Query[Paging], org: str | None = None, month: str | 
 
 
 @router.get("/supervision/findings", response={200: FindingPage, **READ_ERRORS}, summary="Findings in scope")
-def findings(request, paging: Query[Paging], org: str | None = None, kind: FindingKindName | None = None,
-             month: str | None = None):
+def findings(request, paging: Query[Paging], org: Text | None = None, kind: FindingKindName | None = None,
+             month: Text | None = None):
     rows = (visible(request.user, Finding).filter(_in_org(request, org, "visit__org__path"))
             .select_related("visit", "visit__org", "enterprise", "project").order_by("visit__date", "code"))
     if kind:
@@ -155,8 +155,8 @@ def findings(request, paging: Query[Paging], org: str | None = None, kind: Findi
 
 @router.get("/supervision/requirements", response={200: RequirementPage, **READ_ERRORS},
             summary="Requirements in scope")
-def requirements(request, paging: Query[Paging], org: str | None = None, status: StatusName | None = None,
-                 month: str | None = None, q: str | None = None):
+def requirements(request, paging: Query[Paging], org: Text | None = None, status: StatusName | None = None,
+                 month: Text | None = None, q: Text | None = None):
     rows = (visible(request.user, Requirement).filter(_in_org(request, org, "org__path"))
             .select_related("round", "visit", "finding", "org", "enterprise", "key_task").order_by("due_date", "code"))
     if status:
@@ -239,7 +239,7 @@ def requirement_create(request, body: RequirementIn):
 @router.post("/supervision/requirements/{code}/responses", auth=WRITE,
              response={201: ResponseOut, **WRITE_ERRORS},
              summary="The addressee's response: what was done")
-def requirement_respond(request, code: str, body: ResponseIn):
+def requirement_respond(request, code: Text, body: ResponseIn):
     user = request.user
     requirement = get_object_or_404(visible(user, Requirement), code=code)
     require(user, "respond", requirement)
