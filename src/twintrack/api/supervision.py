@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status as Reply  # Status is the requirement's, below
 from pydantic import Field
 
 from twintrack.api.auth import WriteTokenAuth
@@ -187,7 +188,7 @@ def visit_create(request, body: VisitIn):
                                       attendees=body.attendees, note=body.note, code=body.code)
     except services.SupervisionError as error:
         raise _refused(error) from None
-    return 201, visit_out(visit)
+    return Reply(201, visit_out(visit))
 
 
 @router.post("/supervision/findings", auth=WRITE,
@@ -206,7 +207,7 @@ def finding_create(request, body: FindingIn):
                                           code=body.code)
     except services.SupervisionError as error:
         raise _refused(error) from None
-    return 201, finding_out(finding)
+    return Reply(201, finding_out(finding))
 
 
 @router.post("/supervision/requirements", auth=WRITE,
@@ -233,7 +234,7 @@ def requirement_create(request, body: RequirementIn):
                                                  finding=finding, code=body.code)
     except services.SupervisionError as error:
         raise _refused(error) from None
-    return 201, requirement_out(requirement)
+    return Reply(201, requirement_out(requirement))
 
 
 @router.post("/supervision/requirements/{code}/responses", auth=WRITE,
@@ -248,5 +249,5 @@ def requirement_respond(request, code: Text, body: ResponseIn):
             step = services.respond(user, requirement, body.text)
     except services.SupervisionError as error:
         raise _refused(error) from None
-    return 201, {"requirement": requirement.code, "kind": step.kind, "text": step.text, "at": step.at,
-                 "status": requirement.status}
+    return Reply(201, {"requirement": requirement.code, "kind": step.kind, "text": step.text, "at": step.at,
+                        "status": requirement.status})
