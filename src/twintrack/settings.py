@@ -8,6 +8,7 @@ TWINTRACK_ALLOWED_HOSTS comma-separated
 TWINTRACK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS, _SSL, _FROM   SMTP for notices (README "Notices")
 TWINTRACK_BASE_URL      the site's address, for links in e-mail and messenger notices
 TWINTRACK_SQLITE_TIMEOUT seconds an SQLite writer waits for another's lock before "database busy" (30)
+TWINTRACK_API_RATE      HTTP API requests a minute per token before 429 (600)
 """
 import os
 from datetime import timedelta
@@ -108,6 +109,8 @@ INSTALLED_APPS = [
     "twintrack.diagnosis",
     "twintrack.supervision",
     "twintrack.web",
+    "twintrack.api",
+    "ninja",  # serves the API docs' scripts from the static files (no CDN, no inline code)
     "twintrack.operations",
     "twintrack.demo",
 ]
@@ -246,6 +249,9 @@ TWINTRACK_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-s
                  "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 # Upload limits, all checked by twintrack.filecheck.check_upload: import files (and framework
 # JSON), supervision attachments, diagnosis reports.
+# The HTTP API: requests a minute per token before 429 (counted in the cache: per process
+# unless TWINTRACK_CACHE_URL names a shared one).
+TWINTRACK_API_RATE = int(os.environ.get("TWINTRACK_API_RATE", "600"))
 TWINTRACK_MAX_UPLOAD_BYTES = int(os.environ.get("TWINTRACK_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 TWINTRACK_MAX_ATTACHMENT_BYTES = int(os.environ.get("TWINTRACK_MAX_ATTACHMENT_MB", "10")) * 1024 * 1024
 TWINTRACK_MAX_REPORT_BYTES = int(os.environ.get("TWINTRACK_MAX_REPORT_MB", "20")) * 1024 * 1024

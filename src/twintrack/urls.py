@@ -15,6 +15,7 @@ urlpatterns = [
     path("supervision/", include("twintrack.supervision.urls")),
     path("bulletins/", include("twintrack.reports.urls")),
     path("notices/", include("twintrack.notify.urls")),
+    path("api/v1/", include("twintrack.api.urls")),
     path("", include("twintrack.web.urls")),
 ]
 

@@ -36,6 +36,15 @@ OWN_UPLOAD = expect(anonymous=REDIRECT, bureau=NOT_FOUND, district=OK, other_dis
 OWN_NOTICE = expect(anonymous=REDIRECT, bureau=NOT_FOUND, district=REDIRECT, other_district=NOT_FOUND,
                     supervisor=NOT_FOUND, enterprise=NOT_FOUND, provider=NOT_FOUND)
 
+# An API token belongs to its user alone (the district officer here): 404 for anyone else.
+OWN_TOKEN = OWN_NOTICE
+
+
+def _token(world):
+    from twintrack.orgs.tokens import create_token
+
+    return create_token(world.users["district"], "sync", actor=world.users["district"])[0]
+
 
 def _notice(world):
     from twintrack.notify.models import Notice
@@ -116,6 +125,11 @@ URLS = {
     "login": Case(expect=but(ALL_REDIRECT, anonymous=OK), note="a signed-in user is sent on"),
     "logout": Case(method="POST", expect=ALL_REDIRECT),
     "password_change": Case(expect=LOGGED_IN, note="every account changes its own password"),
+    "tokens": [Case(expect=LOGGED_IN, note="every account lists its own API tokens"),
+               Case(method="POST", expect=LOGGED_IN, data=lambda w: {"name": "province sync", "days": "30"},
+                    note="and creates one for itself (its value is shown on the page, once)")],
+    "token_revoke": Case(method="POST", expect=OWN_TOKEN, kwargs=lambda w: {"pk": _token(w).pk},
+                         note="a token is revoked by its own user alone: 404 for anyone else"),
     "language": Case(method="POST", expect=ALL_REDIRECT, data=lambda w: {"language": "en", "next": "/"}),
     "set_language": Case(method="POST", expect=ALL_REDIRECT, data=lambda w: {"language": "en", "next": "/"},
                          note="django's own view (i18n/setlang/)"),

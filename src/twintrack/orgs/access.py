@@ -454,3 +454,21 @@ class MembershipPolicy(Policy):
 
     def can_change(self, user, obj):
         return is_bureau(user)
+
+
+class AccessTokenPolicy(Policy):
+    """A person sees and revokes only their own API tokens; a token carries its user's scope,
+    never more, so anyone with a role may make one for themselves."""
+
+    def visible(self, user):
+        from twintrack.orgs.models import AccessToken
+
+        if user is None or not getattr(user, "is_authenticated", False):
+            return AccessToken.objects.none()
+        return AccessToken.objects.filter(user=user)
+
+    def can_create(self, user):
+        return role_of(user) is not None
+
+    def can_change(self, user, obj):
+        return obj.user_id == getattr(user, "pk", None)

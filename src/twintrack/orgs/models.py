@@ -97,3 +97,30 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.role}"
+
+
+class AccessToken(models.Model):
+    """A personal access token for the HTTP API (contract section 6): it acts with exactly its
+    user's scope. Only the SHA-256 of the secret is kept, with a short prefix to recognise it;
+    the value is shown once, when it is created (`twintrack.orgs.tokens`)."""
+    access_policy = "twintrack.orgs.access.AccessTokenPolicy"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens",
+                             verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, db_index=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    can_write = models.BooleanField(_("may write"), default=False)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["digest", "last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("access token")
+        verbose_name_plural = _("access tokens")
+
+    def __str__(self):
+        return f"{self.prefix}… {self.name}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from twintrack.web import views, views_admin, views_monthly, views_quality, views_registry
+from twintrack.web import views, views_admin, views_monthly, views_quality, views_registry, views_tokens
 
 # Every pattern here is classified in tests/access_tables/web.py (see tests/access_tables/url_access.py):
 # tests/web/test_url_access.py fails for a pattern without a classification.
@@ -11,6 +11,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.language, name="language"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/tokens/", views_tokens.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
     # units and targets
     path("units/", views_registry.orgunit_list, name="orgunit_list"),
     path("units/<str:code>/", views_registry.orgunit_detail, name="orgunit_detail"),
