@@ -20,7 +20,7 @@ from simple_history.utils import bulk_update_with_history
 from twintrack.approvals.services import refuse_locked
 from twintrack.enterprises.importing import deleted_enterprise_reason
 from twintrack.enterprises.models import Enterprise
-from twintrack.metrics.rollups import ContributionsMove, contributions_of_projects
+from twintrack.programme.contributions import ContributionsMove, contributions_of_projects
 from twintrack.programme.models import Project
 
 FIELDS = ["is_active", "deleted_at"]
