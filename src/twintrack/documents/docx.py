@@ -109,25 +109,24 @@ def first_line_indent(paragraph, chars: int = 2, size: float = 15):
     ind.set(qn("w:firstLineChars"), str(chars * 100))
 
 
-def bottom_border(paragraph, color: str = "C00000", size_eighths: int = 18):
+def _borders(paragraph, sides: tuple[str, ...], color: str, size_eighths: int, space: int):
     pPr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", str(size_eighths)), ("w:space", "1"), ("w:color", color)):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    pPr.append(borders)
-
-
-def _box(paragraph, color: str = "C00000"):
-    pPr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):
+    for side in sides:
         edge = OxmlElement(f"w:{side}")
-        for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "4"), ("w:color", color)):
+        for key, value in (("w:val", "single"), ("w:sz", str(size_eighths)), ("w:space", str(space)),
+                           ("w:color", color)):
             edge.set(qn(key), value)
         borders.append(edge)
     pPr.append(borders)
+
+
+def bottom_border(paragraph, color: str = "C00000", size_eighths: int = 18):
+    _borders(paragraph, ("bottom",), color, size_eighths, 1)
+
+
+def _box(paragraph, color: str = "C00000"):
+    _borders(paragraph, ("top", "left", "bottom", "right"), color, 6, 4)
 
 
 def shade(cell, fill: str = "F2F2F2"):
