@@ -115,9 +115,17 @@ INSTALLED_APPS = [
     "twintrack.demo",
 ]
 
-# What apps above metrics add to the rollups (metrics.rollups.contributors), in this order:
+# What apps above metrics add to the rollups (programme.contributions.contributors), in this order:
 # a lower layer is told which higher-layer functions to call, not handed them at start-up.
 TWINTRACK_ROLLUP_CONTRIBUTORS = ["twintrack.energy.services.line_contributions"]
+# What the apps below metrics call to keep the rollups and the data version exact in their own
+# transaction (twintrack.hooks): named here, so that they import nothing above them.
+TWINTRACK_WRITE_HOOKS = {
+    "bump_data_version": "twintrack.metrics.version.bump",
+    "apply_rollup_deltas": "twintrack.metrics.rollups.apply_deltas",
+    "rebuild_rollups": "twintrack.metrics.rollups.rebuild_rollups",
+    "contributions_move": "twintrack.programme.contributions.ContributionsMove",
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -25,12 +25,16 @@ from twintrack.orgs.models import Role
 UNIT_EDITORS = (Role.BUREAU, Role.DISTRICT)
 
 
-def provider_of(user) -> ServiceProvider | None:
-    """The service provider a provider user works for (None for anyone else)."""
+def provider_id_of(user) -> int | None:
+    """The id of the service provider a provider user's membership names (None for anyone else)."""
     if role_of(user) != Role.PROVIDER:
         return None
-    membership = membership_of(user)
-    provider_id = getattr(membership, "provider_id", None)
+    return getattr(membership_of(user), "provider_id", None)
+
+
+def provider_of(user) -> ServiceProvider | None:
+    """The service provider a provider user works for, if it is active (None for anyone else)."""
+    provider_id = provider_id_of(user)
     if provider_id is None:
         return None
     return ServiceProvider.objects.filter(pk=provider_id, is_active=True).first()

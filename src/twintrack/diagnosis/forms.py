@@ -118,21 +118,13 @@ class EnterpriseCodeField(forms.CharField):
         super().__init__(*args, **kwargs)
 
 
-class DemonstrationForm(forms.ModelForm):
-    uscc = EnterpriseCodeField()
-
-    class Meta:
-        model = Demonstration
-        fields = ["kind", "tier", "title_zh", "title_en", "year", "criteria", "evidence", "open_for_visits",
-                  "visit_contact"]
-        widgets = {"criteria": forms.Textarea(attrs={"rows": 3}), "evidence": forms.Textarea(attrs={"rows": 3})}
+class EnterpriseByCode:
+    """A form with an EnterpriseCodeField `uscc`, checked against `self.enterprises` (those the
+    user sees, passed to __init__); the enterprise found is `self.enterprise`."""
 
     def __init__(self, *args, enterprises, **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprises = enterprises
-        if self.instance.pk:
-            self.fields["uscc"].initial = self.instance.enterprise.uscc
-        self.fields["year"].initial = timezone.localdate().year
 
     def clean_uscc(self):
         code = self.cleaned_data["uscc"].strip().upper()
@@ -141,6 +133,22 @@ class DemonstrationForm(forms.ModelForm):
             raise forms.ValidationError(_("No enterprise you can see has this code."))
         self.enterprise = enterprise
         return code
+
+
+class DemonstrationForm(EnterpriseByCode, forms.ModelForm):
+    uscc = EnterpriseCodeField()
+
+    class Meta:
+        model = Demonstration
+        fields = ["kind", "tier", "title_zh", "title_en", "year", "criteria", "evidence", "open_for_visits",
+                  "visit_contact"]
+        widgets = {"criteria": forms.Textarea(attrs={"rows": 3}), "evidence": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["uscc"].initial = self.instance.enterprise.uscc
+        self.fields["year"].initial = timezone.localdate().year
 
     def clean_year(self):
         year = self.cleaned_data["year"]
@@ -222,25 +230,13 @@ class ProviderForm(forms.ModelForm):
         self.fields["org"].queryset = orgs
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(EnterpriseByCode, forms.Form):
     uscc = EnterpriseCodeField()
     start_date = forms.DateField(label=_("From"), initial=timezone.localdate,
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end_date = forms.DateField(label=_("Until"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
-
-    def __init__(self, *args, enterprises, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.enterprises = enterprises
-
-    def clean_uscc(self):
-        code = self.cleaned_data["uscc"].strip().upper()
-        enterprise = self.enterprises.filter(uscc=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise you can see has this code."))
-        self.enterprise = enterprise
-        return code
 
     def clean(self):
         data = super().clean()

@@ -52,13 +52,9 @@ def active_assignments(on: date | None = None):
 def assigned_enterprise_ids(user):
     """For the enterprises policy (orgs.access.register_assigned_enterprises): the enterprises a
     provider user's firm is assigned today, as a subquery; None for anyone else."""
-    from twintrack.orgs.access import membership_of, role_of
-    from twintrack.orgs.models import Role
+    from twintrack.diagnosis.access import provider_id_of
 
-    if role_of(user) != Role.PROVIDER:
-        return None
-    membership = membership_of(user)
-    provider_id = getattr(membership, "provider_id", None)
+    provider_id = provider_id_of(user)
     if provider_id is None:
         return None
     return active_assignments().filter(provider_id=provider_id).values("enterprise_id")

@@ -514,6 +514,15 @@ def demonstration_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- solutions -----------------------------------------------------------------------------------
 
+def _dimension_names(lang: str) -> dict[str, str]:
+    """Dimension code -> its name, from the current frameworks (the first framework naming it wins)."""
+    names = {}
+    for framework in Framework.objects.filter(is_current=True, is_active=True):
+        for d in framework.dimensions.all():
+            names.setdefault(d.code, d.display_name(lang))
+    return names
+
+
 @require_GET
 @login_required
 @in_menu
@@ -532,10 +541,7 @@ def solutions(request: HttpRequest) -> HttpResponse:
                                                            for c in s.industries)]
     if dimension:
         rows = [s for s in rows if dimension in s.dimensions]
-    dimension_names = {}
-    for framework in Framework.objects.filter(is_current=True, is_active=True):
-        for d in framework.dimensions.all():
-            dimension_names.setdefault(d.code, d.display_name(lang))
+    dimension_names = _dimension_names(lang)
     return render(request, "diagnosis/solutions.html", {
         "rows": [{"solution": s, "name": s.display_name(lang), "provider": s.provider.display_name(lang),
                   "dimensions": [dimension_names.get(c, c) for c in s.dimensions]} for s in rows],
@@ -551,10 +557,7 @@ def solutions(request: HttpRequest) -> HttpResponse:
 def solution(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_visible_or_404(request.user, Solution, pk=pk)
     lang = active_lang()
-    names = {}
-    for framework in Framework.objects.filter(is_current=True, is_active=True):
-        for d in framework.dimensions.all():
-            names.setdefault(d.code, d.display_name(lang))
+    names = _dimension_names(lang)
     industries = IndustryCode.objects.filter(code__in=row.industries)
     return render(request, "diagnosis/solution.html", {
         "row": row, "name": row.display_name(lang), "summary": row.display_summary(lang),

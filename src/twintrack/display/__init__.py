@@ -2,5 +2,5 @@
 
 The bottom layer: it imports Django, babel and the standard library, never a twintrack app,
 so every app may use it. Pages and documents format only through this package; the
-arithmetic of the metrics stays in `twintrack.metrics.rules`.
+arithmetic of the metrics stays in `twintrack.figures` and `twintrack.metrics.rules`.
 """

@@ -94,26 +94,33 @@ def yuan_en(yuan) -> str:
     return grouped(yuan, 2) + " yuan"
 
 
+def _tonnes_zh(tonnes, unit: str) -> str:
+    """From 10,000 up in 万<unit>, else in <unit>; two decimals at most."""
+    tonnes = Decimal(tonnes)
+    if abs(tonnes) >= Decimal("1e4"):
+        return trim(tonnes / Decimal("1e4"), 2) + "万" + unit
+    return trim(tonnes, 2) + unit
+
+
+def _tonnes_en(tonnes, unit: str) -> str:
+    """Whole tonnes from 100 up, else two decimals; thousands grouped."""
+    return grouped(Decimal(tonnes), 0 if abs(Decimal(tonnes)) >= 100 else 2) + unit
+
+
 def tce_zh(tce) -> str:
-    tce = Decimal(tce)
-    if abs(tce) >= Decimal("1e4"):
-        return trim(tce / Decimal("1e4"), 2) + "万吨标准煤"
-    return trim(tce, 2) + "吨标准煤"
+    return _tonnes_zh(tce, "吨标准煤")
 
 
 def tce_en(tce) -> str:
-    return grouped(Decimal(tce), 0 if abs(Decimal(tce)) >= 100 else 2) + " tonnes of standard coal"
+    return _tonnes_en(tce, " tonnes of standard coal")
 
 
 def co2_zh(tonnes) -> str:
-    tonnes = Decimal(tonnes)
-    if abs(tonnes) >= Decimal("1e4"):
-        return trim(tonnes / Decimal("1e4"), 2) + "万吨"
-    return trim(tonnes, 2) + "吨"
+    return _tonnes_zh(tonnes, "吨")
 
 
 def co2_en(tonnes) -> str:
-    return grouped(Decimal(tonnes), 0 if abs(Decimal(tonnes)) >= 100 else 2) + " tonnes"
+    return _tonnes_en(tonnes, " tonnes")
 
 
 def format_amount(metric: str, value, lang: str, short: bool = False) -> str:

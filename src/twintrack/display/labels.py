@@ -1,6 +1,6 @@
 """The one table of metric labels and units, in Chinese and English.
 
-Metric keys and their arithmetic belong to `twintrack.metrics.rules`; how a metric is named
+Metric keys and their arithmetic belong to `twintrack.figures` and `twintrack.metrics.rules`; how a metric is named
 on a page, in a document or in an import header is decided here only.
 """
 from __future__ import annotations

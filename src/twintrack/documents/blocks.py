@@ -1,6 +1,6 @@
 """What a document is made of, whatever it is rendered to (DOCX, PDF, the XLSX's notes):
-a masthead and a list of blocks. Builders (reports.content) fill it; renderers
-(documents.docx, documents.pdf) lay it out."""
+a masthead and a list of blocks. Builders (reports.content, supervision.bulletin) fill it;
+renderers (documents.docx, documents.pdf) lay it out."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ class Cell:
 
 @dataclass
 class Table:
-    caption: str
+    caption: str  # "" for none
     header: list[list[Cell]]
     rows: list[list[Cell]]
     note: str | None = None
@@ -36,12 +36,23 @@ class Figure:
 @dataclass
 class Heading:
     text: str
+    level: int = 1  # 1: a numbered section (一、); 2: a sub-section (（一）)
 
 
 @dataclass
 class Paragraph:
     text: str
-    kind: str = "body"  # body | notice | note
+    kind: str = "body"  # body | notice | note | addressee (主送: not indented)
+    number: str = ""  # "1. " before everything else
+    mark: str | None = None  # in red, after the number: 【逾期3天】
+    lead: str | None = None  # a run-in heading before the text: 存在问题。
+
+
+@dataclass
+class Signature:
+    """The issuer and the date, right-aligned at the end."""
+    issuer: str
+    date: str
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Word documents (python-docx), laid out as government bulletins: the one DOCX writer.
 
-`render_docx` lays out a `documents.blocks.Document` (the city bulletin); the primitives
-(`font`, `spacing`, `page_setup`, `core_properties`, `save`, ...) are what every Word document
-of twintrack is written with (the supervision bulletin composes its own layout from them).
+`render_docx(doc, layout)` lays out a `documents.blocks.Document`: the city bulletin
+(`BULLETIN`, the default) and the supervision bulletin (`CIRCULAR`). The two differ only in
+what a `Layout` names (page margins, type sizes, the masthead's spacing, fallback font names);
+every block is laid out here and nowhere else.
 
 Fonts are named as a Chinese government office's Windows machine has them (GB/T 9704):
 方正小标宋简体 for the masthead and title, 黑体 for section headings, 仿宋 for body text,
@@ -15,6 +16,7 @@ publication time, so the same bulletin gives the same bytes.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime
 
 from docx import Document as new_document
@@ -25,7 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from twintrack.documents.blocks import Document, Figure, Heading, Paragraph, Table
+from twintrack.documents.blocks import Document, Figure, Heading, Paragraph, Signature, Table
 from twintrack.documents.zipfix import normalise_zip
 
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -35,8 +37,47 @@ TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 BODY_FONT = "仿宋"
 TABLE_FONT = "宋体"
+SUBHEADING_FONT = "楷体"
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
-TEXT_WIDTH_CM = 21.0 - 2.6 - 2.4
+# Names for machines without the Windows fonts (w:altName in the font table).
+ALTERNATIVES = {
+    TITLE_FONT: "Noto Serif CJK SC",
+    HEADING_FONT: "Noto Sans CJK SC",
+    SUBHEADING_FONT: "Noto Serif CJK SC",
+    BODY_FONT: "Noto Serif CJK SC",
+    TABLE_FONT: "Noto Serif CJK SC",
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What sets one kind of Word document apart; (zh, en) pairs are per language."""
+
+    margins_cm: tuple[float, float, float, float] = (3.0, 2.6, 2.6, 2.4)  # top, bottom, left, right
+    footer_cm: float = 1.4
+    size: float = 15  # body text and headings, points
+    masthead: tuple[float, float] = (36, 24)
+    masthead_space: tuple[float, float] = (6, 6)  # before, after
+    issuer: tuple[float, float] = (14, 14)
+    issuer_space: tuple[float, float] = (0, 18)
+    title: tuple[float, float] = (22, 17)
+    title_space: tuple[float, float, float, bool] = (6, 12, 30, False)  # before, after, line, exactly
+    english_indented: bool = False  # English paragraphs and headings keep the first-line indent
+    english_justified: bool = True
+    table_size: tuple[float, float] | None = None  # None: by the number of columns
+    dashed_page_number: bool = True  # "— 1 —" in 12 points, else "1" in 14
+    font_alternatives: bool = False  # w:altName in the font table, the language tagged zh-CN
+
+    @property
+    def text_width_cm(self) -> float:
+        return 21.0 - self.margins_cm[2] - self.margins_cm[3]
+
+
+BULLETIN = Layout()
+CIRCULAR = Layout(margins_cm=(3.7, 3.5, 2.8, 2.6), footer_cm=2.0, size=16, masthead=(42, 30), masthead_space=(0, 12),
+                  issuer=(15, 12), issuer_space=(6, 0), title=(22, 18), title_space=(18, 18, 36, True),
+                  english_indented=True, english_justified=False, table_size=(11, 9), dashed_page_number=False,
+                  font_alternatives=True)
 
 
 def font(run, east: str, size: float, bold: bool = False, color: RGBColor | None = None, latin: str = LATIN):
@@ -68,25 +109,24 @@ def first_line_indent(paragraph, chars: int = 2, size: float = 15):
     ind.set(qn("w:firstLineChars"), str(chars * 100))
 
 
-def bottom_border(paragraph, color: str = "C00000", size_eighths: int = 18):
+def _borders(paragraph, sides: tuple[str, ...], color: str, size_eighths: int, space: int):
     pPr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", str(size_eighths)), ("w:space", "1"), ("w:color", color)):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    pPr.append(borders)
-
-
-def _box(paragraph, color: str = "C00000"):
-    pPr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):
+    for side in sides:
         edge = OxmlElement(f"w:{side}")
-        for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "4"), ("w:color", color)):
+        for key, value in (("w:val", "single"), ("w:sz", str(size_eighths)), ("w:space", str(space)),
+                           ("w:color", color)):
             edge.set(qn(key), value)
         borders.append(edge)
     pPr.append(borders)
+
+
+def bottom_border(paragraph, color: str = "C00000", size_eighths: int = 18):
+    _borders(paragraph, ("bottom",), color, size_eighths, 1)
+
+
+def _box(paragraph, color: str = "C00000"):
+    _borders(paragraph, ("top", "left", "bottom", "right"), color, 6, 4)
 
 
 def shade(cell, fill: str = "F2F2F2"):
@@ -130,9 +170,12 @@ def page_number_field(run):
     return run
 
 
-def _page_number_footer(section, lang: str):
+def _page_number_footer(section, layout: Layout):
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if not layout.dashed_page_number:
+        page_number_field(font(paragraph.add_run(), BODY_FONT, 14))
+        return
     font(paragraph.add_run("— "), BODY_FONT, 12)
     page_number_field(font(paragraph.add_run(), BODY_FONT, 12))
     font(paragraph.add_run(" —"), BODY_FONT, 12)
@@ -178,47 +221,86 @@ def save(document, when: datetime | None) -> bytes:
     return normalise_zip(buffer.getvalue(), when)
 
 
-def _setup(document, doc: Document):
-    section = page_setup(document, (3.0, 2.6, 2.6, 2.4), footer_cm=1.4, size=15)
-    _page_number_footer(section, doc.lang)
+def _setup(document, doc: Document, layout: Layout):
+    section = page_setup(document, layout.margins_cm, footer_cm=layout.footer_cm, size=layout.size)
+    if layout.font_alternatives:
+        _language(document, doc.lang)
+    _page_number_footer(section, layout)
+    if layout.font_alternatives:
+        _font_alternatives(document)
     created = (doc.created or datetime(2000, 1, 1)).replace(tzinfo=None, microsecond=0)
     core_properties(document, doc.title, doc.author, doc.subject, doc.keywords, created)
 
 
-def _masthead(document, doc: Document):
+def _language(document, lang: str):
+    """The text's language, and Chinese for East Asian text: LibreOffice's font fallback then
+    takes the Simplified Chinese faces."""
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
+    language.set(qn("w:eastAsia"), "zh-CN")
+    document.styles["Normal"].element.get_or_add_rPr().append(language)
+
+
+def _font_alternatives(document):
+    """w:altName for the Windows fonts, in the package's font table."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    part = document.part.part_related_by(RT.FONT_TABLE)
+    root = etree.fromstring(part.blob)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    for name, alternative in ALTERNATIVES.items():
+        element = etree.SubElement(root, f"{{{w}}}font")
+        element.set(f"{{{w}}}name", name)
+        etree.SubElement(element, f"{{{w}}}altName").set(f"{{{w}}}val", alternative)
+        etree.SubElement(element, f"{{{w}}}charset").set(f"{{{w}}}val", "86")  # GB2312
+        etree.SubElement(element, f"{{{w}}}family").set(f"{{{w}}}val", "modern" if name == HEADING_FONT else "roman")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _masthead(document, doc: Document, layout: Layout):
     zh = doc.lang == "zh"
+    pick = 0 if zh else 1
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    spacing(p, before=6, after=6)
-    font(p.add_run(doc.masthead), TITLE_FONT, 36 if zh else 24, bold=not zh, color=RED)
+    spacing(p, *layout.masthead_space)
+    font(p.add_run(doc.masthead), TITLE_FONT, layout.masthead[pick], bold=not zh, color=RED)
+    if doc.issue or doc.status:
+        p = document.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        spacing(p, before=6, after=6)
+        font(p.add_run(doc.issue), BODY_FONT, 15)
+        if doc.status:
+            font(p.add_run(doc.status), BODY_FONT, 15, color=RED)
     p = document.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    spacing(p, before=6, after=6)
-    font(p.add_run(doc.issue), BODY_FONT, 15)
-    if doc.status:
-        font(p.add_run(doc.status), BODY_FONT, 15, color=RED)
-    p = document.add_paragraph()
-    p.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
-    spacing(p, before=0, after=18)
-    font(p.add_run(doc.issuer), BODY_FONT, 14)
-    font(p.add_run("\t" + doc.date), BODY_FONT, 14)
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(layout.text_width_cm), WD_TAB_ALIGNMENT.RIGHT)
+    spacing(p, *layout.issuer_space)
+    font(p.add_run(doc.issuer), BODY_FONT, layout.issuer[pick])
+    font(p.add_run("\t" + doc.date), BODY_FONT, layout.issuer[pick])
     bottom_border(p)
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    spacing(p, before=6, after=12, line=30)
-    font(p.add_run(doc.title), TITLE_FONT, 22 if zh else 17, bold=not zh)
+    spacing(p, *layout.title_space)
+    font(p.add_run(doc.title), TITLE_FONT, layout.title[pick], bold=not zh)
 
 
-def _heading(document, block: Heading, lang: str):
+def _indented(lang: str, layout: Layout) -> bool:
+    return lang == "zh" or layout.english_indented
+
+
+def _heading(document, block: Heading, lang: str, layout: Layout):
     p = document.add_paragraph()
-    spacing(p, before=6, after=0, line=28, exact=True)
-    if lang == "zh":
-        first_line_indent(p)
+    spacing(p, before=6 if block.level == 1 else 0, after=0, line=28, exact=True)
+    if _indented(lang, layout):
+        first_line_indent(p, 2, layout.size)
     p.paragraph_format.keep_with_next = True
-    font(p.add_run(block.text), HEADING_FONT, 15, bold=lang != "zh")
+    if block.level == 1:
+        font(p.add_run(block.text), HEADING_FONT, layout.size, bold=lang != "zh")
+    else:
+        font(p.add_run(block.text), SUBHEADING_FONT, layout.size, bold=True)
 
 
-def _paragraph(document, block: Paragraph, lang: str):
+def _paragraph(document, block: Paragraph, lang: str, layout: Layout):
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     if block.kind == "notice":
@@ -226,10 +308,26 @@ def _paragraph(document, block: Paragraph, lang: str):
         spacing(p, before=6, after=6, line=22)
         font(p.add_run(block.text), BODY_FONT, 13)
         return
+    if lang != "zh" and not layout.english_justified:
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
     spacing(p, before=0, after=0, line=28, exact=True)
-    if lang == "zh":
-        first_line_indent(p)
-    font(p.add_run(block.text), BODY_FONT, 15)
+    if block.kind != "addressee" and _indented(lang, layout):
+        first_line_indent(p, 2, layout.size)
+    if block.number:
+        font(p.add_run(block.number), BODY_FONT, layout.size)
+    if block.mark:
+        font(p.add_run(block.mark), BODY_FONT, layout.size, bold=True, color=RED)
+    if block.lead:
+        font(p.add_run(block.lead), SUBHEADING_FONT, layout.size, bold=True)
+    font(p.add_run(block.text), BODY_FONT, layout.size)
+
+
+def _signature(document, block: Signature, layout: Layout):
+    for before, text in ((24, block.issuer), (0, block.date)):
+        p = document.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        spacing(p, before=before, after=0, line=28, exact=True)
+        font(p.add_run(text), BODY_FONT, layout.size)
 
 
 def _caption(document, text: str, after: float = 3):
@@ -249,16 +347,23 @@ def _cell_text(cell, text: str, align: str, bold: bool, alert: bool, size: float
     font(p.add_run(text), HEADING_FONT if bold else TABLE_FONT, size, bold=bold, color=RED if alert else None)
 
 
-def _table(document, block: Table):
+def _table_size(columns: int, lang: str, layout: Layout) -> float:
+    if layout.table_size:
+        return layout.table_size[0 if lang == "zh" else 1]
+    return 7.5 if columns >= 12 else 8 if columns >= 10 else 9
+
+
+def _table(document, block: Table, lang: str, layout: Layout):
     columns = sum(c.colspan for c in block.header[0])
-    size = 7.5 if columns >= 12 else 8 if columns >= 10 else 9
-    _caption(document, block.caption)
+    size = _table_size(columns, lang, layout)
+    if block.caption:
+        _caption(document, block.caption)
     table = document.add_table(rows=len(block.header) + len(block.rows), cols=columns)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     if block.widths:
-        _column_widths(table, block.widths)
+        _column_widths(table, block.widths, layout.text_width_cm)
     if columns >= 10:
         _narrow_cell_margins(table)
     # header rows, with merged cells: place each header cell at the next free grid slot
@@ -294,11 +399,11 @@ def _table(document, block: Table):
         spacing(document.add_paragraph(), before=0, after=6)
 
 
-def _column_widths(table, relative: list[float]):
+def _column_widths(table, relative: list[float], text_width_cm: float):
     """Fixed column widths, in the grid (what LibreOffice and WPS read) and on every cell
     (what Word reads)."""
     total = sum(relative)
-    widths = [Cm(TEXT_WIDTH_CM * w / total) for w in relative]
+    widths = [Cm(text_width_cm * w / total) for w in relative]
     tblPr = table._tbl.tblPr
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
@@ -327,27 +432,29 @@ def _narrow_cell_margins(table, cm: float = 0.06):
     table._tbl.tblPr.append(margins)
 
 
-def _figure(document, block: Figure):
+def _figure(document, block: Figure, layout: Layout):
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     spacing(p, before=6, after=0)
     p.paragraph_format.keep_with_next = True
-    p.add_run().add_picture(io.BytesIO(block.png), width=Cm(min(block.width_cm, TEXT_WIDTH_CM)))
+    p.add_run().add_picture(io.BytesIO(block.png), width=Cm(min(block.width_cm, layout.text_width_cm)))
     _caption(document, block.caption, after=6)
 
 
-def render_docx(doc: Document) -> bytes:
+def render_docx(doc: Document, layout: Layout = BULLETIN) -> bytes:
     document = new_document()
-    _setup(document, doc)
-    _masthead(document, doc)
+    _setup(document, doc, layout)
+    _masthead(document, doc, layout)
     for block in doc.blocks:
         if isinstance(block, Heading):
-            _heading(document, block, doc.lang)
+            _heading(document, block, doc.lang, layout)
         elif isinstance(block, Paragraph):
-            _paragraph(document, block, doc.lang)
+            _paragraph(document, block, doc.lang, layout)
         elif isinstance(block, Table):
-            _table(document, block)
+            _table(document, block, doc.lang, layout)
         elif isinstance(block, Figure):
-            _figure(document, block)
+            _figure(document, block, layout)
+        elif isinstance(block, Signature):
+            _signature(document, block, layout)
     return save(document, doc.created)
 

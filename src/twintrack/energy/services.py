@@ -33,7 +33,7 @@ from twintrack.energy.reference import (
 )
 from twintrack.metrics import version as data_version
 from twintrack.metrics.rollups import apply_deltas
-from twintrack.metrics.rules import RollupKey, Totals, merge
+from twintrack.figures import RollupKey, Totals, merge
 from twintrack.approvals.services import locked_months_for, refuse_locked
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Progress, Project
@@ -591,7 +591,7 @@ def delete_baseline(baseline: EnergyBaseline, reason: str = "", user=None) -> No
 # --- what lines contribute to the rollups, from raw rows -------------------------------------
 
 def line_contributions(project_filter: dict) -> dict[RollupKey, Totals]:
-    """Named in the setting TWINTRACK_ROLLUP_CONTRIBUTORS (metrics.rollups.contributors): the
+    """Named in the setting TWINTRACK_ROLLUP_CONTRIBUTORS (programme.contributions.contributors): the
     rollup contributions of the lines of the projects matching `project_filter` (Project lookups)."""
     lines = EnergyLine.objects.filter(**{f"project__{k}": v for k, v in project_filter.items()})
     result: dict[RollupKey, Totals] = {}

@@ -45,6 +45,25 @@ def _failures(failures) -> list[str]:
             for line, error in failures[:50]]
 
 
+def _table_saved(request, form, save, done) -> HttpResponse | None:
+    """A valid POST of a table's form: `save(cleaned_data)` returns (row, reconversion result);
+    then `done(row)` is the message and the tables the next page. None shows the form again: on an
+    invalid form, or a refusal (lines that cannot be converted again, an approved month)."""
+    if not form.is_valid():
+        return None
+    try:
+        row, result = save(form.cleaned_data)
+    except ReconversionFailed as error:
+        form.add_error(None, "; ".join(_failures(error.failures)))
+        return None
+    except ApprovalRefused as error:
+        form.add_error(None, error.message)
+        return None
+    messages.success(request, done(row))
+    _reconversion_message(request, result)
+    return redirect("energy:coefficients")
+
+
 # --- tables --------------------------------------------------------------------------------
 
 @login_required
@@ -130,19 +149,11 @@ def year_basis(request: HttpRequest) -> HttpResponse:
     require(request.user, "create", CoefficientVersion)  # the tables: the whole tree's bureau
     if request.method == "POST":
         form = YearBasisForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                basis, result = set_year_basis(d["year"], d["electricity"], d.get("coal_rate_gce_per_kwh"), d["grid"],
-                                               d.get("source", "").strip(), request.user)
-            except ReconversionFailed as error:
-                form.add_error(None, "; ".join(_failures(error.failures)))
-            except ApprovalRefused as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("The basis for %(year)d is saved.") % {"year": basis.year})
-                _reconversion_message(request, result)
-                return redirect("energy:coefficients")
+        saved = _table_saved(request, form, lambda d: set_year_basis(
+            d["year"], d["electricity"], d.get("coal_rate_gce_per_kwh"), d["grid"], d.get("source", "").strip(),
+            request.user), lambda basis: _("The basis for %(year)d is saved.") % {"year": basis.year})
+        if saved:
+            return saved
     else:
         form = YearBasisForm.for_year(year_from_query(request, timezone.localdate().year))
     return render(request, "energy/basis_form.html", {"form": form, "calorific": cv.CALORIFIC_KGCE_PER_KWH})
@@ -154,20 +165,13 @@ def grid_factor(request: HttpRequest) -> HttpResponse:
     require(request.user, "create", CoefficientVersion)  # the tables: the whole tree's bureau
     if request.method == "POST":
         form = GridFactorForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                factor, result = add_grid_factor("mee_nbs_average", d["data_year"], d["region"], d["kgco2_per_kwh"],
-                                                 d.get("published", ""), d["source"].strip(), user=request.user)
-            except ReconversionFailed as error:
-                form.add_error(None, "; ".join(_failures(error.failures)))
-            except ApprovalRefused as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Grid factor %(year)d %(region)s added.")
-                                 % {"year": factor.data_year, "region": factor.region_zh})
-                _reconversion_message(request, result)
-                return redirect("energy:coefficients")
+        saved = _table_saved(request, form, lambda d: add_grid_factor(
+            "mee_nbs_average", d["data_year"], d["region"], d["kgco2_per_kwh"], d.get("published", ""),
+            d["source"].strip(), user=request.user),
+            lambda factor: _("Grid factor %(year)d %(region)s added.") % {"year": factor.data_year,
+                                                                          "region": factor.region_zh})
+        if saved:
+            return saved
     else:
         form = GridFactorForm()
     return render(request, "energy/grid_form.html", {"form": form})

@@ -7,7 +7,21 @@ from twintrack.orgs.models import Role
 EDITORS = (Role.BUREAU, Role.DISTRICT)
 
 
-class EnterprisePolicy(Policy):
+class EditorGates(Policy):
+    """The bureau and district officers create and change (enterprises, projects, progress);
+    only the bureau restores what was deleted."""
+
+    def can_change(self, user, obj):
+        return role_of(user) in EDITORS
+
+    def can_restore(self, user, obj):
+        return is_bureau(user)
+
+    def can_create(self, user):
+        return role_of(user) in EDITORS
+
+
+class EnterprisePolicy(EditorGates):
     def visible(self, user):
         role = role_of(user)
         if role == Role.ENTERPRISE:
@@ -24,15 +38,6 @@ class EnterprisePolicy(Policy):
         """Enterprise and project pages: anyone who sees a unit or at least one enterprise (a
         service provider sees nothing until the diagnosis app assigns it enterprises)."""
         return scope_root(user) is not None or self.visible(user).exists()
-
-    def can_change(self, user, obj):
-        return role_of(user) in EDITORS
-
-    def can_restore(self, user, obj):
-        return is_bureau(user)
-
-    def can_create(self, user):
-        return role_of(user) in EDITORS
 
 
 def refuse_enterprise_rows_for_role(records, ctx) -> None:

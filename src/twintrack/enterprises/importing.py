@@ -10,7 +10,7 @@ from twintrack.enterprises.models import SIZE_ZH, Enterprise, IndustryCode, Size
 from twintrack.enterprises.services import EnterpriseValues, save_enterprises
 from twintrack.imports import fields as f
 from twintrack.imports.columns import Column
-from twintrack.imports.kinds import Context, Record, chunks
+from twintrack.imports.kinds import Context, Record, chunks, good_records, refuse_inactive
 from twintrack.orgs.importing import ScopedKind, no_org, org_ids_by_code, taken_outside
 
 _USCC_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
@@ -32,14 +32,8 @@ def deleted_enterprise_reason(uscc: str) -> str:
 
 
 def refuse_deleted_enterprises(records, ctx) -> None:
-    good = [r for r in records if r.out is not None and not r.bad]
-    if not good:
-        return
-    deleted = set(Enterprise.objects.filter(uscc__in={r.out.uscc for r in good}, is_active=False)
-                  .values_list("uscc", flat=True))
-    for record in good:
-        if record.out.uscc in deleted:
-            ctx.error(record, "uscc", deleted_enterprise_reason(record.out.uscc))
+    refuse_inactive(good_records(records), ctx, Enterprise, "uscc", lambda r: r.out.uscc, "uscc",
+                    lambda r: deleted_enterprise_reason(r.out.uscc))
 
 
 class Enterprises(ScopedKind):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from contextlib import nullcontext
 from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable
@@ -9,10 +10,8 @@ from typing import Iterable
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from twintrack import hooks
 from twintrack.enterprises.models import Enterprise, IndustryCode
-from twintrack.metrics import version
-from twintrack.metrics.rollups import apply_deltas, contributions_of_projects
-from twintrack.metrics.rules import diff_contributions
 
 
 @dataclass
@@ -61,15 +60,14 @@ def save_enterprises(rows: Iterable[EnterpriseValues], reason: str = "", user=No
             to_update.append(enterprise)
         for field in ENTERPRISE_FIELDS:
             setattr(enterprise, field, getattr(values, field))
-    before = contributions_of_projects({"enterprise_id__in": moved_ids}) if moved_ids else {}
-    if to_create or to_update:
-        version.bump()
-    if to_create:
-        bulk_create_with_history(to_create, Enterprise, batch_size=2000, default_user=user,
-                                 default_change_reason=reason)
-    if to_update:
-        bulk_update_with_history(to_update, Enterprise, list(ENTERPRISE_FIELDS), batch_size=2000,
-                                 default_user=user, default_change_reason=reason)
-    if moved_ids:
-        apply_deltas(diff_contributions(before, contributions_of_projects({"enterprise_id__in": moved_ids})))
+    # an enterprise moving unit takes its projects' figures along
+    with hooks.contributions_move({"enterprise_id__in": moved_ids}) if moved_ids else nullcontext():
+        if to_create or to_update:
+            hooks.bump_data_version()
+        if to_create:
+            bulk_create_with_history(to_create, Enterprise, batch_size=2000, default_user=user,
+                                     default_change_reason=reason)
+        if to_update:
+            bulk_update_with_history(to_update, Enterprise, list(ENTERPRISE_FIELDS), batch_size=2000,
+                                     default_user=user, default_change_reason=reason)
     return len(to_create), len(to_update), unchanged

@@ -134,6 +134,24 @@ class Kind:
         raise NotImplementedError
 
 
+def good_records(records: list[Record]) -> list[Record]:
+    """The rows that are ready to write so far: resolved, with no problem."""
+    return [r for r in records if r.out is not None and not r.bad]
+
+
+def refuse_inactive(good: list[Record], ctx: Context, model, field: str, key: Callable[[Record], Any],
+                    column: str, reason: Callable[[Record], str]) -> None:
+    """Row check: a row whose `key(record)` names a deactivated `model` row (looked up by `field`,
+    one query) is a problem in `column`, saying `reason(record)`."""
+    if not good:
+        return
+    deleted = set(model.objects.filter(**{f"{field}__in": {key(r) for r in good}, "is_active": False})
+                  .values_list(field, flat=True))
+    for record in good:
+        if key(record) in deleted:
+            ctx.error(record, column, reason(record))
+
+
 def chunks(items: list, size: int) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]

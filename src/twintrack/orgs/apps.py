@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from twintrack import hooks
+
 
 class OrgsConfig(AppConfig):
     name = "twintrack.orgs"
@@ -19,6 +21,4 @@ def bump_on_account_change(sender, instance, update_fields=None, **kwargs):
     whether they may see them); a login only touches last_login and changes nothing."""
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    from twintrack.metrics import version
-
-    version.bump()
+    hooks.bump_data_version()

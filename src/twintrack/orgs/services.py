@@ -8,6 +8,7 @@ from typing import Iterable
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
+from twintrack import hooks
 from twintrack.orgs.models import OrgUnit
 
 
@@ -40,8 +41,6 @@ def _refresh_subtree_paths(org: OrgUnit, old_path: str) -> None:
 @transaction.atomic
 def save_orgunits(rows: Iterable[OrgValues], reason: str = "", user=None) -> tuple[int, int, int]:
     """Rows must come parents first (the importer orders them). Returns (created, updated, unchanged)."""
-    from twintrack.metrics.rollups import rebuild_rollups
-
     created = updated = unchanged = 0
     moved = False
     by_code = {o.code: o for o in OrgUnit.objects.filter(code__in=[r.code for r in rows] +
@@ -77,5 +76,5 @@ def save_orgunits(rows: Iterable[OrgValues], reason: str = "", user=None) -> tup
         created += is_new
         updated += not is_new
     if moved:
-        rebuild_rollups()
+        hooks.rebuild_rollups()
     return created, updated, unchanged

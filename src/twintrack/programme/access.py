@@ -1,27 +1,16 @@
 """Projects, progress and targets follow the enterprise (projects, progress) or the unit (targets)."""
+from twintrack.enterprises.access import EditorGates
 from twintrack.enterprises.models import Enterprise
-from twintrack.orgs.access import Policy, is_bureau, may, role_of, visible, visible_orgs
-from twintrack.orgs.models import Role
+from twintrack.orgs.access import Policy, is_bureau, may, visible, visible_orgs
 from twintrack.programme.models import Progress, Project, Target
 
-EDITORS = (Role.BUREAU, Role.DISTRICT)
 
-
-class ProjectPolicy(Policy):
+class ProjectPolicy(EditorGates):
     def visible(self, user):
         return Project.objects.filter(enterprise__in=visible(user, Enterprise))
 
     def can_list(self, user):
         return may(user, "view", Enterprise)
-
-    def can_change(self, user, obj):
-        return role_of(user) in EDITORS
-
-    def can_restore(self, user, obj):
-        return is_bureau(user)
-
-    def can_create(self, user):
-        return role_of(user) in EDITORS
 
 
 class ProgressPolicy(ProjectPolicy):

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from twintrack.metrics.rules import Totals
 from twintrack.enterprises.models import Enterprise
-from twintrack.metrics.rollups import contributions_of_projects
-from twintrack.metrics.rules import diff_contributions, merge
+from twintrack.figures import Totals, diff_contributions, merge
+from twintrack.programme.contributions import contributions_of_projects
 from twintrack.programme.models import Progress, Project
 
 

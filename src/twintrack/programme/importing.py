@@ -14,7 +14,7 @@ from twintrack.imports import fields as f
 from twintrack.imports.columns import Alternative, Column
 from twintrack.imports.fields import Cell, FieldError
 from twintrack.imports.kinds import Context, Record, chunks
-from twintrack.metrics.rules import METRICS, metric_from_label
+from twintrack.figures import METRICS, metric_from_label
 from twintrack.orgs.models import OrgUnit
 from twintrack.orgs.importing import ScopedKind, no_org, org_ids_by_code, taken_outside
 from twintrack.programme.access import (refuse_project_month_rows_for_role, refuse_project_rows_for_role,

@@ -20,7 +20,8 @@ from simple_history.utils import bulk_update_with_history
 from twintrack.approvals.services import refuse_locked
 from twintrack.enterprises.importing import deleted_enterprise_reason
 from twintrack.enterprises.models import Enterprise
-from twintrack.metrics.rollups import ContributionsMove, contributions_of_projects
+from twintrack.imports.kinds import good_records, refuse_inactive
+from twintrack.programme.contributions import ContributionsMove, contributions_of_projects
 from twintrack.programme.models import Project
 
 FIELDS = ["is_active", "deleted_at"]
@@ -90,28 +91,14 @@ def _deleted_project(code: str) -> str:
 
 def refuse_deleted_project_rows(records, ctx) -> None:
     """progress and energy rows for a deleted project."""
-    good = [r for r in records if r.out is not None and not r.bad]
-    if not good:
-        return
-    deleted = set(Project.objects.filter(id__in={r.out.project_id for r in good}, is_active=False)
-                  .values_list("id", flat=True))
-    for record in good:
-        if record.out.project_id in deleted:
-            ctx.error(record, "project_code", _deleted_project(record.values.get("project_code", "")))
+    refuse_inactive(good_records(records), ctx, Project, "id", lambda r: r.out.project_id, "project_code",
+                    lambda r: _deleted_project(r.values.get("project_code", "")))
 
 
 def refuse_deleted_in_projects(records, ctx) -> None:
     """projects rows that update a deleted project or attach one to a deleted enterprise."""
-    good = [r for r in records if r.out is not None and not r.bad]
-    if not good:
-        return
-    deleted = set(Project.objects.filter(code__in={r.out.code for r in good}, is_active=False)
-                  .values_list("code", flat=True))
-    gone = set(Enterprise.objects.filter(id__in={r.out.enterprise_id for r in good}, is_active=False)
-               .values_list("id", flat=True))
-    for record in good:
-        if record.out.code in deleted:
-            ctx.error(record, "code", _deleted_project(record.out.code))
-        if record.out.enterprise_id in gone:
-            ctx.error(record, "uscc", deleted_enterprise_reason(record.values.get("uscc", "")))
+    good = good_records(records)  # both checks see the same rows: one row may have both problems
+    refuse_inactive(good, ctx, Project, "code", lambda r: r.out.code, "code", lambda r: _deleted_project(r.out.code))
+    refuse_inactive(good, ctx, Enterprise, "id", lambda r: r.out.enterprise_id, "uscc",
+                    lambda r: deleted_enterprise_reason(r.values.get("uscc", "")))
 

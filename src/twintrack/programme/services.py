@@ -13,9 +13,8 @@ from typing import Iterable
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from twintrack import hooks
 from twintrack.approvals.services import refuse_locked
-from twintrack.metrics import version
-from twintrack.metrics.rollups import apply_deltas
 from twintrack.programme.bulk import write_progress_batch, write_projects_batch
 from twintrack.programme.models import Target
 
@@ -60,7 +59,7 @@ class WriteResult:
 
 def _write_with_history(model, to_create, to_update, fields, reason, user) -> None:
     if to_create or to_update:
-        version.bump()
+        hooks.bump_data_version()
     for start in range(0, len(to_create), BATCH):
         bulk_create_with_history(to_create[start:start + BATCH], model, batch_size=BATCH,
                                  default_user=user, default_change_reason=reason)
@@ -82,7 +81,7 @@ def _write_batches(tuples: list[tuple], write_batch, reason: str, user) -> Write
     result = WriteResult()
     for start in range(0, len(tuples), STAGE_BATCH):
         deltas, counts = write_batch(tuples[start:start + STAGE_BATCH], reason, getattr(user, "pk", None))
-        apply_deltas(deltas)
+        hooks.apply_rollup_deltas(deltas)
         result.created += counts.get("n", 0)
         result.updated += counts.get("c", 0)
         result.unchanged += counts.get("s", 0)

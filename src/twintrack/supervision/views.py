@@ -59,6 +59,41 @@ def refused(request, error, url: str) -> HttpResponse:
     return redirect(url)
 
 
+def saved(request, form, save, done, then) -> HttpResponse | None:
+    """A valid POST of `form`, written by `save(cleaned_data)` (a service): the redirect to `then`
+    with the message `done` (either may be a function of what `save` returned). None shows the
+    form again: on a GET, an invalid form, or the service's refusal (then the form's error)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except services.SupervisionError as error:
+        form.add_error(None, error.message)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(then(result) if callable(then) else then)
+
+
+def deleted(request, obj, delete, back: str, done: str, then: str | None = None) -> HttpResponse:
+    """Delete `obj` through the service `delete`: refused, back to `back` with the reason;
+    done, to `then` (or `back`) with the message `done`."""
+    require(request.user, "change", obj)
+    try:
+        delete(request.user, obj)
+    except services.SupervisionError as error:
+        return refused(request, error, back)
+    messages.success(request, done)
+    return redirect(then or back)
+
+
+def _round_url(pk: int) -> str:
+    return reverse("supervision:round", args=[pk])
+
+
+def _visit_url(pk: int) -> str:
+    return reverse("supervision:visit", args=[pk])
+
+
 # --- home, rounds ---------------------------------------------------------------------------
 
 @require_GET
@@ -87,19 +122,10 @@ def home(request):
 def round_create(request):
     require(request.user, "create", Round)
     form = RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            round_ = services.create_round(request.user, code=data["code"], name_zh=data["name_zh"],
-                                           name_en=data["name_en"], start_date=data["start_date"],
-                                           end_date=data["end_date"], report_year=data["report_year"],
-                                           report_month=data["report_month"], note=data["note"])
-        except services.SupervisionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Round created. Now add its groups."))
-            return redirect("supervision:round", pk=round_.pk)
-    return form_page(request, _("New supervision round"), form, reverse("supervision:home"))
+    fields = ("code", "name_zh", "name_en", "start_date", "end_date", "report_year", "report_month", "note")
+    return (saved(request, form, lambda data: services.create_round(request.user, **{f: data[f] for f in fields}),
+                  _("Round created. Now add its groups."), lambda round_: _round_url(round_.pk))
+            or form_page(request, _("New supervision round"), form, reverse("supervision:home")))
 
 
 @require_GET
@@ -125,32 +151,23 @@ def round_edit(request, pk: int):
     require(request.user, "change", round_)
     initial = {f: getattr(round_, f) for f in services.ROUND_FIELDS}
     form = RoundForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data):
         if data["report_year"] is None or data["report_month"] is None:
             data["report_year"], data["report_month"] = services.default_report_period(data["start_date"])
-        try:
-            services.update_round(request.user, round_, **{f: data[f] for f in services.ROUND_FIELDS})
-        except services.SupervisionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Round saved."))
-            return redirect("supervision:round", pk=round_.pk)
-    return form_page(request, _("Edit %(round)s") % {"round": round_.display_name(get_language())}, form,
-                     reverse("supervision:round", args=[round_.pk]))
+        services.update_round(request.user, round_, **{f: data[f] for f in services.ROUND_FIELDS})
+
+    back = _round_url(round_.pk)
+    return (saved(request, form, save, _("Round saved."), back)
+            or form_page(request, _("Edit %(round)s") % {"round": round_.display_name(get_language())}, form, back))
 
 
 @require_POST
 @login_required
 def round_delete(request, pk: int):
     round_ = get_visible_or_404(request.user, Round, pk=pk)
-    require(request.user, "change", round_)
-    try:
-        services.delete_round(request.user, round_)
-    except services.SupervisionError as error:
-        return refused(request, error, reverse("supervision:round", args=[pk]))
-    messages.success(request, _("Round deleted."))
-    return redirect("supervision:home")
+    return deleted(request, round_, services.delete_round, _round_url(pk), _("Round deleted."),
+                   reverse("supervision:home"))
 
 
 @require_GET
@@ -172,18 +189,15 @@ def group_create(request, pk: int):
     round_ = get_visible_or_404(request.user, Round, pk=pk)
     require(request.user, "create", Group(round=round_))
     form = GroupForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.create_group(request.user, round_, name_zh=data["name_zh"], name_en=data["name_en"],
-                                  leader=data["leader"], members=data["members"], units=data["units"])
-        except services.SupervisionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Group created."))
-            return redirect("supervision:round", pk=round_.pk)
-    return form_page(request, _("New group of %(round)s") % {"round": round_.display_name(get_language())}, form,
-                     reverse("supervision:round", args=[round_.pk]))
+    back = _round_url(round_.pk)
+    return (saved(request, form, lambda data: services.create_group(request.user, round_, **_group_values(data)),
+                  _("Group created."), back)
+            or form_page(request, _("New group of %(round)s") % {"round": round_.display_name(get_language())},
+                         form, back))
+
+
+def _group_values(data: dict) -> dict:
+    return {f: data[f] for f in ("name_zh", "name_en", "leader", "members", "units")}
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,27 +208,17 @@ def group_edit(request, pk: int):
     initial = {"name_zh": group.name_zh, "name_en": group.name_en, "leader": group.leader,
                "members": list(group.members.all()), "units": list(group.units.all())}
     form = GroupForm(request.user, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.update_group(request.user, group, name_zh=data["name_zh"], name_en=data["name_en"],
-                              leader=data["leader"], members=data["members"], units=data["units"])
-        messages.success(request, _("Group saved."))
-        return redirect("supervision:round", pk=group.round_id)
-    return form_page(request, _("Edit %(group)s") % {"group": group.display_name(get_language())}, form,
-                     reverse("supervision:round", args=[group.round_id]))
+    back = _round_url(group.round_id)
+    return (saved(request, form, lambda data: services.update_group(request.user, group, **_group_values(data)),
+                  _("Group saved."), back)
+            or form_page(request, _("Edit %(group)s") % {"group": group.display_name(get_language())}, form, back))
 
 
 @require_POST
 @login_required
 def group_delete(request, pk: int):
     group = get_visible_or_404(request.user, Group, pk=pk)
-    require(request.user, "change", group)
-    try:
-        services.delete_group(request.user, group)
-    except services.SupervisionError as error:
-        return refused(request, error, reverse("supervision:round", args=[group.round_id]))
-    messages.success(request, _("Group deleted."))
-    return redirect("supervision:round", pk=group.round_id)
+    return deleted(request, group, services.delete_group, _round_url(group.round_id), _("Group deleted."))
 
 
 # --- visits -------------------------------------------------------------------------------------
@@ -227,19 +231,15 @@ def visit_create(request, pk: int):
     on = today()
     in_round = services.visit_date_problem(group.round, on) is None
     form = VisitForm(group, request.POST or None, initial={"date": on} if in_round else {})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            visit = services.record_visit(request.user, group, data["org"], data["date"],
-                                          enterprises=data["enterprises"], attendees=data["attendees"],
-                                          note=data["note"])
-        except services.SupervisionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Visit recorded. Add what the group found and required."))
-            return redirect("supervision:visit", pk=visit.pk)
-    return form_page(request, _("Record a visit of %(group)s") % {"group": group.display_name(get_language())},
-                     form, reverse("supervision:round", args=[group.round_id]))
+
+    def save(data):
+        return services.record_visit(request.user, group, data["org"], data["date"], enterprises=data["enterprises"],
+                                     attendees=data["attendees"], note=data["note"])
+
+    return (saved(request, form, save, _("Visit recorded. Add what the group found and required."),
+                  lambda visit: _visit_url(visit.pk))
+            or form_page(request, _("Record a visit of %(group)s") % {"group": group.display_name(get_language())},
+                         form, _round_url(group.round_id)))
 
 
 @require_GET
@@ -268,31 +268,22 @@ def visit_edit(request, pk: int):
     initial = {"org": visit.org, "date": visit.date, "enterprises": list(visit.enterprises.all()),
                "attendees": visit.attendees, "note": visit.note}
     form = VisitForm(visit.group, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_visit(request.user, visit, org=data["org"], visit_date=data["date"],
-                                  enterprises=data["enterprises"], attendees=data["attendees"], note=data["note"])
-        except services.SupervisionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Visit saved."))
-            return redirect("supervision:visit", pk=visit.pk)
-    return form_page(request, _("Edit visit %(code)s") % {"code": visit.code}, form,
-                     reverse("supervision:visit", args=[visit.pk]))
+
+    def save(data):
+        services.update_visit(request.user, visit, org=data["org"], visit_date=data["date"],
+                              enterprises=data["enterprises"], attendees=data["attendees"], note=data["note"])
+
+    back = _visit_url(visit.pk)
+    return (saved(request, form, save, _("Visit saved."), back)
+            or form_page(request, _("Edit visit %(code)s") % {"code": visit.code}, form, back))
 
 
 @require_POST
 @login_required
 def visit_delete(request, pk: int):
     visit = get_visible_or_404(request.user, Visit, pk=pk)
-    require(request.user, "change", visit)
-    try:
-        services.delete_visit(request.user, visit)
-    except services.SupervisionError as error:
-        return refused(request, error, reverse("supervision:visit", args=[pk]))
-    messages.success(request, _("Visit deleted."))
-    return redirect("supervision:round", pk=visit.round_id)
+    return deleted(request, visit, services.delete_visit, _visit_url(pk), _("Visit deleted."),
+                   _round_url(visit.round_id))
 
 
 # --- findings and attachments ------------------------------------------------------------------------
@@ -331,31 +322,19 @@ def finding_edit(request, pk: int):
     initial = {"kind": finding.kind, "text": finding.text, "enterprise": finding.enterprise,
                "project": finding.project}
     form = FindingForm(finding.visit, request.POST or None, initial=initial, with_file=False)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_finding(request.user, finding, kind=data["kind"], text=data["text"],
-                                    enterprise=data["enterprise"], project=data["project"])
-        except services.SupervisionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Finding saved."))
-            return redirect("supervision:visit", pk=finding.visit_id)
-    return form_page(request, _("Edit finding %(code)s") % {"code": finding.code}, form,
-                     reverse("supervision:visit", args=[finding.visit_id]))
+    back = _visit_url(finding.visit_id)
+    fields = ("kind", "text", "enterprise", "project")
+    return (saved(request, form, lambda data: services.update_finding(request.user, finding,
+                                                                      **{f: data[f] for f in fields}),
+                  _("Finding saved."), back)
+            or form_page(request, _("Edit finding %(code)s") % {"code": finding.code}, form, back))
 
 
 @require_POST
 @login_required
 def finding_delete(request, pk: int):
     finding = get_visible_or_404(request.user, Finding, pk=pk)
-    require(request.user, "change", finding)
-    try:
-        services.delete_finding(request.user, finding)
-    except services.SupervisionError as error:
-        return refused(request, error, reverse("supervision:visit", args=[finding.visit_id]))
-    messages.success(request, _("Finding deleted."))
-    return redirect("supervision:visit", pk=finding.visit_id)
+    return deleted(request, finding, services.delete_finding, _visit_url(finding.visit_id), _("Finding deleted."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -398,14 +377,9 @@ def attachment_download(request, pk: int):
 def attachment_delete(request, pk: int):
     attachment = get_visible_or_404(request.user, Attachment, pk=pk)
     require(request.user, "change", attachment)
-    back = (reverse("supervision:visit", args=[attachment.finding.visit_id]) if attachment.finding_id else
+    back = (_visit_url(attachment.finding.visit_id) if attachment.finding_id else
             reverse("supervision:requirement", args=[attachment.step.requirement_id]))
-    try:
-        services.delete_attachment(request.user, attachment)
-    except services.SupervisionError as error:
-        return refused(request, error, back)
-    messages.success(request, _("Attachment removed."))
-    return redirect(back)
+    return deleted(request, attachment, services.delete_attachment, back, _("Attachment removed."))
 
 
 # --- requirements ---------------------------------------------------------------------------------
@@ -435,21 +409,17 @@ def requirement_create(request, pk: int):
     if finding is not None and finding.enterprise_id:
         initial["enterprise"] = finding.enterprise
     form = RequirementForm(units, enterprises, findings, request.POST or None, initial=initial)
-    back = reverse("supervision:visit", args=[visit.pk]) if visit else reverse("supervision:round", args=[pk])
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            requirement = services.issue_requirement(
-                user, round_, data["key_task"], data["text"], data["due_date"], org=data["org"],
-                enterprise=data["enterprise"], owner=data["owner"], visit=visit, finding=data["finding"])
-        except services.SupervisionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Requirement %(code)s issued.") % {"code": requirement.code})
-            return redirect(back)
+    back = _visit_url(visit.pk) if visit else _round_url(pk)
+
+    def save(data):
+        return services.issue_requirement(user, round_, data["key_task"], data["text"], data["due_date"],
+                                          org=data["org"], enterprise=data["enterprise"], owner=data["owner"],
+                                          visit=visit, finding=data["finding"])
+
     title = (_("Issue a requirement after visit %(code)s") % {"code": visit.code} if visit else
              _("Issue a requirement in %(round)s") % {"round": round_.display_name(get_language())})
-    return form_page(request, title, form, back, submit=_("Issue"))
+    return (saved(request, form, save, lambda r: _("Requirement %(code)s issued.") % {"code": r.code}, back)
+            or form_page(request, title, form, back, submit=_("Issue")))
 
 
 @require_GET
@@ -519,19 +489,15 @@ def requirement_edit(request, pk: int):
                "owner": requirement.owner, "finding": requirement.finding}
     form = RequirementForm(units.distinct(), enterprises.distinct(), findings, request.POST or None, initial=initial)
     back = reverse("supervision:requirement", args=[pk])
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_requirement(user, requirement, key_task=data["key_task"], text=data["text"],
-                                        due_date=data["due_date"], owner=data["owner"],
-                                        org=None if data["enterprise"] else data["org"],
-                                        enterprise=data["enterprise"], finding=data["finding"])
-        except services.SupervisionError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Requirement saved."))
-            return redirect(back)
-    return form_page(request, _("Edit requirement %(code)s") % {"code": requirement.code}, form, back)
+
+    def save(data):
+        services.update_requirement(user, requirement, key_task=data["key_task"], text=data["text"],
+                                    due_date=data["due_date"], owner=data["owner"],
+                                    org=None if data["enterprise"] else data["org"], enterprise=data["enterprise"],
+                                    finding=data["finding"])
+
+    return (saved(request, form, save, _("Requirement saved."), back)
+            or form_page(request, _("Edit requirement %(code)s") % {"code": requirement.code}, form, back))
 
 
 @require_POST
@@ -587,38 +553,34 @@ def requirement_evidence(request, pk: int):
     return redirect(back)
 
 
-@require_POST
-@login_required
-def requirement_send_back(request, pk: int):
+def _review(request, pk: int, act, done) -> HttpResponse:
+    """Send back or verify: `act(user, requirement, text)` (a service), `done(requirement)` the message."""
     user = request.user
     requirement = get_visible_or_404(user, Requirement, pk=pk)
     require(user, "review", requirement)
     back = reverse("supervision:requirement", args=[pk])
     form = ReviewForm(request.POST)
-    reason = form.cleaned_data["text"] if form.is_valid() else ""
+    text = form.cleaned_data["text"] if form.is_valid() else ""
     try:
-        services.send_back(user, requirement, reason)
+        act(user, requirement, text)
     except services.SupervisionError as error:
         return refused(request, error, back)
-    messages.success(request, _("Sent back to %(who)s.") % {"who": requirement.addressee(get_language())})
+    messages.success(request, done(requirement))
     return redirect(back)
+
+
+@require_POST
+@login_required
+def requirement_send_back(request, pk: int):
+    return _review(request, pk, services.send_back,
+                   lambda r: _("Sent back to %(who)s.") % {"who": r.addressee(get_language())})
 
 
 @require_POST
 @login_required
 def requirement_verify(request, pk: int):
-    user = request.user
-    requirement = get_visible_or_404(user, Requirement, pk=pk)
-    require(user, "review", requirement)
-    back = reverse("supervision:requirement", args=[pk])
-    form = ReviewForm(request.POST)
-    note = form.cleaned_data["text"] if form.is_valid() else ""
-    try:
-        services.verify(user, requirement, note)
-    except services.SupervisionError as error:
-        return refused(request, error, back)
-    messages.success(request, _("Requirement %(code)s verified and closed.") % {"code": requirement.code})
-    return redirect(back)
+    return _review(request, pk, services.verify,
+                   lambda r: _("Requirement %(code)s verified and closed.") % {"code": r.code})
 
 
 # --- units, export -------------------------------------------------------------------------------

@@ -3,8 +3,8 @@ import json
 
 from django.utils import translation
 
-from twintrack.command import InputRejected, TwintrackCommand, period_argument
-from twintrack.orgs.models import OrgUnit
+from twintrack.command import TwintrackCommand, period_argument
+from twintrack.orgs.arguments import org_argument
 from twintrack.quality.services import quality_view, timeliness_for
 from twintrack.quality.text import render_text
 
@@ -20,7 +20,7 @@ class Command(TwintrackCommand):
 
     def handle(self, *args, **options):
         year, month = period_argument(options["period"])
-        org = find_org(options["org"])
+        org = org_argument(options["org"])
         view = quality_view(org, year, month)
         if options["format"] == "json":
             self.stdout.write(json.dumps(view.as_json(), ensure_ascii=False, indent=2))
@@ -28,16 +28,3 @@ class Command(TwintrackCommand):
         lang = options["lang"]
         with translation.override("zh-hans" if lang == "zh" else "en"):
             self.stdout.write(render_text(view, timeliness_for(org, year, month), lang), ending="")
-
-
-def find_org(code):
-    """The org unit with this code, or the root when no code is given (InputRejected if none)."""
-    if code:
-        org = OrgUnit.objects.filter(code=code).first()
-        if org is None:
-            raise InputRejected(f"--org {code}: no org unit has this code")
-        return org
-    root = OrgUnit.objects.filter(parent__isnull=True).order_by("code").first()
-    if root is None:
-        raise InputRejected("the database holds no org units yet: run `twintrack demo` or import orgunits")
-    return root

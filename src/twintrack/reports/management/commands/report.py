@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from twintrack.command import InputRejected, TwintrackCommand, period_argument
 from twintrack.display.periods import format_period
-from twintrack.orgs.models import OrgUnit
+from twintrack.orgs.arguments import org_argument as find_org  # the bulletins and publish commands import it from here
 from twintrack.reports.build import build_report
 from twintrack.reports.text import render_text
 
@@ -60,16 +60,3 @@ class Command(TwintrackCommand):
         content = render(bulletin_data(org, year, month), fmt, lang, None, timezone.localdate())
         path.write_bytes(content)
         self.stdout.write(str(path))
-
-
-def find_org(code):
-    """The org unit with this code, or the root when no code is given (InputRejected if none)."""
-    if code:
-        org = OrgUnit.objects.filter(code=code).first()
-        if org is None:
-            raise InputRejected(f"--org {code}: no org unit has this code")
-        return org
-    roots = OrgUnit.objects.filter(parent__isnull=True).order_by("code")
-    if not roots:
-        raise InputRejected("the database holds no org units yet: run `twintrack demo` or import orgunits")
-    return roots[0]
