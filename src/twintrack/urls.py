@@ -15,6 +15,7 @@ urlpatterns = [
     path("supervision/", include("twintrack.supervision.urls")),
     path("bulletins/", include("twintrack.reports.urls")),
     path("notices/", include("twintrack.notify.urls")),
+    path("jobs/", include("twintrack.jobs.urls")),
     path("", include("twintrack.web.urls")),
 ]
 
