@@ -48,7 +48,7 @@ def log_in(page, base, username):
     page.wait_for_load_state("load")
 
 
-def test_warning_import_confirm_and_approval_page(make_project, put, people, settings, tmp_path, live_server,
+def test_warning_import_confirm_and_approval_page(make_project, put, people, settings, tmp_path, live_server, job_worker,
                                                    chromium):
     settings.VAR_DIR = tmp_path / "var"
     make_project("P1", planned=100)
