@@ -72,10 +72,6 @@ class JobWorker(Worker):
     def _original_run(self) -> None:
         super().run()
 
-    def run_task(self, db_task_result) -> None:
-        super().run_task(db_task_result)
-        close_old_connections()
-
     def _beat(self) -> None:
         while not self._beating.wait(HEARTBEAT_SECONDS):
             try:
@@ -108,11 +104,26 @@ def queue_once(path: str) -> bool:
     return True
 
 
-def run_pending(max_tasks: int | None = None) -> None:
-    """Run every queued task in this process, then return."""
-    worker = JobWorker(batch=True, interval=0, heartbeat=False, max_tasks=max_tasks,
-                       worker_id=new_worker_id("inline"))
-    worker.run()
+def run_pending(max_tasks: int | None = None) -> int:
+    """Run every queued task in this process, then return how many ran. Unlike the worker's loop
+    it never closes the connection, so it also runs inside a test's transaction."""
+    worker_id = new_worker_id("inline")
+    services.register_worker(worker_id)
+    runner = JobWorker(worker_id=worker_id, heartbeat=False)
+    ran = 0
+    try:
+        while max_tasks is None or ran < max_tasks:
+            with exclusive_transaction(DBTaskResult.objects.db):
+                task = DBTaskResult.objects.ready().filter(backend_name=runner.backend_name).get_locked()
+                if task is not None:
+                    task.claim(worker_id)
+            if task is None:
+                break
+            runner.run_task(task)
+            ran += 1
+    finally:
+        services.forget_worker(worker_id)
+    return ran
 
 
 def run_now(job) -> bool:
