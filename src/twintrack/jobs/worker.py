@@ -5,7 +5,8 @@
   (`services.fail_lost_jobs`, run at start, before each claim and by the job pages);
 - it runs the periodic tasks it is given (the notice cycle) when they are due, once across
   all workers (queued like any task, never twice at once);
-- finished tasks' records are pruned after a day (the Job rows are the users' record).
+- finished tasks' records are pruned after a day, at start and hourly (the Job rows are the
+  users' record and are kept).
 
 `run_pending()` runs every queued task in this process and returns (the tests, and
 `run_now` for a command that wants its job done before it returns).
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15
 KEEP_TASK_RECORDS = timedelta(days=1)
+PRUNE_EVERY_BEATS = 240  # an hour
 
 
 def new_worker_id(prefix: str = "worker") -> str:
@@ -73,11 +75,15 @@ class JobWorker(Worker):
         super().run()
 
     def _beat(self) -> None:
+        beats = 0
         while not self._beating.wait(HEARTBEAT_SECONDS):
+            beats += 1
             try:
                 services.heartbeat(self.worker_id)
                 services.fail_lost_jobs()
                 self._queue_periodic()
+                if beats % PRUNE_EVERY_BEATS == 0:
+                    self._prune()
             except Exception:  # noqa: BLE001 - a missed beat (SQLite busy) is retried at the next
                 logger.warning("worker heartbeat failed", exc_info=True)
             finally:

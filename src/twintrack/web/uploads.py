@@ -4,7 +4,8 @@ An upload is kept as a temporary file under VAR_DIR/uploads/ with a random name 
 JSON note (who uploaded it, the kind, the original name); only its uploader may preview,
 confirm or discard it, and files older than a day are swept. Files are parsed only by the
 importer (`import_file`), first as a dry run (everything written and rolled back, so the
-preview counts are exact), then for real.
+preview counts are exact), then for real: both in background jobs (`web/tasks.py`), never in
+a request.
 """
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 from django.contrib.auth import get_user_model
 
+from twintrack.command import InputRejected, TwintrackCommand, period_argument
 from twintrack.jobs.models import Job
 from twintrack.jobs.worker import run_now, wait_for
-from twintrack.command import InputRejected, TwintrackCommand, period_argument
 from twintrack.reports.content import change_line
 from twintrack.reports.management.commands.report import find_org
-from twintrack.reports.tasks import RENDER
 from twintrack.reports.publishing import PublishingError, publish_bulletin, unapproved_months
+from twintrack.reports.tasks import RENDER
 
 
 class Command(TwintrackCommand):

@@ -1,8 +1,10 @@
 """`twintrack serve`: the web application on one machine.
 
 Runs Django's threaded WSGI server without the autoreloader and without DEBUG; whitenoise
-serves the static files from the installed package. For production behind a proxy, run
-gunicorn on `twintrack.wsgi:application` instead.
+serves the static files from the installed package. It also starts `--workers` job workers
+(`twintrack worker`, default 1), so that `make run` is all the set-up the background jobs
+need. For production behind a proxy, run gunicorn on `twintrack.wsgi:application` and the
+workers as services of their own instead (README, "Background jobs and the worker").
 """
 import errno
 import logging
