@@ -41,6 +41,8 @@ def test_the_files_are_rendered_by_a_job_from_the_figures_frozen_at_publication(
     job = Job.objects.get(kind="bulletin_render", subject=str(bulletin.pk))
     assert job.status == JobStatus.QUEUED and not bulletin.files.exists()
     assert publishing.rendering([bulletin.pk]) == {bulletin.pk}
+    with pytest.raises(publishing.NotRendered):  # a PublishingError: the pages and the API answer 404
+        download(city, 2023, 7, "pdf")
     correct_a_july_row("330402")  # after publication, before the worker renders: not in the files
     run_pending()
     job.refresh_from_db()

@@ -54,6 +54,10 @@ class NotPublished(PublishingError):
     pass
 
 
+class NotRendered(PublishingError):
+    """Published, but its files are still being rendered by the worker."""
+
+
 @dataclass(frozen=True)
 class BulletinDownload:
     name: str
@@ -232,7 +236,10 @@ def bulletin_versions(org: OrgUnit, year: int, month: int, lang: str | None = No
 
 
 def _stored(bulletin: PublishedBulletin, fmt: str) -> BulletinDownload:
-    stored = BulletinFile.objects.get(bulletin=bulletin, format=fmt)
+    stored = BulletinFile.objects.filter(bulletin=bulletin, format=fmt).first()
+    if stored is None:
+        raise NotRendered(f"version {bulletin.version} of {bulletin.org_id} {bulletin.period}: its {fmt} file is "
+                          "still being rendered")
     return BulletinDownload(stored.name, stored.content_type, bytes(stored.content), bulletin.version,
                             bulletin.published_at, stored.sha256)
 
