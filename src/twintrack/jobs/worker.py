@@ -74,6 +74,10 @@ class JobWorker(Worker):
     def _original_run(self) -> None:
         super().run()
 
+    def run_task(self, db_task_result) -> None:
+        services.fail_lost_jobs()  # at each claim: the jobs of workers that died meanwhile
+        super().run_task(db_task_result)
+
     def _beat(self) -> None:
         beats = 0
         while not self._beating.wait(HEARTBEAT_SECONDS):
