@@ -131,7 +131,7 @@ def test_the_monthly_cycle_in_the_browser(world, password, live_server, job_work
     page.select_option("#upload-kind", "progress")
     page.set_input_files("#upload-file", str(bad))
     page.click("#upload-form button[type=submit]")
-    page.wait_for_selector("#problems")  # the check runs in the worker; the page refreshes until it is done
+    page.wait_for_selector("#problems", timeout=90_000)  # the check runs in the worker; the page refreshes until it is done
     table = page.inner_text("#problems")
     headings = [page.inner_text(f"#problems tbody tr:nth-child({n}) td:nth-child(2)") for n in (1, 2, 3)]
     assert set(headings) <= {"项目编号*", "月份*", "完成投资（元）"} and "project_code" not in table
@@ -146,11 +146,11 @@ def test_the_monthly_cycle_in_the_browser(world, password, live_server, job_work
     write_progress_file(good, template, [("P1", "2023-08", 5000000, 150, "8月"), ("P2", "2023-08", 1000000, None, "")])
     page.set_input_files("#upload-file", str(good))
     page.click("#upload-form button[type=submit]")
-    page.wait_for_selector("#confirm-import")
+    page.wait_for_selector("#confirm-import", timeout=90_000)
     assert "2" in page.inner_text("#preview-summary")
     page.screenshot(path=str(ARTIFACTS / "monthly-2-preview.png"), full_page=True)
     page.click("#confirm-import")
-    page.wait_for_selector(".alert-success")  # the import ran in the worker; back on the month page
+    page.wait_for_selector(".alert-success", timeout=90_000)  # the import ran in the worker; back on the month page
     assert "period=2023-08" in page.url
 
     # 4. The zone below Nanhu is approved by Nanhu's officer; Nanhu submits its month.
