@@ -66,3 +66,43 @@ def project_factory(enterprise):
         return Project.objects.get(code=code)
 
     return make
+
+
+@pytest.fixture
+def job_worker(monkeypatch):
+    """The worker for tests with a live server: a thread of this process runs the jobs the pages
+    queue (uploads' checks and imports, bulletin files) with the worker's own code (run_pending).
+
+    The SQLite test database is in memory with a shared cache, whose table locks do not wait:
+    the worker and the live server's requests take turns (one lock) instead of failing with
+    "database table is locked". A real worker is a process of its own (tests/operations)."""
+    import threading
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connections
+
+    from twintrack.jobs.worker import run_pending
+
+    turn = threading.Lock()
+    serve = WSGIHandler.__call__
+
+    def one_at_a_time(self, environ, start_response):
+        with turn:
+            return serve(self, environ, start_response)
+
+    monkeypatch.setattr(WSGIHandler, "__call__", one_at_a_time)
+    stop = threading.Event()
+
+    def run():
+        try:
+            while not stop.wait(0.3):
+                with turn:
+                    run_pending()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="test-job-worker", daemon=True)
+    thread.start()
+    yield thread
+    stop.set()
+    thread.join(timeout=60)

@@ -95,9 +95,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "twintrack.documents",  # templates of the document renderers (no models)
     "twintrack.orgs",
     "twintrack.notify",
+    "twintrack.jobs",
     "twintrack.enterprises",
     "twintrack.programme",
     "twintrack.metrics",
@@ -167,6 +170,12 @@ TEMPLATES = [
         },
     },
 ]
+
+# Background jobs (twintrack/jobs): django-tasks with its database backend; `twintrack worker`
+# runs them (`twintrack serve` starts one). A job whose worker is gone is failed: on this
+# machine when its process no longer exists, elsewhere when it has not been seen for this long.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TWINTRACK_WORKER_STALE_SECONDS = int(os.environ.get("TWINTRACK_WORKER_STALE_SECONDS", "300"))
 
 DATABASES = {"default": database_from_url(os.environ.get("TWINTRACK_DATABASE_URL"))}
 # Per-process memory by default; set TWINTRACK_CACHE_URL (redis://...) to share one cache

@@ -48,7 +48,7 @@ def log_in(page, base, username):
     page.wait_for_load_state("load")
 
 
-def test_warning_import_confirm_and_approval_page(make_project, put, people, settings, tmp_path, live_server,
+def test_warning_import_confirm_and_approval_page(make_project, put, people, settings, tmp_path, live_server, job_worker,
                                                    chromium):
     settings.VAR_DIR = tmp_path / "var"
     make_project("P1", planned=100)
@@ -63,10 +63,10 @@ def test_warning_import_confirm_and_approval_page(make_project, put, people, set
     page.select_option("#upload-kind", "progress")
     page.set_input_files("#upload-file", str(csv))
     page.click("#upload-form button[type=submit]")
-    page.wait_for_selector("#quality-warnings")
+    page.wait_for_selector("#quality-warnings", timeout=90_000)  # the worker checks the file meanwhile
     assert "[over_plan]" in page.inner_text("#quality-warnings")
     page.click("#confirm-import")
-    page.wait_for_selector(".alert-success")
+    page.wait_for_selector(".alert-success", timeout=90_000)
 
     page.goto(base + "/quality/?period=2023-07")
     row = "#finding-table tr[data-rule=over_plan][data-project=P1]"

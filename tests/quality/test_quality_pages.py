@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from jobhelp import post_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_the_upload_preview_lists_the_warnings_before_confirming(client, make_pr
     make_project("P1", planned=100)
     login(client, "nanhu", "district", "330402")
     upload = SimpleUploadedFile("progress.csv", b"project_code,month,investment_yuan\nP1,2023-07,151\n")
-    response = client.post(reverse("upload"), {"kind": "progress", "file": upload}, follow=True)
+    response = client.get(post_upload(client, {"kind": "progress", "file": upload})["Location"])
     html = response.content.decode()
     assert 'id="quality-warnings"' in html and "row 2, column investment_yuan" in html
     assert 'id="confirm-import"' in html

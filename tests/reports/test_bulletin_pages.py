@@ -17,7 +17,14 @@ from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Progress
 from twintrack.programme.services import ProgressValues, save_progress
 from twintrack.reports.models import BulletinFile, PublishedBulletin
-from twintrack.reports.publishing import publish_bulletin
+from twintrack.jobs.worker import run_pending
+from twintrack.reports import publishing
+
+
+def publish_bulletin(*args, **kwargs):
+    bulletin = publishing.publish_bulletin(*args, **kwargs)
+    run_pending()
+    return bulletin
 from twintrack.reports.views import month_ranges
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -75,6 +82,9 @@ def test_the_bureau_publishes_from_the_page_and_downloads_the_same_bytes_twice(c
     # the bureau says so: version 1, its reason records it
     published = bureau.post(publish_url(), {"lang": "zh", "reason": "", "unapproved": "on"})
     assert published.status_code == 302 and published["Location"].endswith("#zh-v1")
+    rendering = bureau.get(page()).content.decode()
+    assert "bulletin-rendering" in rendering and 'http-equiv="refresh"' in rendering
+    run_pending()  # the worker renders the files
     first = PublishedBulletin.objects.get(org=nanhu, year=2023, month=7, lang="zh")
     assert first.version == 1 and first.published_by.username == "bureau"
     assert "2023-01–2023-07" in first.reason and "尚未审核" in first.reason
@@ -101,6 +111,7 @@ def test_the_bureau_publishes_from_the_page_and_downloads_the_same_bytes_twice(c
     approve_months(nanhu)  # approved now: no tick needed, no note in the reason
     corrected = bureau.post(publish_url(), {"lang": "zh", "reason": "南湖区更正7月技改投资"})
     assert corrected.status_code == 302 and corrected["Location"].endswith("#zh-v2")
+    run_pending()
     second = PublishedBulletin.objects.get(org=nanhu, year=2023, month=7, lang="zh", version=2)
     assert second.reason == "南湖区更正7月技改投资" and second.changes
     listed = bureau.get(page()).content.decode()

@@ -16,14 +16,42 @@ from twintrack.programme.services import ProgressValues, save_progress
 from twintrack.reports.bulletin import bulletin_data, coefficients_used
 from twintrack.reports.build import build_report
 from twintrack.reports.models import BulletinFile, FrozenError, PublishedBulletin
+from twintrack.jobs.models import Job, JobStatus
+from twintrack.jobs.worker import run_pending
+from twintrack.reports import publishing
 from twintrack.reports.publishing import (
-    NotAllowed, NothingChanged, NotPublished, bulletin_versions, current_bulletin, download, publish_bulletin,
+    NotAllowed, NothingChanged, NotPublished, bulletin_versions, current_bulletin, download,
 )
 
 pytestmark = pytest.mark.django_db  # every test, even one run alone, needs the test database
 
 FIRST = datetime(2023, 8, 5, 2, 0, tzinfo=dt_timezone.utc)  # 10:00 in Beijing
 SECOND = datetime(2023, 8, 12, 2, 0, tzinfo=dt_timezone.utc)
+
+
+def publish_bulletin(*args, **kwargs) -> PublishedBulletin:
+    """Publish, then let the worker render the files (as `twintrack worker` does)."""
+    bulletin = publishing.publish_bulletin(*args, **kwargs)
+    run_pending()
+    return bulletin
+
+
+def test_the_files_are_rendered_by_a_job_from_the_figures_frozen_at_publication(city):
+    bulletin = publishing.publish_bulletin(city, 2023, 7, now=FIRST)
+    job = Job.objects.get(kind="bulletin_render", subject=str(bulletin.pk))
+    assert job.status == JobStatus.QUEUED and not bulletin.files.exists()
+    assert publishing.rendering([bulletin.pk]) == {bulletin.pk}
+    with pytest.raises(publishing.NotRendered):  # a PublishingError: the pages and the API answer 404
+        download(city, 2023, 7, "pdf")
+    correct_a_july_row("330402")  # after publication, before the worker renders: not in the files
+    run_pending()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and publishing.rendering([bulletin.pk]) == set()
+    book = openpyxl.load_workbook(io.BytesIO(download(city, 2023, 7, "xlsx").content))
+    frozen = publishing.render_all(bulletin.data, "zh", bulletin.edition(), formats=("xlsx",))["xlsx"]
+    assert download(city, 2023, 7, "xlsx").content == frozen and book.sheetnames
+    now = publishing.render_all(bulletin_data(city, 2023, 7), "zh", bulletin.edition(), formats=("xlsx",))["xlsx"]
+    assert now != frozen  # today's figures differ: the files are the snapshot's
 
 
 def correct_a_july_row(district: str = "330402", add_yuan: int = 1_000_000) -> Progress:

@@ -157,3 +157,36 @@ def test_each_install_makes_its_own_secret_key_readable_only_by_its_owner(tmp_pa
         assert again.stdout == result.stdout  # stable across restarts
         keys.append(result.stdout.strip().splitlines()[-1])
     assert keys[0] != keys[1] and all(len(k) >= 50 and "insecure" not in k for k in keys)
+
+
+WORKERS = ("import django, sys; django.setup(); from twintrack.jobs.models import WorkerProcess; "
+           "print(WorkerProcess.objects.count())")
+
+
+def registered_workers(env) -> int:
+    done = subprocess.run([sys.executable, "-c", WORKERS], env=dict(env, DJANGO_SETTINGS_MODULE="twintrack.settings"),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+def test_serve_starts_a_job_worker_and_stops_it_with_itself(tmp_path):
+    """`make run` is all the set-up: the server starts `twintrack worker` (issue 20), which
+    registers itself; when the server stops, the worker stops too and leaves no record."""
+    env = environment(tmp_path)
+    assert run(["init"], env).returncode == 0
+    server = subprocess.Popen([TWINTRACK, "serve", "--port", "0", "--notices-every", "0"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert "running at http://127.0.0.1:" in server.stdout.readline()
+        assert "background jobs: 1 worker(s)" in server.stdout.readline()
+        deadline = time.monotonic() + 60
+        while registered_workers(env) != 1:
+            assert time.monotonic() < deadline, "the worker never registered"
+            time.sleep(0.5)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+        server.stdout.close()
+    assert registered_workers(env) == 0
+    assert "twintrack worker" in (tmp_path / "var" / "log" / "worker.log").read_text()

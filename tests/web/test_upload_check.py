@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from jobhelp import post_upload
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -26,7 +27,7 @@ def bomb(kind: str) -> bytes:
 def refusal(world, content: bytes, name: str) -> str:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(world.users["district"])
-    response = client.post(reverse("upload"), {"kind": "progress", "file": SimpleUploadedFile(name, content)})
+    response = post_upload(client, {"kind": "progress", "file": SimpleUploadedFile(name, content)})
     assert response.status_code == 302 and response["Location"] == reverse("monthly")
     return client.get(reverse("monthly")).content.decode()
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jobhelp import confirm, post_upload, token_of
 from twintrack.programme.models import Progress, Project
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
@@ -121,7 +122,7 @@ def test_a_template_then_filled_goes_through_the_importer(as_user, world, tmp_pa
 def upload(client, content: bytes, name="progress.csv", kind="progress"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post(reverse("upload"), {"kind": kind, "file": SimpleUploadedFile(name, content)})
+    return post_upload(client, {"kind": kind, "file": SimpleUploadedFile(name, content)})
 
 
 def test_a_file_with_errors_shows_every_row_error_and_cannot_be_confirmed(as_user, world):
@@ -131,9 +132,10 @@ def test_a_file_with_errors_shows_every_row_error_and_cannot_be_confirmed(as_use
     page = text(preview)
     assert preview.status_code == 200 and 'id="problems"' in page
     assert page.count('class="cell-bad"') == 3
-    token = response["Location"].rstrip("/").split("/")[-1]
-    confirmed = client.post(reverse("upload_confirm", args=[token]))
-    assert confirmed.status_code == 302 and not Progress.objects.filter(month=8).exists()
+    assert 'id="confirm-import"' not in page
+    confirmed = confirm(client, token_of(response))
+    assert confirmed.status_code == 200 and not Progress.objects.filter(month=8).exists()
+    assert 'id="problems"' in text(confirmed) and 'id="confirm-import"' not in text(confirmed)
 
 
 def test_a_good_file_is_previewed_without_writing_then_confirmed(as_user, world):
@@ -141,8 +143,7 @@ def test_a_good_file_is_previewed_without_writing_then_confirmed(as_user, world)
     response = upload(client, "项目编号,月份,完成投资（万元）\nP1,2023-08,500\n".encode("gb18030"))
     preview = text(client.get(response["Location"]))
     assert 'id="confirm-import"' in preview and not Progress.objects.filter(month=8).exists()
-    token = response["Location"].rstrip("/").split("/")[-1]
-    assert client.post(reverse("upload_confirm", args=[token])).status_code == 302
+    assert confirm(client, token_of(response)).status_code == 302
     row = Progress.objects.get(project=world.project, month=8)
     assert row.investment_yuan == Decimal("5000000")
     assert row.history.latest().history_user == world.users["district"]
@@ -319,8 +320,7 @@ def test_the_confirmation_names_the_kind_in_words_and_counts_in_the_singular(as_
     """Issue 15: "progress：读取3行" with the raw key; "1 rows read" in English."""
     client = as_user("district")
     response = upload(client, "项目编号,月份,完成投资（万元）\nP1,2023-08,500\n".encode("gb18030"))
-    token = response["Location"].rstrip("/").split("/")[-1]
-    page = text(client.post(reverse("upload_confirm", args=[token]), follow=True))
+    page = text(confirm(client, token_of(response), follow=True))
     assert "月度进度：读取1行" in page and "progress：" not in page
     from django.utils import translation
 
@@ -365,12 +365,11 @@ def test_an_upload_returns_to_the_month_it_was_made_from(as_user, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = as_user("district")
-    response = client.post(reverse("upload"), {"kind": "progress", "period": "2023-12", "file": SimpleUploadedFile(
+    response = post_upload(client, {"kind": "progress", "period": "2023-12", "file": SimpleUploadedFile(
         "p.csv", b"project_code,month,investment_yuan\nP1,2023-12,5\n")})
     preview = client.get(response["Location"])
     assert "?period=2023-12" in text(preview)
-    token = response["Location"].rstrip("/").split("/")[-1]
-    confirmed = client.post(reverse("upload_confirm", args=[token]))
+    confirmed = confirm(client, token_of(response))
     assert confirmed["Location"] == reverse("monthly") + "?period=2023-12"
     refused = client.post(reverse("upload"), {"kind": "progress", "period": "2023-12",
                                               "file": SimpleUploadedFile("p.exe", b"MZ")})

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from jobhelp import post_upload
 
 from twintrack.orgs.access import scope_root
 
@@ -147,7 +148,7 @@ def upload_as_district(world, content: bytes, name: str = "progress.xlsx"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = logged_in(world.users["district"])
-    response = client.post(reverse("upload"), {"kind": "progress", "file": SimpleUploadedFile(name, content)})
+    response = post_upload(client, {"kind": "progress", "file": SimpleUploadedFile(name, content)})
     return client, response
 
 

@@ -2,8 +2,9 @@
 functions that the command line and the web pages call alike.
 
 - publish_bulletin(org, year, month, user, lang="zh", reason="") freezes the bulletin as
-  it stands now: its figures (the JSON), the coefficient versions they used, what changed
-  against the previous version, and its XLSX, DOCX and PDF files, rendered once.
+  it stands now: its figures (the JSON), the coefficient versions they used and what changed
+  against the previous version, and queues the job that renders its XLSX, DOCX and PDF
+  files once, from that frozen JSON (render_files; the page says "rendering" until then).
 - bulletin_versions(org, year, month, lang=None) lists the versions, oldest first.
 - download(org, year, month, fmt, lang="zh", version=None) returns a published file's
   stored bytes: the latest version unless one is named. Later corrections to the data
@@ -25,6 +26,8 @@ from django.utils import timezone
 
 from twintrack.display.labels import metric_keys
 from twintrack.display.periods import format_period
+from twintrack.jobs.models import Job
+from twintrack.jobs.services import fail_lost_jobs, start_job, unfinished
 from twintrack.notify.services import notify_bulletin
 from twintrack.orgs.access import may
 from twintrack.orgs.models import OrgUnit
@@ -49,6 +52,10 @@ class NothingChanged(PublishingError):
 
 class NotPublished(PublishingError):
     pass
+
+
+class NotRendered(PublishingError):
+    """Published, but its files are still being rendered by the worker."""
 
 
 @dataclass(frozen=True)
@@ -165,17 +172,59 @@ def publish_bulletin(org: OrgUnit, year: int, month: int, user=None, lang: str =
                 previous=previous,
             )
             bulletin.save()
-            edition = bulletin.edition()
-            period = format_period(year, month)
-            for fmt, content in render_all(data, lang, edition).items():
-                BulletinFile(bulletin=bulletin, format=fmt, name=file_name(org.code, period, lang, fmt, bulletin.version),
-                             content_type=CONTENT_TYPES[fmt], content=content, size=len(content),
-                             sha256=hashlib.sha256(content).hexdigest()).save()
+            start_rendering(bulletin, user)
             notify_bulletin(bulletin, user)
     except IntegrityError:
         raise PublishingError(f"another version of {org.code} {year}-{month:02d} was published at the same moment; "
                               "look at the versions and publish again if needed") from None
     return bulletin
+
+
+def start_rendering(bulletin: PublishedBulletin, user=None):
+    """Queue the job rendering the version's files (in the caller's transaction)."""
+    from twintrack.reports.tasks import RENDER, render_bulletin
+
+    return start_job(render_bulletin, kind=RENDER, user=user, org=bulletin.org, subject=str(bulletin.pk),
+                     title=f"{bulletin.org.code} {bulletin.period} {bulletin.lang} v{bulletin.version}")
+
+
+def rendering(bulletin_ids: list[int]) -> set[int]:
+    """The versions among these whose files are not all stored yet; a version with neither its
+    files nor a job on its way gets a new job (its last one was lost with its worker)."""
+    from twintrack.reports.tasks import RENDER
+
+    stored: dict[int, int] = {}
+    for bulletin_id in BulletinFile.objects.filter(bulletin_id__in=bulletin_ids).values_list("bulletin_id", flat=True):
+        stored[bulletin_id] = stored.get(bulletin_id, 0) + 1
+    missing = {pk for pk in bulletin_ids if stored.get(pk, 0) < len(FORMATS)}
+    if missing:
+        fail_lost_jobs()
+        on_the_way = set(unfinished(Job.objects.filter(kind=RENDER, subject__in=[str(pk) for pk in missing]))
+                         .values_list("subject", flat=True))
+        for bulletin in PublishedBulletin.objects.filter(pk__in=missing).defer("data").select_related("org"):
+            if str(bulletin.pk) not in on_the_way:
+                start_rendering(bulletin)
+    return missing
+
+
+def render_files(bulletin: PublishedBulletin) -> list[BulletinFile]:
+    """Render and store the version's missing files from its frozen figures, all in one transaction."""
+    have = set(bulletin.files.values_list("format", flat=True))
+    wanted = tuple(fmt for fmt in FORMATS if fmt not in have)
+    if not wanted:
+        return list(bulletin.files.order_by("format"))
+    period = format_period(bulletin.year, bulletin.month)
+    contents = render_all(bulletin.data, bulletin.lang, bulletin.edition(), formats=wanted)
+    try:
+        with transaction.atomic():
+            for fmt, content in contents.items():
+                BulletinFile(bulletin=bulletin, format=fmt,
+                             name=file_name(bulletin.org.code, period, bulletin.lang, fmt, bulletin.version),
+                             content_type=CONTENT_TYPES[fmt], content=content, size=len(content),
+                             sha256=hashlib.sha256(content).hexdigest()).save()
+    except IntegrityError:
+        pass  # another job stored them at the same moment: the same bytes
+    return list(bulletin.files.order_by("format"))
 
 
 def bulletin_versions(org: OrgUnit, year: int, month: int, lang: str | None = None):
@@ -187,7 +236,10 @@ def bulletin_versions(org: OrgUnit, year: int, month: int, lang: str | None = No
 
 
 def _stored(bulletin: PublishedBulletin, fmt: str) -> BulletinDownload:
-    stored = BulletinFile.objects.get(bulletin=bulletin, format=fmt)
+    stored = BulletinFile.objects.filter(bulletin=bulletin, format=fmt).first()
+    if stored is None:
+        raise NotRendered(f"version {bulletin.version} of {bulletin.org_id} {bulletin.period}: its {fmt} file is "
+                          "still being rendered")
     return BulletinDownload(stored.name, stored.content_type, bytes(stored.content), bulletin.version,
                             bulletin.published_at, stored.sha256)
 

@@ -36,7 +36,7 @@ from twintrack.reports.content import change_line
 from twintrack.reports.models import BulletinFile, PublishedBulletin
 from twintrack.reports.publishing import (
     BulletinDownload, NotAllowed, NothingChanged, PublishingError, bulletin_versions, download,
-    publish_bulletin, render_draft, unapproved_months,
+    publish_bulletin, render_draft, rendering, unapproved_months,
 )
 from twintrack.reports.render import FORMATS, LANGS
 
@@ -149,6 +149,7 @@ def _page(request: HttpRequest, org: OrgUnit, year: int, month: int, form: Publi
     period = format_period(year, month)
     versions = list(bulletin_versions(org, year, month))
     by_id = {v.id: v for v in versions}
+    pending = rendering(list(by_id))
     files: dict[int, list[dict]] = {}
     for bulletin_id, fmt, size in (BulletinFile.objects.filter(bulletin_id__in=list(by_id))
                                    .values_list("bulletin_id", "format", "size")):
@@ -168,6 +169,7 @@ def _page(request: HttpRequest, org: OrgUnit, year: int, month: int, form: Publi
                 "reason": v.reason, "previous": v.version - 1 if v.previous_id else None,
                 "changes": [change_line(c, month, lang) for c in v.changes],
                 "files": sorted(files.get(v.id, []), key=lambda entry: entry["order"]),
+                "rendering": v.id in pending,
             })
         editions.append({"lang": code, "label": LANG_LABELS[code], "rows": rows})
     drafts = [{"lang": code, "label": LANG_LABELS[code],
@@ -185,7 +187,7 @@ def _page(request: HttpRequest, org: OrgUnit, year: int, month: int, form: Publi
     return render(request, "reports/bulletins.html", {
         "org": org, "org_name": org.display_name(lang), "year": year, "month": month, "period": period,
         "period_label": period_label(year, month), "units": units, "editions": editions,
-        "published": bool(versions), "drafts": drafts, "can_publish": can_publish, "form": form,
+        "published": bool(versions), "drafts": drafts, "rendering": bool(pending), "can_publish": can_publish, "form": form,
         "unapproved": month_ranges(year, unapproved, lang) if unapproved else "",
         "prev_url": page_url(org, prev_year, prev_month),
         "next_url": page_url(org, next_year, next_month) if (next_year, next_month) <= current_month() else None,

@@ -63,6 +63,8 @@ def navigation(user) -> list[dict]:
         entries.append(("diagnosis:home", _("Diagnosis")))
     if role in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR, Role.ENTERPRISE):
         entries.append(("supervision:home", _("Supervision")))
+    if may_submit_data(user) or role == Role.BUREAU:
+        entries.append(("jobs:list", _("Background jobs")))
     if may(user, "view", get_user_model()):
         entries.append(("user_list", _("Users")))
         entries.append(("notify:channels", _("Notice channels")))

@@ -4,7 +4,8 @@ An upload is kept as a temporary file under VAR_DIR/uploads/ with a random name 
 JSON note (who uploaded it, the kind, the original name); only its uploader may preview,
 confirm or discard it, and files older than a day are swept. Files are parsed only by the
 importer (`import_file`), first as a dry run (everything written and rolled back, so the
-preview counts are exact), then for real.
+preview counts are exact), then for real: both in background jobs (`web/tasks.py`), never in
+a request.
 """
 from __future__ import annotations
 
@@ -144,12 +145,23 @@ def quality_warn(kind: str):
     return import_warnings if kind == "progress" else None
 
 
-# --- preview and confirm --------------------------------------------------------------------
+# --- preview and confirm: the work of the two jobs (web/tasks.py) -----------------------------
+#
+# Both run in the worker, never in a request. Their outcome is a JSON object kept on the job,
+# so the preview page shows it again on every reload without reading the file again:
+#   {"ok", "counts": {"read", "created", "updated", "unchanged"}, "dry_run", "warnings", "notes",
+#    "messages", "problems": [{"row", "column", "reason"}], "total", "header", "rows", "more_rows"}
+# A problem's column is the file's own header (项目编号), not the column's key (project_code).
 
 @dataclass
 class Preview:
-    result: ImportResult | None = None
-    problems: list = field(default_factory=list)   # Problem(row, position, column, reason)
+    """An outcome as the pages read it."""
+
+    ok: bool = False
+    counts: dict = field(default_factory=dict)
+    dry_run: bool = True
+    warnings: list[str] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)   # {"row", "column", "reason"}
     messages: list[str] = field(default_factory=list)  # lines for problems of the file as a whole
     total: int = 0
     notes: list[str] = field(default_factory=list)  # how the file was read: its sheet, header, skipped rows
@@ -157,14 +169,22 @@ class Preview:
     rows: list[dict] = field(default_factory=list)  # {"number", "cells": [{"text", "bad"}], "bad"}
     more_rows: bool = False
 
+    @classmethod
+    def from_outcome(cls, outcome: dict) -> "Preview":
+        known = set(cls.__dataclass_fields__)
+        return cls(**{key: value for key, value in (outcome or {}).items() if key in known})
+
+    def as_outcome(self) -> dict:
+        return dict(self.__dict__)
+
     @property
-    def ok(self) -> bool:
-        return self.result is not None
+    def problem_count(self) -> int:
+        return self.total or len(self.problems) or len(self.messages)
 
 
-def _run(upload: Upload, user, dry_run: bool) -> tuple[ImportResult | None, ImportRejected | None]:
+def _run(upload: Upload, user, dry_run: bool, progress=None) -> tuple[ImportResult | None, ImportRejected | None]:
     try:
-        result = import_file(upload.kind, upload.path, name=upload.name, user=user, dry_run=dry_run,
+        result = import_file(upload.kind, upload.path, name=upload.name, user=user, dry_run=dry_run, progress=progress,
                              reason=f"web upload {upload.kind} {upload.name}"[:100], warn=quality_warn(upload.kind))
         return result, None
     except ImportRejected as rejected:
@@ -173,23 +193,46 @@ def _run(upload: Upload, user, dry_run: bool) -> tuple[ImportResult | None, Impo
         return None, ImportRejected([refused.message])
 
 
-def preview(upload: Upload, user) -> Preview:
-    result, rejected = _run(upload, user, dry_run=True)
-    shown = Preview(result=result, notes=result.notes if result is not None else [])
-    if rejected is not None:
-        shown.notes = rejected.notes
-        shown.problems = rejected.problems
-        shown.messages = [] if rejected.problems else rejected.messages
+def _outcome(upload: Upload, result: ImportResult | None, rejected: ImportRejected | None,
+             dry_run: bool, header: list[str]) -> Preview:
+    shown = Preview(ok=result is not None, dry_run=dry_run)
+    if result is not None:
+        shown.counts = {"read": result.rows_read, "created": result.created, "updated": result.updated,
+                        "unchanged": result.unchanged}
+        shown.warnings, shown.notes = list(result.warnings), list(result.notes)
+    else:
+        shown.notes = list(rejected.notes)
+        shown.problems = [{"row": p.row, "column": column_heading(p, header, upload.kind), "reason": p.reason}
+                          for p in rejected.problems]
+        shown.messages = [] if rejected.problems else list(rejected.messages)
         shown.total = rejected.total
-    _table(upload, shown)
     return shown
+
+
+def column_heading(problem, header: list[str], kind: str) -> str:
+    """The column as the file names it: its own header; for a column missing from the file, the
+    Chinese label the templates use; a column without a header keeps its letter."""
+    position = problem.position
+    if 0 <= position < len(header) and header[position].strip():
+        return header[position].strip()
+    labels = {c.key: c.label_zh for c in IMPORT_KINDS[kind].columns} if kind in IMPORT_KINDS else {}
+    return labels.get(problem.column, problem.column)
+
+
+def preview(upload: Upload, user, progress=None) -> Preview:
+    """The dry run: what the import would write, or every problem, and the file's first rows."""
+    result, rejected = _run(upload, user, dry_run=True, progress=progress)
+    shown = Preview()
+    _table(upload, shown)
+    found = _outcome(upload, result, rejected, True, shown.header)
+    found.header, found.rows, found.more_rows = shown.header, shown.rows, shown.more_rows
+    _mark_bad_cells(found, rejected)
+    return found
 
 
 def _table(upload: Upload, shown: Preview) -> None:
     from twintrack.imports.fields import as_text
 
-    bad_cells = {(p.row, p.position) for p in shown.problems}
-    bad_rows = {p.row for p in shown.problems}
     try:
         with open_table(upload.path, IMPORT_KINDS[upload.kind](), upload.name) as table:
             shown.header = [as_text(h) for h in table.header]
@@ -199,18 +242,35 @@ def _table(upload: Upload, shown: Preview) -> None:
                     shown.more_rows = True
                     break
                 texts = [as_text(c) for c in cells] + [""] * (width - len(cells))
-                shown.rows.append({
-                    "number": number, "bad": number in bad_rows,
-                    "cells": [{"text": text[:200], "bad": (number, i) in bad_cells} for i, text in enumerate(texts)],
-                })
+                shown.rows.append({"number": number, "bad": False,
+                                   "cells": [{"text": text[:200], "bad": False} for text in texts]})
     except ImportRejected:
         pass  # the file as a whole is refused: its message is already in the problems
 
 
-def confirm(upload: Upload, user) -> Preview:
-    result, rejected = _run(upload, user, dry_run=False)
-    outcome = Preview(result=result)
+def _mark_bad_cells(shown: Preview, rejected: ImportRejected | None) -> None:
+    if rejected is None:
+        return
+    bad_cells = {(p.row, p.position) for p in rejected.problems}
+    bad_rows = {p.row for p in rejected.problems}
+    for row in shown.rows:
+        row["bad"] = row["number"] in bad_rows
+        for index, cell in enumerate(row["cells"]):
+            cell["bad"] = (row["number"], index) in bad_cells
+
+
+def confirm(upload: Upload, user, progress=None) -> Preview:
+    """The import itself, in one transaction: everything written, or nothing and every problem."""
+    result, rejected = _run(upload, user, dry_run=False, progress=progress)
+    header = []
     if rejected is not None:
-        outcome.problems, outcome.total = rejected.problems, rejected.total
-        outcome.messages = [] if rejected.problems else rejected.messages
-    return outcome
+        probe = Preview()
+        _table(upload, probe)
+        header = probe.header
+    return _outcome(upload, result, rejected, False, header)
+
+
+def summary(counts: dict, label: str) -> str:
+    """The line a page says once an import is written."""
+    return ImportResult(label, "", counts.get("read", 0), counts.get("created", 0), counts.get("updated", 0),
+                        counts.get("unchanged", 0)).summary(label)

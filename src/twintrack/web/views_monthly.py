@@ -25,7 +25,9 @@ from twintrack.metrics.periods import default_period
 from twintrack.web.import_kinds import IMPORT_KINDS
 from twintrack.orgs.access import get_visible_org_or_404, may, require, require_scope_root, visible_orgs
 from twintrack.quality.evaluate import Scope, completeness_by_org, findings_for, subtree_paths, sum_under
-from twintrack.web import uploads
+from twintrack.jobs.models import Failure, Job, JobStatus
+from twintrack.jobs.services import fail_lost_jobs, latest_job, live_workers, start_job
+from twintrack.web import tasks, uploads
 from twintrack.web.import_templates import template_file_name, template_workbook
 from twintrack.web.monthdata import month_report, month_totals
 from twintrack.web.prefilled import file_name as prefilled_file_name
@@ -182,7 +184,7 @@ def _posted_period(request) -> str:
 @require_POST
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
-    require_data_entry(request.user)
+    root = require_data_entry(request.user)
     uploaded = request.FILES.get("file")
     kind = (request.POST.get("kind") or "").strip()
     period = _posted_period(request)
@@ -194,7 +196,13 @@ def upload(request: HttpRequest) -> HttpResponse:
     except uploads.UploadRefused as refused:
         messages.error(request, refused.message)
         return redirect(monthly_url(period))
+    _start(tasks.check_upload, tasks.PREVIEW, stored, request.user, root)
     return redirect("upload_preview", token=stored.token)
+
+
+def _start(task, kind: str, stored: uploads.Upload, user, root) -> Job:
+    return start_job(task, kind=kind, user=user, org=root, title=stored.name, subject=stored.token,
+                     params={"kind": stored.kind, "period": stored.period})
 
 
 def _stored(request, token: str) -> uploads.Upload:
@@ -205,37 +213,75 @@ def _stored(request, token: str) -> uploads.Upload:
     return stored
 
 
+RETRIED = (Failure.WORKER_LOST, Failure.DATABASE_BUSY)  # a check that did not run to its end runs again
+
+
+def _current(kind: str, token: str, user) -> Job | None:
+    """The upload's latest job of this kind, failed first if its worker is gone."""
+    job = latest_job(kind, token, user)
+    if job is not None and job.status == JobStatus.RUNNING and fail_lost_jobs():
+        job.refresh_from_db()
+    return job
+
+
 @require_GET
 @login_required
 def upload_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """The check's state until it is done, then its stored outcome: a reload never reads the file
+    again. Once the import is written the page says so on the month page it came from."""
     stored = _stored(request, token)
-    shown = uploads.preview(stored, request.user)
+    imported = _current(tasks.IMPORT, token, request.user)
+    if imported is not None and imported.status == JobStatus.SUCCEEDED:
+        return _imported(request, stored, imported)
+    check = _current(tasks.PREVIEW, token, request.user)
+    if check is None or (check.status == JobStatus.FAILED and check.failure in RETRIED):
+        check = _start(tasks.check_upload, tasks.PREVIEW, stored, request.user, require_data_entry(request.user))
+    running = imported if imported is not None and not imported.finished else check
+    shown = None
+    if imported is not None and imported.status == JobStatus.FAILED and imported.outcome:
+        shown = uploads.Preview.from_outcome(imported.outcome)  # the import refused it (a month approved since)
+    elif check.status == JobStatus.SUCCEEDED:
+        shown = uploads.Preview.from_outcome(check.outcome)
     return render(request, "web/upload_preview.html", {
         "upload": stored, "kind_label": kind_label(stored.kind), "preview": shown,
-        "problem_count": shown.total or len(shown.problems) or len(shown.messages),
+        "job": running if not running.finished else None, "import_job": imported,
+        "workers": live_workers() if not running.finished else None,
+        "lost": imported if imported is not None and imported.status == JobStatus.FAILED and not imported.outcome else None,
+        "failed_check": check if check.status == JobStatus.FAILED else None,
+        "problem_count": shown.problem_count if shown is not None else 0,
     })
+
+
+def _imported(request, stored: uploads.Upload, job: Job) -> HttpResponse:
+    counts = job.outcome.get("counts", {})
+    uploads.discard(stored)
+    messages.success(request, uploads.summary(counts, kind_label(stored.kind)))
+    warnings = job.outcome.get("warnings") or []
+    if warnings:
+        messages.warning(request, _("%(count)d data-quality warnings: see the data quality page.") % {
+            "count": len(warnings)})
+    return redirect(monthly_url(stored.period))
 
 
 @require_POST
 @login_required
 def upload_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Queue the import (once: a second click while it runs, or after it landed, changes nothing)."""
     stored = _stored(request, token)
-    outcome = uploads.confirm(stored, request.user)
-    if not outcome.ok:
-        messages.error(request, _("Nothing was imported: the file has problems (listed below)."))
-        return redirect("upload_preview", token=token)
-    uploads.discard(stored)
-    messages.success(request, outcome.result.summary(kind_label(stored.kind)))
-    if outcome.result.warnings:
-        messages.warning(request, _("%(count)d data-quality warnings: see the data quality page.") % {
-            "count": len(outcome.result.warnings)})
-    return redirect(monthly_url(stored.period))
+    imported = _current(tasks.IMPORT, token, request.user)
+    if imported is None or imported.status == JobStatus.FAILED:
+        _start(tasks.import_upload, tasks.IMPORT, stored, request.user, require_data_entry(request.user))
+    return redirect("upload_preview", token=token)
 
 
 @require_POST
 @login_required
 def upload_discard(request: HttpRequest, token: str) -> HttpResponse:
     stored = _stored(request, token)
+    imported = latest_job(tasks.IMPORT, token, request.user)
+    if imported is not None and not imported.finished:
+        messages.error(request, _("The import is running: wait until it has finished."))
+        return redirect("upload_preview", token=token)
     uploads.discard(stored)
     messages.info(request, _("The upload was discarded; nothing was imported."))
     return redirect(monthly_url(stored.period))

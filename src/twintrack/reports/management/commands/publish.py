@@ -1,9 +1,12 @@
 from django.contrib.auth import get_user_model
 
 from twintrack.command import InputRejected, TwintrackCommand, period_argument
+from twintrack.jobs.models import Job
+from twintrack.jobs.worker import run_now, wait_for
 from twintrack.reports.content import change_line
 from twintrack.reports.management.commands.report import find_org
 from twintrack.reports.publishing import PublishingError, publish_bulletin, unapproved_months
+from twintrack.reports.tasks import RENDER
 
 
 class Command(TwintrackCommand):
@@ -34,6 +37,9 @@ class Command(TwintrackCommand):
         except PublishingError as error:
             raise InputRejected(str(error))
         self.stdout.write(f"published {org.code} {bulletin.period} {bulletin.lang} version {bulletin.version}")
+        job = Job.objects.filter(kind=RENDER, subject=str(bulletin.pk)).first()
+        if job is not None and not run_now(job):  # the operator waits for the files here
+            wait_for(job)  # a running worker took the job first
         unapproved = unapproved_months(org, year, month)
         if unapproved:  # the operator's call; the web page asks the bureau to say so
             self.stderr.write(f"warning: months not approved for {org.code}: "
