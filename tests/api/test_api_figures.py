@@ -55,11 +55,13 @@ def test_bulletins_list_the_published_versions_and_serve_their_stored_bytes(api)
 
     from twintrack.orgs.models import OrgUnit
     from twintrack.reports.models import BulletinFile
+    from twintrack.jobs.worker import run_pending
     from twintrack.reports.publishing import publish_bulletin
 
     bureau_user = get_user_model().objects.get(username="bureau")
     nanhu = OrgUnit.objects.get(code="330402")
     bulletin = publish_bulletin(nanhu, 2023, 7, bureau_user, lang="zh", reason="")
+    run_pending()  # the worker renders the files
     district = api("district")
     listing = json.loads(district.get("/bulletins/330402/2023-07").content)
     assert listing["count"] == 1

@@ -19,10 +19,9 @@ FIXED = {"P0": (Decimal("300000"), Decimal("5.5")), "P1": (Decimal("1250000"), D
 
 
 def wait_for_preview(page) -> str:
-    """Wait until the upload's preview is shown; "ok" (confirmable) or "problems". The one place
-    that knows how a preview arrives (today the upload answers with it; as a background job the
-    page would poll until it is done)."""
-    page.wait_for_selector("#confirm-import, #problems", timeout=30_000)
+    """Wait until the upload's preview is shown; "ok" (confirmable) or "problems". The check runs
+    as a background job: the page refreshes itself until the worker has done it."""
+    page.wait_for_selector("#confirm-import, #problems", timeout=90_000)
     return "ok" if page.locator("#confirm-import").count() else "problems"
 
 
@@ -52,7 +51,7 @@ def card_text(page, metric: str) -> str:
     return page.inner_text(f".card[data-metric={metric}] .card-value").replace(" ", "").replace("\n", "")
 
 
-def test_the_officers_month_and_the_bureaus_bulk_approval(world, password, live_server, browser, tmp_path):
+def test_the_officers_month_and_the_bureaus_bulk_approval(world, password, live_server, job_worker, browser, tmp_path):
     from openpyxl import load_workbook
 
     from twintrack.display.amounts import format_amount
@@ -108,7 +107,7 @@ def test_the_officers_month_and_the_bureaus_bulk_approval(world, password, live_
     page.click("#upload-form button[type=submit]")
     assert wait_for_preview(page) == "ok"
     page.click("#confirm-import")
-    page.wait_for_selector(".alert-success")
+    page.wait_for_selector(".alert-success", timeout=90_000)  # the worker imports it
     assert f"period={PERIOD}" in page.url
     assert page.input_value("#period-input") == PERIOD
     assert page.inner_text("#month-totals tr[data-metric=investment_yuan] .this-month").strip() == "155万元"
