@@ -115,3 +115,16 @@ def history_entries(obj) -> list[dict]:
         previous = record
     entries.reverse()
     return entries
+
+
+def removed_months(project) -> list[dict]:
+    """A project's removed months of progress, newest first: the history's '-' rows keep who
+    removed them, when, why and the figures they held."""
+    from twintrack.programme.models import Progress
+
+    rows = (Progress.history.filter(project_id=project.pk, history_type="-")
+            .select_related("history_user").order_by("-history_date", "-history_id"))
+    return [{"period": f"{r.year:04d}-{r.month:02d}", "when": r.history_date,
+             "who": (r.history_user.get_full_name() or r.history_user.get_username()) if r.history_user else _("system"),
+             "reason": r.history_change_reason or "", "investment_yuan": r.investment_yuan,
+             "energy_saved_tce": r.energy_saved_tce, "note": r.note} for r in rows]
