@@ -22,7 +22,8 @@ from twintrack.energy import conversions as cv
 from twintrack.energy.forms import BaselineForm, CarrierFormSet, GridFactorForm, VersionForm, YearBasisForm
 from twintrack.energy.importing import conversion_reason
 from twintrack.energy.models import CoefficientVersion, EnergyBaseline, GridFactor, YearBasis
-from twintrack.energy.pages import carrier_labels, project_energy, years_with_data
+from twintrack.energy.pages import (carrier_labels, carrier_table, project_energy, region_name, series_label,
+                                    shipped_text, years_with_data)
 from twintrack.energy.services import (
     BaselineValues, ReconversionFailed, add_coefficient_version, add_grid_factor, delete_baseline, save_baselines,
     set_year_basis,
@@ -58,11 +59,17 @@ def coefficients(request: HttpRequest) -> HttpResponse:
         selected = next((v for v in versions if str(v.pk) == wanted), None)
         if selected is None:
             raise Http404("no such version")
+    lang = active_lang()
+    for v in versions:
+        v.shown_source, v.shown_note = shipped_text(v.source), shipped_text(v.note)
+    grid_factors = list(GridFactor.objects.order_by("-data_year", "scheme", "region"))
+    for g in grid_factors:
+        g.series, g.region_name = series_label(g.scheme), region_name(g.region_zh, g.region_en, lang)
     return render(request, "energy/coefficients.html", {
         "versions": versions,
         "selected": selected,
-        "carriers": selected.carriers.order_by("id") if selected else [],
-        "grid_factors": GridFactor.objects.order_by("-data_year", "scheme", "region"),
+        "carriers": carrier_table(list(selected.carriers.order_by("id")), lang) if selected else [],
+        "grid_factors": grid_factors, "lang": lang,
         "year_bases": YearBasis.objects.order_by("-year"),
         "can_manage": may(request.user, "create", CoefficientVersion),
         "calorific": cv.CALORIFIC_KGCE_PER_KWH,

@@ -33,7 +33,7 @@ from twintrack.programme.models import Progress, Project, ProjectKind, ProjectSt
 from twintrack.web import listing
 from twintrack.web.exports import enterprises_xlsx, projects_xlsx
 from twintrack.web.formrows import write_rows
-from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries, removed_months
+from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries, record_title, removed_months
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -331,6 +331,6 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                    for p in obj.progress.order_by("year", "month")]
         removed = removed_months(obj)
     return render(request, "web/history.html", {
-        "object": obj, "kind_label": KIND_LABELS[kind], "entries": history_entries(obj),
+        "object": obj, "title": record_title(obj), "kind_label": KIND_LABELS[kind], "entries": history_entries(obj),
         "back_url": _back_url(obj), "related": related, "removed": removed,
     })
