@@ -226,3 +226,28 @@ def co2_title(line: EnergyLine, label: str, lang: str) -> str:
     if line.kgco2_per_unit is not None and line.coefficient is not None:
         return f"{line.coefficient.version.name}: {fuel_factor_working(line.coefficient)}"
     return _("no CO2 factor for %(carrier)s in this coefficient version") % {"carrier": label}
+
+
+def energy_overview(user, org, year: int, lang: str) -> dict:
+    """The energy home's figures for a unit's subtree and a year: totals from the rollups, the
+    savings by carrier from the lines the user may see."""
+    from django.db.models import Count, Sum
+
+    from twintrack.metrics.models import Rollup
+    from twintrack.orgs.access import visible
+    from twintrack.programme.models import Project
+
+    totals = Rollup.objects.filter(org=org, year=year).aggregate(
+        energy=Sum("energy_micro"), lines=Sum("lines_micro"), co2=Sum("co2_g"))
+    lines = EnergyLine.objects.filter(year=year, project__in=visible(user, Project).filter(
+        enterprise__org__path__startswith=org.path, is_active=True))
+    labels = carrier_labels(lang)
+    by_carrier = [{"label": labels.get(row["carrier"], row["carrier"]), "tce": row["tce"],
+                   "co2_t": (row["co2"] or 0) / 1000, "lines": row["n"], "projects": row["projects"]}
+                  for row in lines.values("carrier").annotate(tce=Sum("tce"), co2=Sum("co2_kg"), n=Count("id"),
+                                                              projects=Count("project", distinct=True))
+                  .order_by("-tce")]
+    energy, from_lines = Decimal(totals["energy"] or 0) / 10**6, Decimal(totals["lines"] or 0) / 10**6
+    return {"energy_tce": energy, "lines_tce": from_lines, "co2_t": Decimal(totals["co2"] or 0) / 10**6,
+            "lines_share": (from_lines / energy) if energy else None, "by_carrier": by_carrier,
+            "projects": lines.values("project").distinct().count()}

@@ -21,9 +21,9 @@ from twintrack.display.periods import year_from_query
 from twintrack.energy import conversions as cv
 from twintrack.energy.forms import BaselineForm, CarrierFormSet, GridFactorForm, VersionForm, YearBasisForm
 from twintrack.energy.importing import conversion_reason
-from twintrack.energy.models import CoefficientVersion, EnergyBaseline, GridFactor, YearBasis
-from twintrack.energy.pages import (carrier_labels, carrier_table, project_energy, region_name, series_label,
-                                    shipped_text, years_with_data)
+from twintrack.energy.models import CoefficientVersion, EnergyBaseline, EnergyLine, GridFactor, YearBasis
+from twintrack.energy.pages import (carrier_labels, carrier_table, energy_overview, project_energy, region_name,
+                                    series_label, shipped_text, years_with_data)
 from twintrack.energy.services import (
     BaselineValues, ReconversionFailed, add_coefficient_version, add_grid_factor, delete_baseline, save_baselines,
     set_year_basis,
@@ -44,6 +44,24 @@ def _reconversion_message(request, result) -> None:
 def _failures(failures) -> list[str]:
     return [f"{line.project.code} {line.period} {line.carrier}: {conversion_reason(error)}"
             for line, error in failures[:50]]
+
+
+# --- the energy home ------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET"])
+def index(request: HttpRequest) -> HttpResponse:
+    """Energy and carbon for the user's unit and a year: the totals, the savings by carrier, and
+    where to go next (the projects measured by carrier, the coefficient tables)."""
+    root = access.require_scope_root(request.user)
+    years = list(EnergyLine.objects.order_by("year").values_list("year", flat=True).distinct())
+    year = year_from_query(request, years[-1] if years else timezone.localdate().year)
+    lang = active_lang()
+    context = energy_overview(request.user, root, year, lang)
+    context.update({"org": root, "org_name": root.display_name(lang), "year": year,
+                    "years": years if year in years else sorted(set(years) | {year}),
+                    "can_manage": may(request.user, "create", CoefficientVersion)})
+    return render(request, "energy/index.html", context)
 
 
 # --- tables --------------------------------------------------------------------------------

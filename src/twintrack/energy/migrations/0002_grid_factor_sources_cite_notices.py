@@ -21,7 +21,7 @@ def cite_notices(apps, schema_editor):
         if row is None or not any(page in factor.source for page in NEWS_PAGES):
             continue
         factor.source, factor.published, factor.note = row.source, row.published, row.note
-        factor.save(update_fields=["source", "published", "note"])
+        GridFactor.objects.filter(pk=factor.pk).update(source=row.source, published=row.published, note=row.note)
         fields = {f.attname: getattr(factor, f.attname) for f in GridFactor._meta.concrete_fields}
         History.objects.create(**fields, history_date=now, history_type="~", history_change_reason=REASON)
 
