@@ -247,7 +247,22 @@ def energy_overview(user, org, year: int, lang: str) -> dict:
                   for row in lines.values("carrier").annotate(tce=Sum("tce"), co2=Sum("co2_kg"), n=Count("id"),
                                                               projects=Count("project", distinct=True))
                   .order_by("-tce")]
+    from twintrack.display.amounts import format_amount
+
     energy, from_lines = Decimal(totals["energy"] or 0) / 10**6, Decimal(totals["lines"] or 0) / 10**6
-    return {"energy_tce": energy, "lines_tce": from_lines, "co2_t": Decimal(totals["co2"] or 0) / 10**6,
+    co2 = Decimal(totals["co2"] or 0) / 10**6
+    return {"energy_tce": energy, "lines_tce": from_lines, "co2_t": co2,
+            "energy_text": format_amount("energy_saved_tce", energy, lang),
+            "lines_text": format_amount("energy_saved_tce", from_lines, lang),
+            "co2_text": format_amount("co2_reduced_t", co2, lang),
             "lines_share": (from_lines / energy) if energy else None, "by_carrier": by_carrier,
             "projects": lines.values("project").distinct().count()}
+
+
+def split_citation(source: str) -> tuple[str, str]:
+    """A citation and the address at its end ("... 公告2024年第33号 https://www.mee.gov.cn/..."), apart,
+    so the page links the address instead of printing it."""
+    text, _sep, address = source.rpartition(" https://")
+    if not _sep or " " in address:
+        return source, ""
+    return text.strip(), "https://" + address

@@ -23,7 +23,7 @@ from twintrack.energy.forms import BaselineForm, CarrierFormSet, GridFactorForm,
 from twintrack.energy.importing import conversion_reason
 from twintrack.energy.models import CoefficientVersion, EnergyBaseline, EnergyLine, GridFactor, YearBasis
 from twintrack.energy.pages import (carrier_labels, carrier_table, energy_overview, project_energy, region_name,
-                                    series_label, shipped_text, years_with_data)
+                                    series_label, shipped_text, split_citation, years_with_data)
 from twintrack.energy.services import (
     BaselineValues, ReconversionFailed, add_coefficient_version, add_grid_factor, delete_baseline, save_baselines,
     set_year_basis,
@@ -83,6 +83,7 @@ def coefficients(request: HttpRequest) -> HttpResponse:
     grid_factors = list(GridFactor.objects.order_by("-data_year", "scheme", "region"))
     for g in grid_factors:
         g.series, g.region_name = series_label(g.scheme), region_name(g.region_zh, g.region_en, lang)
+        g.citation, g.url = split_citation(g.source)
     return render(request, "energy/coefficients.html", {
         "versions": versions,
         "selected": selected,
