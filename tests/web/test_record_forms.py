@@ -200,3 +200,25 @@ def test_removal_needs_a_reason_and_is_404_outside_the_scope(client, pinghu_user
                              {"reason": "x"}).status_code == 404  # no figures that month
     client.force_login(pinghu_user)
     assert client.post(reverse("progress_remove", args=[project.pk, "2023-04"]), {"reason": "x"}).status_code == 404
+
+
+def test_a_change_that_alters_an_approved_months_figures_is_refused_beside_its_field(nanhu_client, bureau_user,
+                                                                                    jiaxing):
+    """P1 counts as launched in February 2023: once February is approved, cancelling it or moving its
+    start to another month is refused, as a progress row for February is; completing it is not."""
+    from twintrack.approvals.services import approve, submit
+
+    for org in (jiaxing["NHGX"], jiaxing["330402"]):
+        submit(org, 2023, 2, bureau_user)
+        approve(org, 2023, 2, bureau_user)
+    project = _project()
+    url = reverse("project_edit", args=[project.pk])
+    for change, column in (({"status": "cancelled"}, "status"), ({"start_date": "2023-01-20"}, "start_date")):
+        response = nanhu_client.post(url, {**project_values(project), **change})
+        assert response.status_code == 400, change
+        fields = {item["field"].name: item["errors"] for item in response.context["fields"]}
+        assert any("2023-02" in e for e in fields[column]), fields
+    assert nanhu_client.post(url, {**project_values(project), "status": "completed",
+                                   "start_date": "2023-02-01"}).status_code == 302
+    assert _project().status == "completed"
+    assert rollup_differences() == []
