@@ -11,7 +11,11 @@ from access_tables.url_access import BUREAU_ONLY, FORBIDDEN, LOGGED_IN, OK, REDI
 BUREAU_POST = expect(anonymous=REDIRECT, bureau=REDIRECT, district=FORBIDDEN, other_district=FORBIDDEN,
                      supervisor=FORBIDDEN, enterprise=FORBIDDEN, provider=FORBIDDEN)
 
+# The energy home is about the user's unit: whoever sees a unit; accounts without one get 403.
+UNIT_PAGES = but(LOGGED_IN, enterprise=FORBIDDEN, provider=FORBIDDEN)
+
 URLS = {
+    "energy:index": [Case(expect=UNIT_PAGES), Case(expect=UNIT_PAGES, query="year=2023")],
     "energy:coefficients": Case(expect=LOGGED_IN),
     "energy:add_version": Case(expect=BUREAU_ONLY),
     "energy:year_basis": [

@@ -119,6 +119,26 @@ def _upload_file(world):
 
 NEW_PASSWORD = "a-long-new-pass-2024"
 
+# Record forms (web/views_edit.py): a POST that the import kind refuses is answered 400 with the
+# form; Pinghu's officer names Nanhu's enterprise or unit, which is outside their import scope.
+FORM_REFUSED = expect(anonymous=REDIRECT, bureau=400, district=400, other_district=400, supervisor=FORBIDDEN,
+                      enterprise=FORBIDDEN, provider=FORBIDDEN)
+CREATE_IN_NANHU = expect(anonymous=REDIRECT, bureau=REDIRECT, district=REDIRECT, other_district=400,
+                         supervisor=FORBIDDEN, enterprise=FORBIDDEN, provider=FORBIDDEN)
+EDIT_PAGE = but(ENTERPRISE_CHANGE, bureau=OK, district=OK)
+
+
+def _project_row(world, **changes):
+    from twintrack.web.views_edit import project_values
+
+    return {**project_values(world.project), **changes}
+
+
+def _enterprise_row(world, **changes):
+    from twintrack.web.views_edit import enterprise_values
+
+    return {**enterprise_values(world.enterprise), **changes}
+
 URLS = {
     "dashboard": Case(expect=but(LOGGED_IN, enterprise=REDIRECT, provider=FORBIDDEN),
                       note="an enterprise user starts at their enterprise; a provider has no unit"),
@@ -143,6 +163,16 @@ URLS = {
     "enterprise_list": Case(expect=PROGRAMME_LISTS, query="q=德威&size=medium"),
     "enterprise_export": Case(expect=PROGRAMME_LISTS),
     "enterprise_detail": Case(expect=OWN_ENTERPRISE_READ, kwargs=lambda w: {"pk": w.enterprise.pk}),
+    "enterprise_create": [
+        Case(expect=DATA_ENTRY),
+        Case(method="POST", expect=FORM_REFUSED, data=lambda w: {"uscc": "not a code", "name_zh": ""},
+             note="refused by the enterprises import kind, beside its fields"),
+    ],
+    "enterprise_edit": [
+        Case(expect=EDIT_PAGE, kwargs=lambda w: {"pk": w.enterprise.pk}),
+        Case(method="POST", expect=ENTERPRISE_CHANGE, kwargs=lambda w: {"pk": w.enterprise.pk},
+             data=lambda w: _enterprise_row(w, name_zh="嘉兴改名测试有限公司")),
+    ],
     "enterprise_delete": Case(method="POST", expect=ENTERPRISE_CHANGE, kwargs=lambda w: {"pk": w.enterprise.pk},
                               data=lambda w: {"reason": "entered twice"}),
     "enterprise_restore": Case(method="POST", expect=RESTORE, kwargs=lambda w: {"pk": w.enterprise.pk},
@@ -150,6 +180,19 @@ URLS = {
     "project_list": Case(expect=PROGRAMME_LISTS, query="kind=digital_green&status=in_progress&start=2023-02"),
     "project_export": Case(expect=PROGRAMME_LISTS),
     "project_detail": Case(expect=OWN_ENTERPRISE_READ, kwargs=lambda w: {"pk": w.project.pk}),
+    "project_create": [
+        Case(expect=DATA_ENTRY),
+        Case(method="POST", expect=CREATE_IN_NANHU, data=lambda w: _project_row(w, code="NEW-FORM-1"),
+             note="a new project of Nanhu's enterprise: outside Pinghu's scope"),
+    ],
+    "project_edit": [
+        Case(expect=EDIT_PAGE, kwargs=lambda w: {"pk": w.project.pk}),
+        Case(method="POST", expect=ENTERPRISE_CHANGE, kwargs=lambda w: {"pk": w.project.pk},
+             data=lambda w: _project_row(w, status="completed")),
+    ],
+    "progress_remove": Case(method="POST", expect=ENTERPRISE_CHANGE,
+                            kwargs=lambda w: {"pk": w.project.pk, "period": w.progress.period},
+                            data=lambda w: {"reason": "entered twice"}),
     "progress_save": Case(method="POST", expect=ENTERPRISE_CHANGE, kwargs=lambda w: {"pk": w.project.pk},
                           data=lambda w: {"month": "2023-06", "investment_yuan": "1000", "energy_saved_tce": "",
                                           "note": ""}),

@@ -67,7 +67,7 @@ def test_the_project_page_shows_the_working_of_every_line(nanhu, lines):
     html = response.content.decode()
     # 12.5 万kWh = 125,000 kWh x 0.1229 = 15.3625 tce; x 0.55 (East China 2023) = 68,750 kg CO2
     for text in ("12.5 万kWh", "125,000 kWh", "× 0.1229", "= 15.3625", "calorific equivalent", "GB/T 2589-2008",
-                 "华东", "× 0.55", "= 68,750", "20 t", "20,000 kg", "× 0.7143", "= 14.286", "× 1.9003",
+                 "East China", "× 0.55", "= 68,750", "20 t", "20,000 kg", "× 0.7143", "= 14.286", "× 1.9003",
                  "= 38,006", "× 0.6", "measured", "= 6"):
         assert text in html, text
     context = response.context
@@ -211,9 +211,39 @@ def test_the_energy_list_is_searched_and_paged_and_reached_from_the_menu(bureau,
     from django.urls import reverse
 
     home = bureau.get(reverse("dashboard")).content.decode()
-    assert reverse("energy:projects") in home
+    assert reverse("energy:index") in home
+    assert reverse("energy:projects") in bureau.get(reverse("energy:index")).content.decode()
     found = bureau.get(reverse("energy:projects"), {"year": 2023, "q": lines.code}).content.decode()
     assert lines.title in found
     missing = bureau.get(reverse("energy:projects"), {"year": 2023, "q": "no-such-project"}).content.decode()
     assert lines.title not in missing
     assert bureau.get(reverse("energy:projects"), {"year": 2023, "page": 99}).status_code == 200
+
+
+def test_the_energy_home_sums_the_units_lines_and_names_carriers_in_words(city, lines):
+    """Issue 15: energy had no index page; carriers showed as keys (raw_coal)."""
+    from django.test import Client
+
+    from twintrack.energy.models import EnergyLine
+    from twintrack.orgs.models import OrgUnit
+
+    def signed_in(account):
+        client = Client()
+        client.force_login(account)
+        return client
+
+    bureau = signed_in(user("bureau", "bureau"))
+    nanhu = signed_in(user("nanhu", "district", OrgUnit.objects.get(code="330402")))
+    pinghu = signed_in(user("pinghu", "district", OrgUnit.objects.get(code="330482")))
+    expected = sum((l.tce for l in EnergyLine.objects.filter(year=2023)), Decimal(0))
+    for client in (bureau, nanhu):
+        page = client.get(reverse("energy:index"), {"year": 2023})
+        assert page.status_code == 200
+        assert page.context["lines_tce"] == expected
+        assert page.context["energy_tce"] == expected + Decimal("4.5")  # and the tce given in progress
+        assert page.context["projects"] == 1
+        carriers = [row["label"] for row in page.context["by_carrier"]]
+        assert sorted(carriers) == ["Coke-oven gas", "Electricity", "Raw coal"]
+        assert "raw_coal" not in page.content.decode()
+    other = pinghu.get(reverse("energy:index"), {"year": 2023})
+    assert other.context["lines_tce"] == 0 and other.context["by_carrier"] == []

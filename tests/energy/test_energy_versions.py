@@ -61,3 +61,37 @@ def test_a_month_before_every_version_cannot_be_converted(green, line):
     CoefficientVersion.objects.update(effective_from=date(2023, 6, 1))
     with pytest.raises(ConversionError, match="no coefficient version is in force for 2023-03"):
         save_energy_lines([line(green, 3, "electricity", 1)])
+
+
+def test_the_grid_factors_cite_the_mee_nbs_notices_not_news_pages():
+    """Issue 15: the sources cited news sites; each now names its notice, its number and date."""
+    from twintrack.energy.reference import grid_rows
+
+    notices = {2021: "公告2024年第12号", 2022: "公告2024年第33号", 2023: "公告2025年第47号"}
+    for row in grid_rows():
+        if row.scheme == "mee_carbon_market_grid":
+            assert "环办气候函〔2023〕43号" in row.source
+            continue
+        assert notices[row.data_year] in row.source and "生态环境部 国家统计局" in row.source, row
+        assert "mee.gov.cn" in row.source
+        for news in ("daydaynews", "163.com", "reportify", "tanpaifang"):
+            assert news not in row.source
+
+
+def test_a_database_loaded_before_cites_the_notices_after_migrating(tables):
+    import importlib
+
+    from django.apps import apps
+
+    from twintrack.energy.models import GridFactor
+
+    GridFactor.objects.filter(scheme="mee_nbs_average", data_year=2022).update(
+        source="daydaynews.cc/zh-hant/finance/3899452.html; public code file")
+    bureau_own = GridFactor.objects.filter(scheme="mee_nbs_average", data_year=2023, region="east_china")
+    bureau_own.update(source="本局核对")  # a source someone typed stays as it is
+    migration = importlib.import_module("twintrack.energy.migrations.0002_grid_factor_sources_cite_notices")
+    migration.cite_notices(apps, None)
+    for factor in GridFactor.objects.filter(scheme="mee_nbs_average", data_year=2022):
+        assert "公告2024年第33号" in factor.source
+        assert factor.history.first().history_change_reason == migration.REASON
+    assert bureau_own.get().source == "本局核对"

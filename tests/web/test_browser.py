@@ -198,3 +198,29 @@ def test_the_monthly_cycle_in_the_browser(world, password, live_server, job_work
     page.screenshot(path=str(ARTIFACTS / "monthly-6-dashboard-approved.png"), full_page=True)
     assert problems == []
     context.close()
+
+
+NARROW_PAGES = ("/", "/projects/", "/enterprises/", "/projects/new/", "/energy/", "/history/project/{pk}/",
+                "/projects/{pk}/", "/projects/{pk}/edit/")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_at_390_px_no_page_scrolls_sideways_and_the_top_bar_keeps_words_whole(
+        world, password, live_server, browser, language):
+    """Issue 15: at 390 px the top bar broke words (简体中/文) and some pages scrolled sideways."""
+    from twintrack.orgs.models import Membership
+
+    Membership.objects.filter(user=world.users["district"]).update(language=language)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", "nanhu")
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit].button-primary")
+    page.wait_for_load_state("networkidle")
+    for path in NARROW_PAGES:
+        page.goto(live_server.url + path.format(pk=world.project.pk), wait_until="networkidle")
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        for item in page.locator(".topbar-tools .link-button, .lang-switch button").all():
+            box = item.bounding_box()
+            assert box["height"] < 40, (path, item.inner_text())  # one line, not a character a line

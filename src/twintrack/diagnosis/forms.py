@@ -195,7 +195,10 @@ class SolutionForm(forms.ModelForm):
                           .select_related("framework").order_by("framework__key", "order")):
             if dimension.code not in seen:
                 seen.add(dimension.code)
-                choices.append((dimension.code, f"{dimension.display_name(lang)} ({dimension.framework.key})"))
+                framework = dimension.framework.display_name(lang)
+                label = f"{dimension.display_name(lang)} ({framework})" if lang == "en" else \
+                    f"{dimension.display_name(lang)}（{framework}）"
+                choices.append((dimension.code, label))
         self.fields["dimension_codes"].choices = choices
         if self.instance.pk:
             self.fields["industries_text"].initial = ", ".join(self.instance.industries)

@@ -729,6 +729,7 @@ def framework(request: HttpRequest, pk: int) -> HttpResponse:
             for q in d.questions.all()]})
     return render(request, "diagnosis/framework.html", {
         "row": row, "name": row.display_name(lang),
+        "source": _(row.source) if row.source else "",  # a shipped framework's citation is in the catalogue
         "description": row.description_en if lang == "en" and row.description_en else row.description_zh,
         "levels": [(lv, lv.display_name(lang)) for lv in row.levels.all()], "dimensions": dimensions,
         "can_change": may(request.user, "change", row), "lang": lang})

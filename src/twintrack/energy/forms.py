@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from twintrack.display.language import active_lang
 from twintrack.energy import conversions as cv
 from twintrack.energy.models import CoefficientVersion, ElectricityBasis, GridChoice, GridFactor, YearBasis
 
@@ -118,8 +119,8 @@ class YearBasisForm(forms.Form):
 
 class GridFactorForm(forms.Form):
     data_year = forms.IntegerField(label=_("Data year"), min_value=2000, max_value=2100)
-    region = forms.ChoiceField(label=_("Region"), choices=[(cv.NATIONAL, _("National average"))] + [
-        (key, f"{zh} {en}") for key, (zh, en) in cv.GRID_REGIONS.items()])
+    region = forms.ChoiceField(label=_("Region"), choices=lambda: [(cv.NATIONAL, _("National average"))] + [
+        (key, en if active_lang() == "en" else zh) for key, (zh, en) in cv.GRID_REGIONS.items()])
     kgco2_per_kwh = forms.DecimalField(label=_("kg CO2 per kWh"), max_digits=8, decimal_places=4,
                                        min_value=Decimal("0.0001"), max_value=Decimal("2"))
     published = forms.CharField(label=_("Published"), max_length=10, required=False,

@@ -67,7 +67,7 @@ def co2_label(line: EnergyLine, lang: str) -> str:
 
     grid = line.grid_factor
     if grid is not None:
-        region = grid.region_en if lang == "en" else grid.region_zh
+        region = region_name(grid.region_zh, grid.region_en, lang)
         return _("%(region)s grid %(year)d") % {"region": region, "year": grid.data_year}
     if line.kgco2_per_unit is not None:
         return _("fuel factor (reference)")
@@ -96,6 +96,7 @@ def project_energy(project, year: int, lang: str) -> dict:
     for l in lines:
         l.label = labels.get(l.carrier, l.carrier)
         l.co2_label = co2_label(l, lang)
+        l.co2_title = co2_title(l, l.label, lang)
         row = months.setdefault(l.month, MonthRow(l.month))
         row.quantities[l.carrier] = l.quantity
         row.lines_tce += l.tce
@@ -145,3 +146,123 @@ def baseline_row(b: EnergyBaseline, labels: dict, units: dict, saved: list | Non
     rate = float(saved_avg / monthly) if saved_avg is not None and monthly else None
     return BaselineRow(b, labels.get(b.carrier, b.carrier), units.get(b.carrier, ""), monthly, tce, saved_avg,
                        reporting, rate)
+
+
+# --- the tables and lines in the reader's language -------------------------------------------------
+#
+# What the database stores about a factor's origin (the shipped table's notes, a line's CO2 source) is
+# English working kept for the record; the pages say the same in the reader's language from the
+# figures themselves.
+
+def _series_labels() -> dict:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "mee_nbs_average": _("Average factor (national, regional)"),
+        "mee_nbs_fossil": _("Fossil-fuel power factor"),
+        "mee_nbs_excl_market_nonfossil": _("Average factor without market-traded non-fossil power"),
+        "mee_carbon_market_grid": _("National carbon market grid factor"),
+    }
+
+
+def series_label(scheme: str) -> str:
+    return str(_series_labels().get(scheme, scheme))
+
+
+def region_name(zh: str, en: str, lang: str) -> str:
+    return (en or zh) if lang == "en" else zh
+
+
+def shipped_text(text: str) -> str:
+    """The shipped version's source and note in the reader's language; what a bureau typed as typed."""
+    from django.utils.translation import gettext as _
+
+    from twintrack.energy.reference import SHIPPED_NOTE, SHIPPED_SOURCE
+
+    if text == SHIPPED_SOURCE:
+        return _("GB/T 2589-2008 General principles for calculation of the comprehensive energy consumption, "
+                 "appendix A (kgce per unit, each coefficient = kcal/7000), as printed in public copies that agree "
+                 "digit for digit. Fuel CO2 factors: a public compilation pairing the standard's net calorific values "
+                 "with carbon-content and oxidation defaults (reference, not regulatory).")
+    if text == SHIPPED_NOTE:
+        return _("GB/T 2589-2020 (in force 2021-04-01) revised appendix A; add it as a new version effective "
+                 "2021-04-01 when its table is at hand. No CO2 factor is shipped for steam, heat, coal gases or "
+                 "washed coals: their lines count for energy but not for CO2 until a version gives one.")
+    return text
+
+
+def fuel_factor_working(carrier: CarrierCoefficient) -> str:
+    """How a fuel's CO2 factor was obtained: the formula with the carrier's own figures."""
+    from django.utils.translation import gettext as _
+
+    if carrier.carbon_tc_per_tj is None or carrier.oxidation_rate is None or carrier.ncv_kj_per_unit is None:
+        return carrier.co2_source
+    return _("NCV × carbon content × oxidation rate × 44/12 (%(ncv)s kJ/%(unit)s × %(cc)s tC/TJ × %(ox)s); "
+             "reference, not regulatory") % {
+        "ncv": cv.display(carrier.ncv_kj_per_unit), "unit": carrier.unit,
+        "cc": cv.display(carrier.carbon_tc_per_tj), "ox": cv.display(carrier.oxidation_rate)}
+
+
+def carrier_table(carriers, lang: str) -> list:
+    """The version's carriers with the names a file may use and the factor's working, for the page."""
+    for c in carriers:
+        c.shown_name = region_name(c.name_zh, c.name_en, lang)
+        names = [n for n in c.aliases.split(",") if n.strip()]
+        c.file_names = ", ".join(([c.key, c.name_zh] if lang == "en" else []) + names)
+        c.working = fuel_factor_working(c) if c.kgco2_per_unit is not None else ""
+    return carriers
+
+
+def co2_title(line: EnergyLine, label: str, lang: str) -> str:
+    """The tooltip of a line's CO2 factor: where the factor comes from, in the reader's language."""
+    from django.utils.translation import gettext as _
+
+    grid = line.grid_factor
+    if grid is not None:
+        return _("%(series)s %(year)d, %(region)s, %(factor)s kgCO2/kWh; %(source)s") % {
+            "series": series_label(grid.scheme), "year": grid.data_year,
+            "region": region_name(grid.region_zh, grid.region_en, lang), "factor": cv.display(grid.kgco2_per_kwh),
+            "source": grid.source}
+    if line.kgco2_per_unit is not None and line.coefficient is not None:
+        return f"{line.coefficient.version.name}: {fuel_factor_working(line.coefficient)}"
+    return _("no CO2 factor for %(carrier)s in this coefficient version") % {"carrier": label}
+
+
+def energy_overview(user, org, year: int, lang: str) -> dict:
+    """The energy home's figures for a unit's subtree and a year: totals from the rollups, the
+    savings by carrier from the lines the user may see."""
+    from django.db.models import Count, Sum
+
+    from twintrack.metrics.models import Rollup
+    from twintrack.orgs.access import visible
+    from twintrack.programme.models import Project
+
+    totals = Rollup.objects.filter(org=org, year=year).aggregate(
+        energy=Sum("energy_micro"), lines=Sum("lines_micro"), co2=Sum("co2_g"))
+    lines = EnergyLine.objects.filter(year=year, project__in=visible(user, Project).filter(
+        enterprise__org__path__startswith=org.path, is_active=True))
+    labels = carrier_labels(lang)
+    by_carrier = [{"label": labels.get(row["carrier"], row["carrier"]), "tce": row["tce"],
+                   "co2_t": (row["co2"] or 0) / 1000, "lines": row["n"], "projects": row["projects"]}
+                  for row in lines.values("carrier").annotate(tce=Sum("tce"), co2=Sum("co2_kg"), n=Count("id"),
+                                                              projects=Count("project", distinct=True))
+                  .order_by("-tce")]
+    from twintrack.display.amounts import format_amount
+
+    energy, from_lines = Decimal(totals["energy"] or 0) / 10**6, Decimal(totals["lines"] or 0) / 10**6
+    co2 = Decimal(totals["co2"] or 0) / 10**6
+    return {"energy_tce": energy, "lines_tce": from_lines, "co2_t": co2,
+            "energy_text": format_amount("energy_saved_tce", energy, lang),
+            "lines_text": format_amount("energy_saved_tce", from_lines, lang),
+            "co2_text": format_amount("co2_reduced_t", co2, lang),
+            "lines_share": (from_lines / energy) if energy else None, "by_carrier": by_carrier,
+            "projects": lines.values("project").distinct().count()}
+
+
+def split_citation(source: str) -> tuple[str, str]:
+    """A citation and the address at its end ("... 公告2024年第33号 https://www.mee.gov.cn/..."), apart,
+    so the page links the address instead of printing it."""
+    text, _sep, address = source.rpartition(" https://")
+    if not _sep or " " in address:
+        return source, ""
+    return text.strip(), "https://" + address

@@ -5,6 +5,7 @@ from twintrack.energy import views
 app_name = "energy"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("coefficients/", views.coefficients, name="coefficients"),
     path("coefficients/add/", views.add_version, name="add_version"),
     path("basis/", views.year_basis, name="year_basis"),

@@ -21,8 +21,9 @@ from twintrack.display.periods import year_from_query
 from twintrack.energy import conversions as cv
 from twintrack.energy.forms import BaselineForm, CarrierFormSet, GridFactorForm, VersionForm, YearBasisForm
 from twintrack.energy.importing import conversion_reason
-from twintrack.energy.models import CoefficientVersion, EnergyBaseline, GridFactor, YearBasis
-from twintrack.energy.pages import carrier_labels, project_energy, years_with_data
+from twintrack.energy.models import CoefficientVersion, EnergyBaseline, EnergyLine, GridFactor, YearBasis
+from twintrack.energy.pages import (carrier_labels, carrier_table, energy_overview, project_energy, region_name,
+                                    series_label, shipped_text, split_citation, years_with_data)
 from twintrack.energy.services import (
     BaselineValues, ReconversionFailed, add_coefficient_version, add_grid_factor, delete_baseline, save_baselines,
     set_year_basis,
@@ -64,6 +65,24 @@ def _table_saved(request, form, save, done) -> HttpResponse | None:
     return redirect("energy:coefficients")
 
 
+# --- the energy home ------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET"])
+def index(request: HttpRequest) -> HttpResponse:
+    """Energy and carbon for the user's unit and a year: the totals, the savings by carrier, and
+    where to go next (the projects measured by carrier, the coefficient tables)."""
+    root = access.require_scope_root(request.user)
+    years = list(EnergyLine.objects.order_by("year").values_list("year", flat=True).distinct())
+    year = year_from_query(request, years[-1] if years else timezone.localdate().year)
+    lang = active_lang()
+    context = energy_overview(request.user, root, year, lang)
+    context.update({"org": root, "org_name": root.display_name(lang), "year": year,
+                    "years": years if year in years else sorted(set(years) | {year}),
+                    "can_manage": may(request.user, "create", CoefficientVersion)})
+    return render(request, "energy/index.html", context)
+
+
 # --- tables --------------------------------------------------------------------------------
 
 @login_required
@@ -77,11 +96,18 @@ def coefficients(request: HttpRequest) -> HttpResponse:
         selected = next((v for v in versions if str(v.pk) == wanted), None)
         if selected is None:
             raise Http404("no such version")
+    lang = active_lang()
+    for v in versions:
+        v.shown_source, v.shown_note = shipped_text(v.source), shipped_text(v.note)
+    grid_factors = list(GridFactor.objects.order_by("-data_year", "scheme", "region"))
+    for g in grid_factors:
+        g.series, g.region_name = series_label(g.scheme), region_name(g.region_zh, g.region_en, lang)
+        g.citation, g.url = split_citation(g.source)
     return render(request, "energy/coefficients.html", {
         "versions": versions,
         "selected": selected,
-        "carriers": selected.carriers.order_by("id") if selected else [],
-        "grid_factors": GridFactor.objects.order_by("-data_year", "scheme", "region"),
+        "carriers": carrier_table(list(selected.carriers.order_by("id")), lang) if selected else [],
+        "grid_factors": grid_factors, "lang": lang,
         "year_bases": YearBasis.objects.order_by("-year"),
         "can_manage": may(request.user, "create", CoefficientVersion),
         "calorific": cv.CALORIFIC_KGCE_PER_KWH,

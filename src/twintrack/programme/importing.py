@@ -7,7 +7,7 @@ from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twintrack.approvals.services import refuse_locked_rows
+from twintrack.approvals.services import MonthLocked, refuse_locked, refuse_locked_rows
 from twintrack.enterprises.importing import lookup_uscc
 from twintrack.enterprises.models import Enterprise
 from twintrack.imports import fields as f
@@ -15,6 +15,7 @@ from twintrack.imports.columns import Alternative, Column
 from twintrack.imports.fields import Cell, FieldError
 from twintrack.imports.kinds import Context, Record, chunks
 from twintrack.figures import METRICS, metric_from_label
+from twintrack.programme.contributions import contributions_of_projects
 from twintrack.orgs.models import OrgUnit
 from twintrack.orgs.importing import ScopedKind, no_org, org_ids_by_code, taken_outside
 from twintrack.programme.access import (refuse_project_month_rows_for_role, refuse_project_rows_for_role,
@@ -84,6 +85,45 @@ class Targets(ScopedKind):
 
 # --- projects -----------------------------------------------------------------------------
 
+def _launched_key(org_id: int, start: date, status: str):
+    """Where a project counts as launched: its unit and start month (a cancelled one counts nowhere)."""
+    return None if status == ProjectStatus.CANCELLED else (org_id, start.year, start.month)
+
+
+def _changed_months(project: Project, out: ProjectValues) -> tuple[set, str]:
+    """The (unit, year, month) whose figures a change of the project alters, and the column that alters them."""
+    old_org = project.enterprise.org_id
+    if old_org != out.org_id:  # its figures move to another unit, every month of them
+        months = {(y, m) for (_org, y, m), totals in contributions_of_projects({"id": project.id}).items() if totals}
+        months.add((project.start_date.year, project.start_date.month))
+        return {(org, y, m) for org in (old_org, out.org_id) for (y, m) in months}, "uscc"
+    old = _launched_key(old_org, project.start_date, project.status)
+    new = _launched_key(out.org_id, out.start_date, out.status)
+    if old == new:
+        return set(), ""
+    column = "status" if (old is None) != (new is None) else "start_date"
+    return {key for key in (old, new) if key is not None}, column
+
+
+def refuse_locked_project_changes(records, ctx) -> None:
+    """projects rows that would change an approved month's figures (a project cancelled or counted again,
+    its start month moved, or moved to another unit), refused as progress rows for that month are."""
+    good = [r for r in records if r.out is not None and not r.bad]
+    if not good:
+        return
+    existing = {p.code: p for p in Project.objects.filter(code__in={r.out.code for r in good}, is_active=True)
+                .select_related("enterprise")}
+    for record in good:
+        project = existing.get(record.out.code)
+        if project is None:
+            continue
+        keys, column = _changed_months(project, record.out)
+        try:
+            refuse_locked(keys)
+        except MonthLocked as locked:
+            ctx.error(record, column, locked.message)
+
+
 class Projects(ScopedKind):
     name = "projects"
     columns = (
@@ -100,7 +140,8 @@ class Projects(ScopedKind):
     )
     alternatives = (Alternative("planned_investment_yuan", "planned_investment_10k_yuan", False),)
     key = ("code",)
-    row_checks = (refuse_project_rows_for_role, refuse_deleted_in_projects)  # scope first: such a row names nothing
+    # scope first: such a row names nothing
+    row_checks = (refuse_project_rows_for_role, refuse_deleted_in_projects, refuse_locked_project_changes)
 
     def prepare(self) -> None:
         self.kinds = f.Choices(PROJECT_KIND_ZH, dict(ProjectKind.choices))

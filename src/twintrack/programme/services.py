@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from twintrack import hooks
 from twintrack.approvals.services import refuse_locked
+from twintrack.programme.contributions import ContributionsMove
 from twintrack.programme.bulk import write_progress_batch, write_projects_batch
 from twintrack.programme.models import Target
 
@@ -127,3 +128,17 @@ def save_targets(rows: Iterable[TargetValues], reason: str = "", user=None) -> W
             unchanged += 1
     _write_with_history(Target, to_create, to_update, ("value",), reason, user)
     return WriteResult(len(to_create), len(to_update), unchanged)
+
+
+@transaction.atomic
+def remove_progress(progress, reason: str, user=None) -> None:
+    """Delete one month's figures of a project, the way an import would change them: refused
+    for an approved (locked) month, the history keeping who, when, why and the old values
+    (a '-' row), the rollups recomputed for the project around the delete."""
+    project = progress.project
+    refuse_locked({(project.enterprise.org_id, progress.year, progress.month)})
+    with ContributionsMove({"id": project.id}):
+        progress._history_user = user
+        progress._change_reason = reason[:100] or None
+        progress.delete()
+    hooks.bump_data_version()

@@ -56,7 +56,7 @@ def navigation(user) -> list[dict]:
         entries.append(("quality", _("Data quality")))
     role = role_of(user)
     if role in (Role.BUREAU, Role.DISTRICT, Role.SUPERVISOR):
-        entries.append(("energy:projects", _("Energy and carbon")))
+        entries.append(("energy:index", _("Energy and carbon")))
     if units:  # whoever sees a unit (bureau, district officers, supervisors)
         entries.append(("reports:bulletins", _("Bulletins")))
     if role is not None:

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from twintrack.web import views, views_admin, views_monthly, views_quality, views_registry, views_tokens
+from twintrack.web import (views, views_admin, views_edit, views_monthly, views_quality, views_registry,
+                           views_tokens)
 
 # Every pattern here is classified in tests/access_tables/web.py (see tests/access_tables/url_access.py):
 # tests/web/test_url_access.py fails for a pattern without a classification.
@@ -20,14 +21,19 @@ urlpatterns = [
     # enterprises
     path("enterprises/", views_registry.enterprise_list, name="enterprise_list"),
     path("enterprises/export.xlsx", views_registry.enterprise_export, name="enterprise_export"),
+    path("enterprises/new/", views_edit.enterprise_create, name="enterprise_create"),
     path("enterprises/<int:pk>/", views_registry.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", views_edit.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:pk>/delete/", views_registry.enterprise_delete, name="enterprise_delete"),
     path("enterprises/<int:pk>/restore/", views_registry.enterprise_restore, name="enterprise_restore"),
     # projects and monthly progress
     path("projects/", views_registry.project_list, name="project_list"),
     path("projects/export.xlsx", views_registry.project_export, name="project_export"),
+    path("projects/new/", views_edit.project_create, name="project_create"),
     path("projects/<int:pk>/", views_registry.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views_edit.project_edit, name="project_edit"),
     path("projects/<int:pk>/progress/", views_registry.progress_save, name="progress_save"),
+    path("projects/<int:pk>/progress/<period:period>/remove/", views_edit.progress_remove, name="progress_remove"),
     path("projects/<int:pk>/delete/", views_registry.project_delete, name="project_delete"),
     path("projects/<int:pk>/restore/", views_registry.project_restore, name="project_restore"),
     # history of any record

@@ -33,7 +33,7 @@ from twintrack.programme.models import Progress, Project, ProjectKind, ProjectSt
 from twintrack.web import listing
 from twintrack.web.exports import enterprises_xlsx, projects_xlsx
 from twintrack.web.formrows import write_rows
-from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries
+from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries, record_title, removed_months
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -121,7 +121,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/enterprise_list.html", {
         "filters": filters, "page": page, "query": listing.query_without_page(request.GET),
         "units": visible_orgs(request.user).order_by("path"), "divisions": listing.divisions(),
-        "sizes": Size.choices, "lang": active_lang(),
+        "sizes": Size.choices, "lang": active_lang(), "can_create": may(request.user, "create", Enterprise),
     })
 
 
@@ -195,7 +195,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "filters": filters, "page": page, "rows": listing.with_progress(page.object_list),
         "query": listing.query_without_page(request.GET), "sort_query": listing.query_without(request.GET, "sort"),
         "units": visible_orgs(request.user).order_by("path"), "kinds": ProjectKind.choices,
-        "statuses": ProjectStatus.choices, "lang": active_lang(),
+        "statuses": ProjectStatus.choices, "lang": active_lang(), "can_create": may(request.user, "create", Project),
     })
 
 
@@ -325,11 +325,12 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if model is None:
         raise Http404("no such kind of record")
     obj = get_visible_or_404(request.user, model, pk=pk)
-    related = []
-    if isinstance(obj, Project):  # a project's page shows its months' changes too
+    related, removed = [], []
+    if isinstance(obj, Project):  # a project's page shows its months' changes too, and the months removed
         related = [{"title": str(p.period), "url": reverse("history", args=["progress", p.pk])}
                    for p in obj.progress.order_by("year", "month")]
+        removed = removed_months(obj)
     return render(request, "web/history.html", {
-        "object": obj, "kind_label": KIND_LABELS[kind], "entries": history_entries(obj),
-        "back_url": _back_url(obj), "related": related,
+        "object": obj, "title": record_title(obj), "kind_label": KIND_LABELS[kind], "entries": history_entries(obj),
+        "back_url": _back_url(obj), "related": related, "removed": removed,
     })

@@ -128,6 +128,29 @@
     return null;
   }
 
+  // Small neighbouring districts (秀洲区 and 南湖区 around the city centre) would print their
+  // labels on top of each other: each label that meets one already placed moves below it.
+  function apart() {
+    var placed = [], seen = {};
+    return function (params) {
+      if (seen[params.dataIndex]) { placed = []; seen = {}; }  // a new layout pass (a resize, a hover)
+      seen[params.dataIndex] = true;
+      var r = params.labelRect, dy = 0, moved = true;
+      while (moved) {
+        moved = false;
+        for (var i = 0; i < placed.length; i++) {
+          var q = placed[i];
+          if (r.x < q.x + q.width && q.x < r.x + r.width && r.y + dy < q.y + q.height && q.y < r.y + dy + r.height) {
+            dy = q.y + q.height + 2 - r.y;
+            moved = true;
+          }
+        }
+      }
+      placed.push({ x: r.x, y: r.y + dy, width: r.width, height: r.height });
+      return dy ? { dy: dy } : {};
+    };
+  }
+
   function drawMap(metric) {
     if (!mapChart) return;
     if (mapData.assemble) assembleProvince(mapData.name);
@@ -176,7 +199,8 @@
             if (!p.data || !p.data.label) return "";
             return p.data.label + (isNaN(p.data.value) ? "" : "\n" + number(p.data.value) + "%");
           }
-        }
+        },
+        labelLayout: apart()
       }]
     }, true);
   }
