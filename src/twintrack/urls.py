@@ -16,6 +16,7 @@ urlpatterns = [
     path("bulletins/", include("twintrack.reports.urls")),
     path("notices/", include("twintrack.notify.urls")),
     path("api/v1/", include("twintrack.api.urls")),
+    path("field/", include("twintrack.field.urls")),
     path("", include("twintrack.web.urls")),
 ]
 
