@@ -167,6 +167,13 @@ class GroupOut(Schema):
     units: list[str]
 
 
+class CoverageOut(Schema):
+    group: str
+    units: list[OrgUnitOut]
+    enterprises: list[EnterpriseOut]
+    projects: list[ProjectOut]
+
+
 class KeyTaskOut(Schema):
     code: str
     number: int

@@ -24,9 +24,10 @@ from pydantic import Field
 
 from twintrack.api.auth import WriteTokenAuth
 from twintrack.api.paging import Paging, month_filter, page_of
+from twintrack.api.registry import enterprise_out, org_out, project_out
 from twintrack.api.problems import READ_ERRORS, WRITE_ERRORS, Rejected
 from twintrack.api.schemas import (
-    AttachmentOut, FindingOut, FindingPage, GroupOut, KeyTaskOut, RequirementOut, RequirementPage, ResponseOut, Text,
+    AttachmentOut, CoverageOut, FindingOut, FindingPage, GroupOut, KeyTaskOut, RequirementOut, RequirementPage, ResponseOut, Text,
     VisitOut, VisitPage,
 )
 from twintrack.enterprises.models import Enterprise
@@ -386,6 +387,22 @@ def groups(request):
     rows = (access.recordable_groups(request.user).select_related("round").prefetch_related("units")
             .order_by("round__code", "number", "code"))
     return [group_out(g) for g in rows]
+
+
+@router.get("/supervision/groups/{code}/coverage", response={200: CoverageOut, **READ_ERRORS},
+            summary="What a group's visits reach: its units with everything below, their enterprises and projects")
+def group_coverage(request, code: Text):
+    """Exactly what the visit and finding writes accept for this group (a supervisor without a
+    unit of their own reaches the units through their group, not through the registry lists)."""
+    group = get_object_or_404(access.recordable_groups(request.user), code=code)
+    covered = list(group.units.all())
+    units = list(OrgUnit.objects.filter(_under(covered, "path")).order_by("path"))
+    firms = Enterprise.objects.filter(_under(covered, "org__path"), is_active=True).select_related("org").order_by("uscc")
+    projects = (Project.objects.filter(is_active=True, enterprise__in=firms)
+                .select_related("enterprise", "enterprise__org").order_by("code"))
+    codes = dict(OrgUnit.objects.filter(pk__in={u.parent_id for u in units}).values_list("pk", "code"))
+    return {"group": group.code, "units": [org_out(u, codes) for u in units],
+            "enterprises": [enterprise_out(e) for e in firms], "projects": [project_out(p) for p in projects]}
 
 
 @router.get("/supervision/key-tasks", response={200: list[KeyTaskOut], **READ_ERRORS},

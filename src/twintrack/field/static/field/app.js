@@ -124,6 +124,7 @@ async function fetchAll(path, token) {
     const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
     if (!response.ok) throw response;
     const page = await response.json();
+    if (!Array.isArray(page) && !("results" in page)) return page;  // one object, not a list
     rows.push(...(Array.isArray(page) ? page : page.results));
     url = Array.isArray(page) ? null : page.next && new URL(page.next).pathname + new URL(page.next).search;
   }
@@ -135,11 +136,13 @@ async function download() {
   if (!navigator.onLine) return say(T.needs_network, "error");
   say(T.downloading);
   try {
-    const [groups, keyTasks, units, enterprises, projects, requirements] = await Promise.all([
-      fetchAll("/supervision/groups", token), fetchAll("/supervision/key-tasks", token),
-      fetchAll("/orgunits", token), fetchAll("/enterprises", token), fetchAll("/projects", token),
-      fetchAll("/supervision/requirements", token)]);
-    ref = { groups, keyTasks, units, enterprises, projects, at: new Date().toLocaleString(),
+    const [groups, keyTasks, requirements] = await Promise.all([fetchAll("/supervision/groups", token),
+      fetchAll("/supervision/key-tasks", token), fetchAll("/supervision/requirements", token)]);
+    const packs = await Promise.all(groups.map((g) =>
+      fetchAll(`/supervision/groups/${encodeURIComponent(g.code)}/coverage`, token)));
+    const merged = (key, id) => Object.values(Object.fromEntries(packs.flatMap((p) => p[key]).map((x) => [x[id], x])));
+    ref = { groups, keyTasks, units: merged("units", "code"), enterprises: merged("enterprises", "uscc"),
+            projects: merged("projects", "code"), at: new Date().toLocaleString(),
             requirements: requirements.filter((r) => r.status !== "verified") };
     await setMeta("ref", ref);
     say("");
@@ -206,7 +209,9 @@ async function savePhotos(container, recordId, kind) {
     const keep = container.querySelector("input[name=keep_location]");
     const where = keep && keep.checked ? await position() : null;
     for (const file of input.files) {
-      const { blob, thumb } = await compress(file);
+      let compressed;
+      try { compressed = await compress(file); } catch (error) { say(T.photo_failed, "error"); continue; }
+      const { blob, thumb } = compressed;
       await put("photos", { id: newId(), record: recordId, kind, blob, thumb, name: "photo.jpg",
                             ...(where || {}), state: "waiting", created: Date.now() });
     }
@@ -258,6 +263,7 @@ async function renderHome() {
       el("button", { type: "button", id: "new-requirement", onclick: () => requirementForm(), text: T.new_requirement })));
   }
   if (SETUP.role === "district" || SETUP.role === "enterprise") screen.append(openRequirements());
+  else if (!supervisor) screen.append(el("p", { class: "card muted", text: T.no_role }));
   screen.append(el("section", { class: "card" }, el("h2", { text: T.on_phone }), el("ul", { id: "records", class: "records" })));
 }
 
@@ -433,7 +439,9 @@ function recordItem(record, records, photos) {
   const parent = records.find((r) => r.id === record.parent);
   const blocked = record.state === "waiting" && parent && parent.state !== "sent";
   const state = blocked ? "blocked" : record.state;
-  const thumbs = photos.filter((p) => p.record === record.id).map((p) => el("img", { src: p.thumb, alt: T.photo, class: "thumb" }));
+  const mine = photos.filter((p) => p.record === record.id);
+  const thumbs = mine.map((p) => el("img", { src: p.thumb, alt: T.photo, class: "thumb" }));
+  if (mine.some((p) => p.latitude)) thumbs.push(el("span", { class: "muted", text: T.location_kept }));
   const item = el("li", { class: `record state-${state}`, "data-kind": record.kind, "data-state": state },
     el("div", { class: "record-head" }, el("strong", { text: T[`kind_${record.kind}`] + (record.code ? ` ${record.code}` : "") }),
       el("span", { class: "badge", text: T[`state_${state}`] })),
