@@ -329,7 +329,7 @@ function visitForm(record) {
   };
   const drawFirms = () => {
     const unit = unitBox.querySelector("select").value;
-    firmBox.replaceChildren(el("span", { class: "legend", text: T.enterprises }), enterprisesUnder(unit).map((e) =>
+    firmBox.replaceChildren(el("span", { class: "legend", text: T.enterprises }), ...enterprisesUnder(unit).map((e) =>
       el("label", { class: "check" }, el("input", { type: "checkbox", name: "enterprises", "data-many": "1", value: e.uscc,
         checked: (body.enterprises || []).includes(e.uscc) }), el("span", { text: named(e) }))));
   };
