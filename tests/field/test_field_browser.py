@@ -191,10 +191,27 @@ def test_a_visit_recorded_offline_arrives_once(field_world, live_server, browser
     assert counts() == (1, 2, 1)
     print("reason shown:", refused.locator(".reason").inner_text())
 
+    # The user moves the visit into the round's last day and resends it: accepted once.
+    refused.locator("button.edit").click()
+    page.fill("input[name=date]", (w.today - timedelta(days=1)).isoformat())
+    page.click("form button[type=submit]")
+    phone.wait_waiting(1, 0)
+    phone.sync()
+    phone.wait_waiting(0, 0)
+    assert counts() == (2, 2, 1)
+    assert Visit.objects.filter(note="补充走访").get().date == w.today - timedelta(days=1)
+
+    # Another one refused, and discarded: gone from the phone, never on the server.
+    phone.context.set_offline(True)
+    page.click("#new-visit")
+    page.click("form button[type=submit]")
+    phone.context.set_offline(False)
+    phone.sync()
     page.on("dialog", lambda dialog: dialog.accept())
-    refused.locator("button.discard").click()
+    page.locator(".record[data-state=refused] button.discard").click()
     expect(page.locator(".record[data-state=refused]")).to_have_count(0)
     phone.wait_waiting(0, 0)
+    assert counts() == (2, 2, 1)
     assert phone.errors == []
 
 
@@ -204,7 +221,6 @@ def test_a_district_officer_answers_with_a_photo_in_english(field_world, live_se
     w = field_world
     phone = Phone(browser, live_server.url, "nanhu", "en-US")
     page = phone.page
-    page.click(".lang-switch button[value=en]") if page.locator(".lang-switch").count() else None
     phone.set_up_and_download()
     assert "Open requirements" in page.inner_text("main")
     phone.shot("7-district-home-en")
@@ -221,6 +237,7 @@ def test_a_district_officer_answers_with_a_photo_in_english(field_world, live_se
     phone.sync()
     phone.wait_waiting(0, 0)
     phone.shot("9-district-synced-en")
+    assert page.locator("button.answer").count() == 0  # answered on this phone: no longer offered
     step = RequirementStep.objects.get(requirement=w.requirement)
     assert step.by == w.users.nanhu and step.text.startswith("The plan")
     assert Attachment.objects.get().step == step

@@ -14,6 +14,8 @@ def strings() -> dict[str, str]:
         "photos_waiting": _("%(n)s photos waiting"),
         "online": _("Online"),
         "offline": _("Offline: records are kept on this phone"),
+        "offline_short": _("Offline"),
+        "refused_some": _("%(n)s records were not accepted: the reason is shown with each, below."),
         "sync": _("Send now"),
         "syncing": _("Sending…"),
         "sync_done": _("Sent."),

@@ -262,13 +262,14 @@ async function renderHome() {
       el("button", { type: "button", class: "primary", id: "new-visit", onclick: () => visitForm(), text: T.new_visit }),
       el("button", { type: "button", id: "new-requirement", onclick: () => requirementForm(), text: T.new_requirement })));
   }
-  if (SETUP.role === "district" || SETUP.role === "enterprise") screen.append(openRequirements());
+  if (SETUP.role === "district" || SETUP.role === "enterprise") screen.append(openRequirements(await all("records")));
   else if (!supervisor) screen.append(el("p", { class: "card muted", text: T.no_role }));
   screen.append(el("section", { class: "card" }, el("h2", { text: T.on_phone }), el("ul", { id: "records", class: "records" })));
 }
 
-function openRequirements() {
-  const rows = ref.requirements.filter((r) => r.status === "issued" || r.status === "returned");
+function openRequirements(records) {
+  const answered = new Set(records.filter((r) => r.kind === "response").map((r) => r.target));
+  const rows = ref.requirements.filter((r) => (r.status === "issued" || r.status === "returned") && !answered.has(r.code));
   return el("section", { class: "card" }, el("h2", { text: T.open_requirements }),
     rows.length ? el("ul", { class: "records" }, rows.map((r) => el("li", { class: "record" },
       el("strong", { text: r.code }), el("p", { text: r.text }), el("p", { class: "muted", text: `${T.due_date}: ${r.due_date}` }),
@@ -415,7 +416,7 @@ async function resend(record, values) {
 function describe(record, records) {
   const b = record.body;
   if (record.kind === "visit") return `${b.date} · ${(ref && ref.units.find((u) => u.code === b.org) || { name_zh: b.org }).name_zh}`;
-  if (record.kind === "response") return `${record.target} · ${b.text}`;
+  if (record.kind === "response") return b.text;
   return b.text;
 }
 
@@ -457,7 +458,9 @@ function recordItem(record, records, photos) {
 function edit(record) {
   if (record.kind === "visit") return visitForm(record);
   if (record.kind === "requirement") return requirementForm(record);
-  if (record.kind === "response") return responseForm({ code: record.target, text: "" }, record);
+  if (record.kind === "response") {
+    return responseForm((ref.requirements.find((r) => r.code === record.target) || { code: record.target, text: "" }), record);
+  }
   formShell(T.kind_finding, [field(T.text, el("textarea", { name: "text", rows: 4, text: record.body.text }))],
     async (form) => resend(record, formValues(form)));
 }
@@ -546,7 +549,8 @@ async function sync() {
       const record = records.find((r) => r.id === photo.record);
       if (photo.state === "waiting" && record && record.state === "sent") await sendPhoto(token, photo, record);
     }
-    say(T.sync_done, "ok");
+    const refused = (await all("records")).filter((r) => r.state === "refused").length;
+    say(refused ? fmt(T.refused_some, { n: refused }) : T.sync_done, refused ? "error" : "ok");
   } catch (failure) {
     if (!(await refusedToken(failure))) say(T.sync_stopped, "error");
   } finally {
@@ -560,7 +564,8 @@ async function sync() {
 
 function showNetwork() {
   const net = document.getElementById("net");
-  net.textContent = navigator.onLine ? T.online : T.offline;
+  net.textContent = navigator.onLine ? T.online : T.offline_short;
+  net.title = navigator.onLine ? "" : T.offline;
   net.className = navigator.onLine ? "net on" : "net off";
 }
 
