@@ -107,6 +107,12 @@ def test_a_visit_recorded_offline_arrives_once(field_world, live_server, browser
     phone.set_up_and_download()
     assert "督查组 1 个" in page.inner_text("#downloaded")
     phone.shot("2-home-zh")
+    # What Chromium's install prompt checks (Lighthouse's installability audit asks the same).
+    cdp = phone.context.new_cdp_session(page)
+    errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
+    assert [e for e in errors if e != "in-incognito"] == []  # Playwright's contexts are incognito windows
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [] and manifest["url"].endswith("/field/manifest.webmanifest")
 
     phone.context.set_offline(True)
     page.wait_for_selector(".net.off")
@@ -137,6 +143,10 @@ def test_a_visit_recorded_offline_arrives_once(field_world, live_server, browser
     assert page.locator(".record").count() == 3 and page.locator(".record img.thumb").count() == 1
     assert page.evaluate("navigator.serviceWorker.controller !== null")
     assert counts() == (0, 0, 0)
+    cold = phone.context.new_page()  # a fresh start from the home screen, still offline
+    cold.goto(live_server.url + "/field/")
+    expect(cold.locator("#queue-count")).to_have_attribute("data-records", "3")
+    cold.close()
 
     phone.context.set_offline(False)
     page.wait_for_selector(".net.on")
@@ -244,3 +254,23 @@ def test_a_district_officer_answers_with_a_photo_in_english(field_world, live_se
     w.requirement.refresh_from_db()
     assert w.requirement.status == "responded"
     assert phone.errors == []
+
+
+def test_without_the_service_worker_an_offline_start_fails(field_world, live_server, browser):
+    """The control for the offline reload above: the same page with service workers blocked
+    does not load offline, so the offline start is the worker's doing, not a cache of the browser's."""
+    from playwright.sync_api import Error
+
+    context = browser.new_context(locale="zh-CN", service_workers="block", **PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", "duchazu1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].button-primary")
+    page.wait_for_load_state()
+    page.goto(live_server.url + "/field/")
+    expect(page.locator("#setup")).to_be_visible()
+    context.set_offline(True)
+    with pytest.raises(Error, match="ERR_INTERNET_DISCONNECTED"):
+        page.reload()
+    context.close()
