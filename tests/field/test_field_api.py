@@ -5,12 +5,11 @@ gets 404; a round closed meanwhile refuses the visit with the service's sentence
 endpoints (groups, their coverage, key tasks)."""
 from __future__ import annotations
 
-import io
 import uuid
 from datetime import timedelta
 
 import pytest
-from conftest import jpeg_bytes
+from field_helpers import jpeg_bytes
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
@@ -196,8 +195,8 @@ def test_the_device_token_is_a_30_day_write_token_of_the_user_behind_csrf(field_
     assert 29 <= (token.expires_at - timezone.now()).days <= 30
     assert token.name.endswith(timezone.localdate().isoformat())
     api = Api(issued["token"])
-    assert api.get(f"/supervision/requirements").json()["count"] == 1  # Nanhu's, with the user's own scope
-    assert api.post(f"/supervision/visits", visit_body(w, uuid.uuid4())).status_code in (403, 404)
+    assert api.get("/supervision/requirements").json()["count"] == 1  # Nanhu's, with the user's own scope
+    assert api.post("/supervision/visits", visit_body(w, uuid.uuid4())).status_code in (403, 404)
 
 
 def test_the_page_the_worker_and_the_manifest(field_world):

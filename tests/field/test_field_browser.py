@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, jpeg_bytes
+from field_helpers import PASSWORD, jpeg_bytes
 from playwright.sync_api import expect
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
@@ -83,6 +83,7 @@ class Phone:
         expect(count).to_have_attribute("data-photos", str(photos))
 
     def sync(self):
+        self.page.evaluate("document.getElementById('message').className = 'message'")  # forget the last one
         self.page.click("#sync")
         self.page.wait_for_selector("#message.ok, #message.error")
         expect(self.page.locator("#sync")).to_be_enabled()

@@ -56,7 +56,6 @@ def strings() -> dict[str, str]:
         "location_kept": _("position kept with the photo"),
         "save": _("Save on this phone"),
         "cancel": _("Cancel"),
-        "back": _("Back"),
         "required": _("Fill in: %(field)s"),
         "saved": _("Saved on this phone."),
         "key_task": _("key task"),

@@ -413,7 +413,7 @@ async function resend(record, values) {
 
 // --- the queue ---------------------------------------------------------------------------------
 
-function describe(record, records) {
+function describe(record) {
   const b = record.body;
   if (record.kind === "visit") return `${b.date} · ${(ref && ref.units.find((u) => u.code === b.org) || { name_zh: b.org }).name_zh}`;
   if (record.kind === "response") return b.text;
@@ -446,7 +446,8 @@ function recordItem(record, records, photos) {
   const item = el("li", { class: `record state-${state}`, "data-kind": record.kind, "data-state": state },
     el("div", { class: "record-head" }, el("strong", { text: T[`kind_${record.kind}`] + (record.code ? ` ${record.code}` : "") }),
       el("span", { class: "badge", text: T[`state_${state}`] })),
-    el("p", { text: describe(record, records) }), thumbs.length ? el("div", { class: "thumbs" }, thumbs) : null);
+    el("p", { text: describe(record) }), thumbs.length ? el("div", { class: "thumbs" }, thumbs) : null,
+    mine.filter((p) => p.state === "refused").map((p) => el("p", { class: "reason", text: `${T.photo}: ${p.detail}` })));
   if (record.state === "refused") {
     item.append(el("p", { class: "reason", text: record.detail }), el("div", { class: "actions" },
       el("button", { type: "button", class: "edit", onclick: () => edit(record), text: T.edit }),
@@ -501,7 +502,6 @@ function bodyFor(record, records) {
   const b = { ...record.body, client_id: record.id };
   if (record.kind === "finding") b.visit = records.find((r) => r.id === record.parent).code;
   if (record.kind === "requirement" && record.parent) b.visit = records.find((r) => r.id === record.parent).code;
-  delete b.group_label;
   if (record.kind === "requirement") delete b.group;
   return b;
 }
