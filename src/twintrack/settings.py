@@ -8,6 +8,7 @@ TWINTRACK_ALLOWED_HOSTS comma-separated
 TWINTRACK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS, _SSL, _FROM   SMTP for notices (README "Notices")
 TWINTRACK_BASE_URL      the site's address, for links in e-mail and messenger notices
 TWINTRACK_SQLITE_TIMEOUT seconds an SQLite writer waits for another's lock before "database busy" (30)
+TWINTRACK_API_RATE      HTTP API requests a minute per token before 429 (600)
 """
 import os
 from datetime import timedelta

@@ -150,3 +150,15 @@ def test_an_api_import_is_recorded_with_the_tokens_user_and_name(api):
     record = Progress.objects.get(project=projects[0], year=2023, month=11).history.get()
     assert record.history_user.username == "nanhu"
     assert record.history_change_reason.startswith("api import progress 2023-11-南湖区.csv (API token ")
+
+
+def test_a_unit_imported_through_the_api_names_the_token_once(api):
+    from twintrack.orgs.models import OrgUnit
+
+    content = "code,name_zh,name_en,kind,parent_code\nNHKJ,南湖科技城,Nanhu Science City,zone,330402\n".encode()
+    response = api("bureau", write=True).post("/imports/orgunits", upload(content, "units.csv"))
+    assert response.status_code == 200, response.content
+    records = list(OrgUnit.objects.get(code="NHKJ").history.all())
+    assert records and all(r.history_user.username == "bureau" for r in records)
+    assert all(r.history_change_reason.count("(API token ") == 1 for r in records)
+    assert all(r.history_change_reason.startswith("api import orgunits units.csv (API token ") for r in records)

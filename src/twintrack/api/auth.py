@@ -49,8 +49,10 @@ class WriteTokenAuth(TokenAuth):
 
 def token_reason(reason: str, token) -> str:
     """A history record's reason, naming the API token that made the change."""
-    suffix = f" (API token {token.pk} {token.name})"
-    return (reason or "api")[:100 - min(len(suffix), 60)] + suffix[:60]
+    suffix = f" (API token {token.pk} {token.name})"[:60]
+    if reason and reason.endswith(suffix):  # an import's reason names it already
+        return reason
+    return (reason or "api")[:100 - len(suffix)] + suffix
 
 
 def name_the_token(sender, history_instance, **kwargs) -> None:

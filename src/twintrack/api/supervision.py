@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status as Reply  # Status is the requirement's, below
 from pydantic import Field
 
 from twintrack.api.auth import WriteTokenAuth
@@ -243,7 +244,7 @@ def visit_create(request, body: VisitIn):
     user = request.user
     earlier = _replay(user, Visit, body.client_id)
     if earlier is not None:
-        return 200, visit_out(earlier)
+        return Reply(200, visit_out(earlier))
     group = _one(visible(user, Group), "group", code=body.group.strip())
     require(user, "create", Visit(group=group))
     covered = list(group.units.all())
@@ -257,7 +258,7 @@ def visit_create(request, body: VisitIn):
             code=body.code, client_id=body.client_id))
     except services.SupervisionError as error:
         raise _refused(error) from None
-    return status, visit_out(visit)
+    return Reply(status, visit_out(visit))
 
 
 @router.post("/supervision/findings", auth=WRITE,
@@ -266,7 +267,7 @@ def finding_create(request, body: FindingIn):
     user = request.user
     earlier = _replay(user, Finding, body.client_id)
     if earlier is not None:
-        return 200, finding_out(earlier)
+        return Reply(200, finding_out(earlier))
     visit = _one(visible(user, Visit), "visit", code=body.visit.strip())
     require(user, "create", Finding(visit=visit))
     near = _under([visit.org], "org__path")
@@ -280,7 +281,7 @@ def finding_create(request, body: FindingIn):
             client_id=body.client_id))
     except services.SupervisionError as error:
         raise _refused(error) from None
-    return status, finding_out(finding)
+    return Reply(status, finding_out(finding))
 
 
 @router.post("/supervision/requirements", auth=WRITE,
@@ -290,7 +291,7 @@ def requirement_create(request, body: RequirementIn):
     user = request.user
     earlier = _replay(user, Requirement, body.client_id)
     if earlier is not None:
-        return 200, requirement_out(earlier)
+        return Reply(200, requirement_out(earlier))
     round_ = _one(visible(user, Round), "round", code=body.round.strip())
     finding = _optional(visible(user, Finding).filter(visit__round=round_), "finding", body.finding)
     visit = _optional(visible(user, Visit).filter(round=round_), "visit", body.visit)
@@ -310,7 +311,7 @@ def requirement_create(request, body: RequirementIn):
             visit=visit, finding=finding, code=body.code, client_id=body.client_id))
     except services.SupervisionError as error:
         raise _refused(error) from None
-    return status, requirement_out(requirement)
+    return Reply(status, requirement_out(requirement))
 
 
 @router.post("/supervision/requirements/{code}/responses", auth=WRITE,
@@ -322,13 +323,13 @@ def requirement_respond(request, code: Text, body: ResponseIn):
     require(user, "respond", requirement)
     earlier = _replay(user, RequirementStep, body.client_id)
     if earlier is not None:
-        return 200, response_out(earlier)
+        return Reply(200, response_out(earlier))
     try:
         status, step = _create_once(user, RequirementStep, body.client_id, lambda: services.respond(
             user, requirement, body.text, client_id=body.client_id))
     except services.SupervisionError as error:
         raise _refused(error) from None
-    return status, response_out(step)
+    return Reply(status, response_out(step))
 
 
 # --- files: a finding's photos, a response's evidence --------------------------------------------
@@ -357,9 +358,9 @@ def finding_attachment(request, code: Text, file: File[UploadedFile], client_id:
     require(user, "change", finding)
     earlier = _replay(user, Attachment, client_id)
     if earlier is not None:
-        return 200, attachment_out(earlier)
+        return Reply(200, attachment_out(earlier))
     status, attachment = _attach(user, file, client_id, finding=finding, latitude=latitude, longitude=longitude)
-    return status, attachment_out(attachment)
+    return Reply(status, attachment_out(attachment))
 
 
 @router.post("/supervision/requirements/{code}/evidence", auth=WRITE,
@@ -371,12 +372,12 @@ def requirement_evidence(request, code: Text, file: File[UploadedFile], client_i
     require(user, "respond", requirement)
     earlier = _replay(user, Attachment, client_id)
     if earlier is not None:
-        return 200, attachment_out(earlier)
+        return Reply(200, attachment_out(earlier))
     step = requirement.steps.filter(kind=StepKind.RESPONSE).order_by("-at", "-id").first()
     if requirement.status != Status.RESPONDED or step is None:
         raise _refused(services.SupervisionError(_("Evidence goes with a response: respond first.")))
     status, attachment = _attach(user, file, client_id, step=step)
-    return status, attachment_out(attachment)
+    return Reply(status, attachment_out(attachment))
 
 
 # --- what a field client downloads before leaving ------------------------------------------------

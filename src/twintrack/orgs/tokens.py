@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from twintrack.orgs.models import AccessToken
@@ -79,9 +79,14 @@ def authenticate(value: str) -> AccessToken | None:
 
 
 def _touch(token: AccessToken) -> None:
+    """Note the last use, at most once a minute; never at the cost of the request itself."""
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOUCH_SECONDS:
-        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)  # not a change worth a history row
+        try:
+            with transaction.atomic():
+                AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)  # no history row for this
+        except DatabaseError:  # a writer holds the database: the next request notes it
+            return
         token.last_used_at = now
 
 
