@@ -1,12 +1,13 @@
 """The supervision loop: visits, findings and requirements (GET lists, POST records), the
 addressee's response, photos and evidence (POST files), and what a field client downloads
-(the groups it records for, the key tasks).
+(the groups it records for, what they cover, the key tasks).
 
 A POST may carry a `client_id` (a UUID the client made): repeating it answers the record the
 first request created (200) instead of creating a second one, so a phone can resend its queue
-after a lost answer without doubling anything. Every write goes through `supervision.services`, whose `*_problem`
-rules refuse it (422 naming the rule's sentence), after the same `may`/`require` gates as
-the pages; references in a body resolve only to what the user may see or the group covers."""
+after a lost answer without doubling anything.
+
+Every write goes through `supervision.services`, whose `*_problem` rules refuse it (422 naming
+the rule's sentence), after the same `may`/`require` gates as the pages; references in a body resolve only to what the user may see or the group covers."""
 from __future__ import annotations
 
 from datetime import date
@@ -28,8 +29,8 @@ from twintrack.api.paging import Paging, month_filter, page_of
 from twintrack.api.registry import enterprise_out, org_out, project_out
 from twintrack.api.problems import READ_ERRORS, WRITE_ERRORS, Rejected
 from twintrack.api.schemas import (
-    AttachmentOut, CoverageOut, FindingOut, FindingPage, GroupOut, KeyTaskOut, RequirementOut, RequirementPage, ResponseOut, Text,
-    VisitOut, VisitPage,
+    AttachmentOut, CoverageOut, FindingOut, FindingPage, GroupOut, KeyTaskOut, RequirementOut, RequirementPage,
+    ResponseOut, Text, VisitOut, VisitPage,
 )
 from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.access import get_visible_org_or_404, require, visible
@@ -398,7 +399,8 @@ def group_coverage(request, code: Text):
     group = get_object_or_404(access.recordable_groups(request.user), code=code)
     covered = list(group.units.all())
     units = list(OrgUnit.objects.filter(_under(covered, "path")).order_by("path"))
-    firms = Enterprise.objects.filter(_under(covered, "org__path"), is_active=True).select_related("org").order_by("uscc")
+    firms = (Enterprise.objects.filter(_under(covered, "org__path"), is_active=True)
+             .select_related("org").order_by("uscc"))
     projects = (Project.objects.filter(is_active=True, enterprise__in=firms)
                 .select_related("enterprise", "enterprise__org").order_by("code"))
     codes = dict(OrgUnit.objects.filter(pk__in={u.parent_id for u in units}).values_list("pk", "code"))
