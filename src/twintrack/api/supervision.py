@@ -7,7 +7,8 @@ first request created (200) instead of creating a second one, so a phone can res
 after a lost answer without doubling anything.
 
 Every write goes through `supervision.services`, whose `*_problem` rules refuse it (422 naming
-the rule's sentence), after the same `may`/`require` gates as the pages; references in a body resolve only to what the user may see or the group covers."""
+the rule's sentence), after the same `may`/`require` gates as the pages; references in a body
+resolve only to what the user may see or the group covers."""
 from __future__ import annotations
 
 from datetime import date
