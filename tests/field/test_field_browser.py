@@ -45,8 +45,8 @@ def browser():
 
 
 class Phone:
-    def __init__(self, browser, base: str, username: str, locale: str):
-        self.context = browser.new_context(locale=locale, **PHONE)
+    def __init__(self, browser, base: str, username: str, locale: str, **options):
+        self.context = browser.new_context(locale=locale, **PHONE, **options)
         self.base, self.errors = base, []
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -254,6 +254,34 @@ def test_a_district_officer_answers_with_a_photo_in_english(field_world, live_se
     assert Attachment.objects.get().step == step
     w.requirement.refresh_from_db()
     assert w.requirement.status == "responded"
+    assert phone.errors == []
+
+
+def test_the_position_is_kept_only_when_ticked(field_world, live_server, browser):
+    from decimal import Decimal
+
+    from twintrack.supervision.models import Attachment
+
+    phone = Phone(browser, live_server.url, "duchazu1", "zh-CN", permissions=["geolocation"],
+                  geolocation={"latitude": 30.7522, "longitude": 120.7585})
+    page = phone.page
+    phone.set_up_and_download()
+    page.click("#new-visit")
+    page.click("#add-finding")
+    page.click("#add-finding")
+    for n, keep in enumerate((True, False)):
+        block = page.locator("[data-finding]").nth(n)
+        block.locator("textarea[name=text]").fill(f"发现 {n + 1}")
+        block.locator("input[type=file]").set_input_files(
+            {"name": f"IMG_{n}.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(800, 600, gps=True)})
+        if keep:
+            block.locator("input[name=keep_location]").check()
+    page.click("form button[type=submit]")
+    phone.wait_waiting(3, 2)
+    phone.sync()
+    phone.wait_waiting(0, 0)
+    kept = {a.finding.text: (a.latitude, a.longitude) for a in Attachment.objects.select_related("finding")}
+    assert kept == {"发现 1": (Decimal("30.752200"), Decimal("120.758500")), "发现 2": (None, None)}
     assert phone.errors == []
 
 
