@@ -28,6 +28,7 @@ def strings() -> dict[str, str]:
         "downloading": _("Downloading…"),
         "downloaded": _("Downloaded %(when)s: %(groups)s groups, %(units)s units, %(enterprises)s enterprises, "
                         "%(projects)s projects, %(requirements)s open requirements."),
+        "downloaded_requirements": _("Downloaded %(when)s: %(requirements)s open requirements."),
         "not_downloaded": _("Nothing downloaded yet: download your round before you leave."),
         "needs_network": _("This needs a network."),
         "new_visit": _("New visit"),

@@ -251,7 +251,7 @@ async function setUp() {
 async function renderHome() {
   const supervisor = SETUP.role === "supervisor" || SETUP.role === "bureau";
   const round = el("section", { class: "card" },
-    el("p", { class: "muted", id: "downloaded", text: ref ? fmt(T.downloaded, {
+    el("p", { class: "muted", id: "downloaded", text: ref ? fmt(ref.groups.length ? T.downloaded : T.downloaded_requirements, {
       when: ref.at, groups: ref.groups.length, units: ref.units.length, enterprises: ref.enterprises.length,
       projects: ref.projects.length, requirements: ref.requirements.length }) : T.not_downloaded }),
     el("button", { type: "button", id: "download", onclick: download, text: T.download }));
