@@ -208,6 +208,7 @@ def test_the_page_the_worker_and_the_manifest(field_world):
     page = browser.get("/field/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     text = page.content.decode()
     assert "geolocation=(self)" in page["Permissions-Policy"]
+    assert page["Cache-Control"] == "no-store"  # the service worker's copy is not the HTTP cache
     strings = json.loads(text.split('id="field-strings" type="application/json">')[1].split("</script>")[0])
     assert strings["waiting"] == "%(n)s 条记录待同步"
     worker = Client().get("/field/sw.js")

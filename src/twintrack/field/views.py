@@ -7,9 +7,12 @@ its user's scope and is revoked on the account page like any other token. The se
 and the manifest carry no data and are public (browsers fetch a manifest without cookies)."""
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -24,7 +27,6 @@ from twintrack.orgs import tokens
 from twintrack.orgs.access import membership_of
 
 TOKEN_DAYS = 30
-SHELL_VERSION = "1"  # bump with any change to what the service worker caches
 # The page may ask for the position (only when the person ticks "keep the location").
 PERMISSIONS = "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), interest-cohort=()"
 
@@ -42,8 +44,7 @@ def app(request):
     }
     response = render(request, "field/app.html", context)
     response["Permissions-Policy"] = PERMISSIONS
-    response["Cache-Control"] = "no-cache"  # the service worker keeps its own copy for offline starts
-    return response
+    return response  # no-store, as every page of a user; the service worker keeps its own copy
 
 
 @require_POST
@@ -59,10 +60,21 @@ def device_token(request):
 SHELL = ("field/app.js", "field/app.css", "field/icon-192.png", "field/icon-512.png")
 
 
+@lru_cache(maxsize=1)
+def shell_version() -> str:
+    """A digest of the shell's files: a new script or icon is a new worker, which replaces the
+    stored copies (the files' URLs carry no hash of their own)."""
+    digest = hashlib.sha256()
+    for name in SHELL:
+        with open(finders.find(name), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
 @require_GET
 def service_worker(request):
     shell = [reverse("field:app"), reverse("field:manifest")] + [static(name) for name in SHELL]
-    body = render(request, "field/sw.js", {"shell": json.dumps(shell), "version": SHELL_VERSION}).content
+    body = render(request, "field/sw.js", {"shell": json.dumps(shell), "version": shell_version()}).content
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
