@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "twintrack.supervision",
     "twintrack.web",
     "twintrack.api",
+    "twintrack.field",
     "ninja",  # serves the API docs' scripts from the static files (no CDN, no inline code)
     "twintrack.operations",
     "twintrack.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("notices/", include("twintrack.notify.urls")),
     path("api/v1/", include("twintrack.api.urls")),
     path("jobs/", include("twintrack.jobs.urls")),
+    path("field/", include("twintrack.field.urls")),
     path("", include("twintrack.web.urls")),
 ]
 

@@ -50,4 +50,9 @@ URLS = {
     "api:requirements": Case(expect=TOKENS_ONLY, note=NOTE),
     "api:requirement_create": Case(method="POST", expect=TOKENS_ONLY, note=NOTE),
     "api:requirement_respond": Case(method="POST", expect=TOKENS_ONLY, kwargs=lambda w: {"code": "R-1"}, note=NOTE),
+    "api:finding_attachment": Case(method="POST", expect=TOKENS_ONLY, kwargs=lambda w: {"code": "F-1"}, note=NOTE),
+    "api:requirement_evidence": Case(method="POST", expect=TOKENS_ONLY, kwargs=lambda w: {"code": "R-1"}, note=NOTE),
+    "api:groups": Case(expect=TOKENS_ONLY, note=NOTE),
+    "api:group_coverage": Case(expect=TOKENS_ONLY, kwargs=lambda w: {"code": "G-1"}, note=NOTE),
+    "api:key_tasks": Case(expect=TOKENS_ONLY, note=NOTE),
 }

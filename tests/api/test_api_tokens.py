@@ -112,7 +112,11 @@ def test_the_docs_and_the_openapi_document_are_served(city):
             "/api/v1/reports/{org}/{period}", "/api/v1/quality/{org}/{period}", "/api/v1/imports/{kind}",
             "/api/v1/bulletins/{org}/{period}", "/api/v1/bulletins/{org}/{period}/{version}/{fmt}",
             "/api/v1/supervision/visits", "/api/v1/supervision/findings", "/api/v1/supervision/requirements",
-            "/api/v1/supervision/requirements/{code}/responses"} == paths
+            "/api/v1/supervision/requirements/{code}/responses",
+            # extensions for offline clients (issue 18): uploads and what a field client downloads
+            "/api/v1/supervision/findings/{code}/attachments", "/api/v1/supervision/requirements/{code}/evidence",
+            "/api/v1/supervision/groups", "/api/v1/supervision/groups/{code}/coverage",
+            "/api/v1/supervision/key-tasks"} == paths
     assert all(not path.endswith("/") for path in paths)
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()

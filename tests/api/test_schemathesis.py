@@ -52,7 +52,7 @@ def test_every_operation_keeps_its_documented_promises(schema, api, settings, wr
     settings.TWINTRACK_API_RATE = 1_000_000  # the limit has its own test; here it would answer 429
     token = api("bureau", write=write).value
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 19  # 16 paths; visits, findings and requirements are GET and POST
+    assert len(operations) == 24  # 21 paths; visits, findings and requirements are GET and POST
     failures = []
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):

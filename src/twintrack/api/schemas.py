@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from uuid import UUID
 
 from typing import Annotated
 
@@ -98,6 +99,7 @@ class VisitOut(Schema):
     attendees: str
     note: str
     recorded_at: datetime
+    client_id: UUID | None = None
 
 
 class FindingOut(Schema):
@@ -109,6 +111,7 @@ class FindingOut(Schema):
     enterprise: str | None
     project: str | None
     recorded_at: datetime
+    client_id: UUID | None = None
 
 
 class RequirementOut(Schema):
@@ -126,6 +129,7 @@ class RequirementOut(Schema):
     issued_at: datetime
     responded_at: datetime | None
     verified_at: datetime | None
+    client_id: UUID | None = None
 
 
 class ResponseOut(Schema):
@@ -134,6 +138,47 @@ class ResponseOut(Schema):
     text: str
     at: datetime
     status: str
+    client_id: UUID | None = None
+
+
+class AttachmentOut(Schema):
+    id: int
+    finding: str | None
+    requirement: str | None
+    name: str
+    file_type: str
+    size: int
+    sha256: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    uploaded_at: datetime
+    client_id: UUID | None = None
+
+
+class GroupOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    round: str
+    round_name_zh: str
+    round_name_en: str
+    start_date: date
+    end_date: date | None
+    units: list[str]
+
+
+class CoverageOut(Schema):
+    group: str
+    units: list[OrgUnitOut]
+    enterprises: list[EnterpriseOut]
+    projects: list[ProjectOut]
+
+
+class KeyTaskOut(Schema):
+    code: str
+    number: int
+    name_zh: str
+    name_en: str
 
 
 OrgUnitPage = page_schema("OrgUnitPage", OrgUnitOut)

@@ -173,6 +173,9 @@ class Visit(SoftDeletable):
                                     related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     history = HistoricalRecords(m2m_fields=[enterprises])
+    # The id a field client generated for this record: a repeated upload finds it instead of
+    # creating a second one (the API answers the existing record).
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["date", "code"]
@@ -209,6 +212,9 @@ class Finding(SoftDeletable):
                                     related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     history = HistoricalRecords()
+    # The id a field client generated for this record: a repeated upload finds it instead of
+    # creating a second one (the API answers the existing record).
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["visit_id", "code"]
@@ -270,6 +276,9 @@ class Requirement(SoftDeletable):
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("verified by"))
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # The id a field client generated for this record: a repeated upload finds it instead of
+    # creating a second one (the API answers the existing record).
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, unique=True, editable=False)
     history = HistoricalRecords()
 
     objects = LiveRequirementManager()
@@ -322,6 +331,9 @@ class RequirementStep(models.Model):
                            related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     history = HistoricalRecords()
+    # The id a field client generated for this record: a repeated upload finds it instead of
+    # creating a second one (the API answers the existing record).
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["requirement_id", "at", "id"]
@@ -363,6 +375,13 @@ class Attachment(SoftDeletable):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # The id a field client generated for this record: a repeated upload finds it instead of
+    # creating a second one (the API answers the existing record).
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, unique=True, editable=False)
+    # Where the photo was taken, only when the person ticked "keep the location" (the device
+    # re-encodes photos, so no EXIF position survives otherwise).
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

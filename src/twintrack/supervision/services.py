@@ -295,7 +295,7 @@ def _check_visit_date(round_: Round, visit_date: date) -> None:
 @transaction.atomic
 def record_visit(user, group: Group, org: OrgUnit, visit_date: date, *, enterprises: Iterable = (),
                  attendees: str = "", note: str = "", code: str | None = None,
-                 when: datetime | None = None) -> Visit:
+                 when: datetime | None = None, client_id=None) -> Visit:
     """A group's visit to a unit, with the enterprises investigated and who attended."""
     enterprises = _check_visit(group, org, enterprises)
     _check_visit_date(group.round, visit_date)
@@ -303,7 +303,8 @@ def record_visit(user, group: Group, org: OrgUnit, visit_date: date, *, enterpri
     code = check_code(code) if code else next_code(Visit, f"{group.round.code}-V")
     _unique(Visit, code)
     visit = Visit(code=code, round_id=group.round_id, group=group, org=org, date=visit_date,
-                  attendees=attendees.strip(), note=note.strip(), recorded_by=_user(user), recorded_at=_now(when))
+                  attendees=attendees.strip(), note=note.strip(), recorded_by=_user(user), recorded_at=_now(when),
+                  client_id=client_id)
     _save(visit, user, "visit recorded")
     visit.enterprises.set(enterprises)
     return visit
@@ -356,7 +357,7 @@ def _check_finding(visit: Visit, kind: str, text: str, enterprise, project):
 
 @transaction.atomic
 def record_finding(user, visit: Visit, kind: str, text: str, *, enterprise=None, project=None,
-                   code: str | None = None, when: datetime | None = None) -> Finding:
+                   code: str | None = None, when: datetime | None = None, client_id=None) -> Finding:
     """What a visit found (progress, highlight, problem, plan), optionally about an enterprise or project."""
     if visit.is_deleted:
         raise SupervisionError(_("this visit was deleted"))
@@ -365,7 +366,7 @@ def record_finding(user, visit: Visit, kind: str, text: str, *, enterprise=None,
     code = check_code(code) if code else next_code(Finding, f"{visit.code}-F")
     _unique(Finding, code)
     finding = Finding(code=code, visit=visit, kind=kind, text=text.strip(), enterprise=enterprise, project=project,
-                      recorded_by=_user(user), recorded_at=_now(when))
+                      recorded_by=_user(user), recorded_at=_now(when), client_id=client_id)
     _save(finding, user, "finding recorded")
     return finding
 
@@ -396,7 +397,7 @@ def delete_finding(user, finding: Finding, when: datetime | None = None) -> None
 
 @transaction.atomic
 def add_attachment(user, uploaded, *, finding: Finding | None = None, step: RequirementStep | None = None,
-                   when: datetime | None = None) -> Attachment:
+                   when: datetime | None = None, client_id=None, latitude=None, longitude=None) -> Attachment:
     """A photo or document for a finding, or evidence for a response; checked by extension,
     content and size (FileRefused otherwise)."""
     if (finding is None) == (step is None):
@@ -406,7 +407,8 @@ def add_attachment(user, uploaded, *, finding: Finding | None = None, step: Requ
     checked = check_upload(uploaded)
     attachment = Attachment(finding=finding, step=step, token=secrets.token_hex(16), name=checked.name,
                             file_type=checked.file_type, size=checked.size, sha256=checked.sha256,
-                            uploaded_by=_user(user), uploaded_at=_now(when))
+                            uploaded_by=_user(user), uploaded_at=_now(when), client_id=client_id,
+                            latitude=latitude, longitude=longitude)
     uploaded.seek(0)
     attachment.file.save(f"{attachment.token}.{checked.file_type}", File(uploaded), save=False)
     _save(attachment, user, "attachment added")
@@ -449,7 +451,7 @@ def _check_requirement(text: str, due_date: date, issued_on: date) -> None:
 def issue_requirement(user, round_: Round, key_task: KeyTask, text: str, due_date: date, *,
                       org: OrgUnit | None = None, enterprise=None, owner: str = "", visit: Visit | None = None,
                       finding: Finding | None = None, code: str | None = None,
-                      when: datetime | None = None) -> Requirement:
+                      when: datetime | None = None, client_id=None) -> Requirement:
     """A requirement to a unit or an enterprise, serving a key task, due on a date, with an owner."""
     if round_.is_deleted:
         raise SupervisionError(_("this round was deleted"))
@@ -462,7 +464,7 @@ def issue_requirement(user, round_: Round, key_task: KeyTask, text: str, due_dat
     _unique(Requirement, code)
     requirement = Requirement(code=code, round=round_, visit=visit, finding=finding, org=org, enterprise=enterprise,
                               key_task=key_task, text=text.strip(), due_date=due_date, owner=owner.strip(),
-                              status=Status.ISSUED, issued_by=_user(user), issued_at=issued_at)
+                              status=Status.ISSUED, issued_by=_user(user), issued_at=issued_at, client_id=client_id)
     _save(requirement, user, "requirement issued")
     notify_requirement("requirement_issued", requirement, user)
     return requirement
@@ -508,15 +510,16 @@ def _lock(requirement: Requirement) -> Requirement:
     return requirement
 
 
-def _step(requirement: Requirement, user, kind: str, text: str, at: datetime) -> RequirementStep:
-    step = RequirementStep(requirement=requirement, kind=kind, text=text.strip(), by=_user(user), at=at)
+def _step(requirement: Requirement, user, kind: str, text: str, at: datetime, client_id=None) -> RequirementStep:
+    step = RequirementStep(requirement=requirement, kind=kind, text=text.strip(), by=_user(user), at=at,
+                           client_id=client_id)
     _save(step, user, kind)
     return step
 
 
 @transaction.atomic
 def respond(user, requirement: Requirement, text: str, *, evidence: Iterable = (),
-            when: datetime | None = None) -> RequirementStep:
+            when: datetime | None = None, client_id=None) -> RequirementStep:
     """The unit's response: what was done, with evidence files. issued/returned -> responded."""
     _lock(requirement)
     if requirement.status not in (Status.ISSUED, Status.RETURNED):
@@ -525,7 +528,7 @@ def respond(user, requirement: Requirement, text: str, *, evidence: Iterable = (
     if not (text or "").strip():
         raise SupervisionError(_("a response needs a text saying what was done"))
     at = _now(when)
-    step = _step(requirement, user, StepKind.RESPONSE, text, at)
+    step = _step(requirement, user, StepKind.RESPONSE, text, at, client_id)
     for uploaded in evidence:
         add_attachment(user, uploaded, step=step, when=at)
     requirement.status = Status.RESPONDED
