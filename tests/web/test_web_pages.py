@@ -374,3 +374,19 @@ def test_an_upload_returns_to_the_month_it_was_made_from(as_user, world):
     refused = client.post(reverse("upload"), {"kind": "progress", "period": "2023-12",
                                               "file": SimpleUploadedFile("p.exe", b"MZ")})
     assert refused["Location"] == reverse("monthly") + "?period=2023-12"
+
+
+def test_an_upload_returns_to_the_unit_whose_month_page_it_came_from(as_user, world):
+    """Uploading on a zone's month page (?org=NHGX) came back to the officer's own month page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = as_user("district")
+    zone_month = reverse("monthly") + "?org=NHGX&period=2023-12"
+    response = post_upload(client, {"kind": "progress", "period": "2023-12", "org": "NHGX", "file": SimpleUploadedFile(
+        "p.csv", b"project_code,month,investment_yuan\nP2,2023-12,5\n")})
+    assert zone_month.replace("&", "&amp;") in text(client.get(response["Location"]))
+    assert confirm(client, token_of(response))["Location"] == zone_month
+    # a unit outside the officer's scope is not looked up: the upload goes back to their own page
+    other = post_upload(client, {"kind": "progress", "period": "2023-12", "org": "330482", "file": SimpleUploadedFile(
+        "p.csv", b"project_code,month,investment_yuan\nP2,2023-12,6\n")})
+    assert confirm(client, token_of(other))["Location"] == reverse("monthly") + "?period=2023-12"

@@ -72,6 +72,7 @@ class Upload:
     created: float
     path: Path
     period: str = ""  # the month page it was uploaded from ("YYYY-MM"), to return to
+    org: str = ""  # that page's unit, when it was not the user's own (a unit code in their scope)
 
     @property
     def note_path(self) -> Path:
@@ -82,7 +83,7 @@ def _valid_token(token: str) -> bool:
     return len(token) == TOKEN_LENGTH and token.isalnum()
 
 
-def store_upload(uploaded, kind: str, user, period: str = "") -> Upload:
+def store_upload(uploaded, kind: str, user, period: str = "", org: str = "") -> Upload:
     """Keep an uploaded file for its preview; checks the kind, the extension and the size."""
     if kind not in upload_kinds(user):
         raise UploadRefused(_("Choose what the file holds."))
@@ -98,9 +99,9 @@ def store_upload(uploaded, kind: str, user, period: str = "") -> Upload:
     with path.open("wb") as handle:
         for chunk in uploaded.chunks():
             handle.write(chunk)
-    upload = Upload(token, kind, name, user.pk, time.time(), path, period)
-    upload.note_path.write_text(json.dumps({"kind": kind, "name": name, "user_id": user.pk,
-                                            "created": upload.created, "ext": ext, "period": period}), "utf-8")
+    upload = Upload(token, kind, name, user.pk, time.time(), path, period, org)
+    upload.note_path.write_text(json.dumps({"kind": kind, "name": name, "user_id": user.pk, "created": upload.created,
+                                            "ext": ext, "period": period, "org": org}), "utf-8")
     return upload
 
 
@@ -116,7 +117,8 @@ def load_upload(token: str, user) -> Upload | None:
     path = upload_dir() / f"{token}{meta.get('ext', '')}"
     if meta.get("user_id") != user.pk or not path.exists() or time.time() - meta["created"] > MAX_AGE_SECONDS:
         return None
-    return Upload(token, meta["kind"], meta["name"], meta["user_id"], meta["created"], path, meta.get("period", ""))
+    return Upload(token, meta["kind"], meta["name"], meta["user_id"], meta["created"], path, meta.get("period", ""),
+                  meta.get("org", ""))
 
 
 def discard(upload: Upload) -> None:

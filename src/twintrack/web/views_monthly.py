@@ -169,9 +169,19 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     return xlsx_response(template_workbook(kind, request.user), template_file_name(kind))
 
 
-def monthly_url(period: str) -> str:
-    """The month page of `period` ("YYYY-MM"; empty: the default month)."""
-    return reverse("monthly") + (f"?period={period}" if period else "")
+def monthly_url(period: str, org: str = "") -> str:
+    """The month page of `period` ("YYYY-MM"; empty: the default month) for unit `org` (empty: the user's own)."""
+    query = {key: value for key, value in (("org", org), ("period", period)) if value}
+    return reverse("monthly") + (f"?{urlencode(query)}" if query else "")
+
+
+def _posted_org(request, root) -> str:
+    """The month page's unit the upload was made on, "" for the user's own. A code outside the
+    user's scope is ignored (the upload goes back to their own month page), never looked up."""
+    code = (request.POST.get("org") or "").strip()
+    if not code or code == root.code or not visible_orgs(request.user).filter(code=code).exists():
+        return ""
+    return code
 
 
 def _posted_period(request) -> str:
@@ -188,14 +198,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     uploaded = request.FILES.get("file")
     kind = (request.POST.get("kind") or "").strip()
     period = _posted_period(request)
+    org = _posted_org(request, root)
     if uploaded is None:
         messages.error(request, _("Choose a file to upload."))
-        return redirect(monthly_url(period))
+        return redirect(monthly_url(period, org))
     try:
-        stored = uploads.store_upload(uploaded, kind, request.user, period)
+        stored = uploads.store_upload(uploaded, kind, request.user, period, org)
     except uploads.UploadRefused as refused:
         messages.error(request, refused.message)
-        return redirect(monthly_url(period))
+        return redirect(monthly_url(period, org))
     _start(tasks.check_upload, tasks.PREVIEW, stored, request.user, root)
     return redirect("upload_preview", token=stored.token)
 
@@ -243,7 +254,8 @@ def upload_preview(request: HttpRequest, token: str) -> HttpResponse:
     elif check.status == JobStatus.SUCCEEDED:
         shown = uploads.Preview.from_outcome(check.outcome)
     return render(request, "web/upload_preview.html", {
-        "upload": stored, "kind_label": kind_label(stored.kind), "preview": shown,
+        "upload": stored, "month_page": monthly_url(stored.period, stored.org), "kind_label": kind_label(stored.kind),
+        "preview": shown,
         "job": running if not running.finished else None, "import_job": imported,
         "workers": live_workers() if not running.finished else None,
         "lost": imported if imported is not None and imported.status == JobStatus.FAILED and not imported.outcome else None,
@@ -260,7 +272,7 @@ def _imported(request, stored: uploads.Upload, job: Job) -> HttpResponse:
     if warnings:
         messages.warning(request, _("%(count)d data-quality warnings: see the data quality page.") % {
             "count": len(warnings)})
-    return redirect(monthly_url(stored.period))
+    return redirect(monthly_url(stored.period, stored.org))
 
 
 @require_POST
@@ -284,7 +296,7 @@ def upload_discard(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("upload_preview", token=token)
     uploads.discard(stored)
     messages.info(request, _("The upload was discarded; nothing was imported."))
-    return redirect(monthly_url(stored.period))
+    return redirect(monthly_url(stored.period, stored.org))
 
 
 # --- approvals ---------------------------------------------------------------------------------------
