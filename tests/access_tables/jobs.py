@@ -16,7 +16,7 @@ def _job(w):
 
     job = Job.objects.create(kind="import", title="progress.csv", started_by=w.users["district"], org=w.org,
                              status="failed", failure="refused",
-                             outcome={"ok": False, "problems": [{"row": 2, "column": "项目编号", "reason": "x"}],
+                             outcome={"ok": False, "problems": [{"row": 2, "column": "项目编号", "reason": "没有编号为 X1 的项目"}],
                                       "total": 1})
     return {"pk": job.pk}
 

@@ -33,6 +33,8 @@ ALLOWED = {
     "GB", "T", "GB/T", "MEE", "NBS", "MIIT", "IPMVP", "IPCC", "SaaS", "USCC", "PUE",
     # products and services named as their makers name them
     "twintrack", "DingTalk", "WeCom", "SMTP", "HMAC", "SHA", "Webhook", "webhook", "https", "http", "www",
+    # the HTTP API, as Chinese developer documentation names it (数据接口 API, OpenAPI)
+    "API", "HTTP", "OpenAPI",
     # the language switch names English in English
     "English",
     # sizes of files, as upload limits state them
