@@ -45,10 +45,12 @@ test-sqlite: dev
 # PostgreSQL runs whenever a server answers; in CI (CI=true) a missing server fails the build.
 # The throwaway test databases need not wait for the disk at each commit (synchronous_commit
 # off loses at most the last commits in a crash, never consistency): the pass runs faster.
+# It runs in two processes (pytest-xdist, one test database each, a file's tests together):
+# it is the longer pass, and once the SQLite pass has ended it has both cores to itself.
 test-postgres: dev
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== test suite on PostgreSQL"; \
-		TWINTRACK_DATABASE_URL=$(PG_URL) PGOPTIONS="-c synchronous_commit=off" $(BIN)/pytest; \
+		TWINTRACK_DATABASE_URL=$(PG_URL) PGOPTIONS="-c synchronous_commit=off" $(BIN)/pytest -n 2 --dist loadfile; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable on 127.0.0.1:5432, and CI requires it"; exit 1; \
 	else \
