@@ -193,6 +193,14 @@ def _create_once(user, model, client_id: UUID | None, create):
         return 200, found
 
 
+def _written(user, model, client_id: UUID | None, create):
+    """`_create_once`, with a service's refusal answered as the problem document of its rule."""
+    try:
+        return _create_once(user, model, client_id, create)
+    except services.SupervisionError as error:
+        raise _refused(error) from None
+
+
 # --- lists ---------------------------------------------------------------------------------------
 
 def _in_org(request, org: str | None, path_field: str) -> Q:
@@ -254,12 +262,9 @@ def visit_create(request, body: VisitIn):
                code=body.org.strip())
     reachable = Enterprise.objects.filter(Q(pk__in=visible(user, Enterprise)) | _under(covered, "org__path"))
     enterprises = [_one(reachable, "enterprises", uscc=uscc.strip().upper()) for uscc in body.enterprises]
-    try:
-        status, visit = _create_once(user, Visit, body.client_id, lambda: services.record_visit(
-            user, group, org, body.date, enterprises=enterprises, attendees=body.attendees, note=body.note,
-            code=body.code, client_id=body.client_id))
-    except services.SupervisionError as error:
-        raise _refused(error) from None
+    status, visit = _written(user, Visit, body.client_id, lambda: services.record_visit(
+        user, group, org, body.date, enterprises=enterprises, attendees=body.attendees, note=body.note,
+        code=body.code, client_id=body.client_id))
     return Reply(status, visit_out(visit))
 
 
@@ -277,12 +282,9 @@ def finding_create(request, body: FindingIn):
                            body.enterprise and body.enterprise.upper(), "uscc")
     project = _optional(Project.objects.filter(Q(pk__in=visible(user, Project)) | _under([visit.org],
                         "enterprise__org__path")), "project", body.project)
-    try:
-        status, finding = _create_once(user, Finding, body.client_id, lambda: services.record_finding(
-            user, visit, body.kind, body.text, enterprise=enterprise, project=project, code=body.code,
-            client_id=body.client_id))
-    except services.SupervisionError as error:
-        raise _refused(error) from None
+    status, finding = _written(user, Finding, body.client_id, lambda: services.record_finding(
+        user, visit, body.kind, body.text, enterprise=enterprise, project=project, code=body.code,
+        client_id=body.client_id))
     return Reply(status, finding_out(finding))
 
 
@@ -307,12 +309,9 @@ def requirement_create(request, body: RequirementIn):
     addressee = enterprise.org if enterprise is not None else org
     if addressee is not None:
         require(user, "create", Requirement(round=round_, org=addressee))
-    try:
-        status, requirement = _create_once(user, Requirement, body.client_id, lambda: services.issue_requirement(
-            user, round_, key_task, body.text, body.due_date, org=org, enterprise=enterprise, owner=body.owner,
-            visit=visit, finding=finding, code=body.code, client_id=body.client_id))
-    except services.SupervisionError as error:
-        raise _refused(error) from None
+    status, requirement = _written(user, Requirement, body.client_id, lambda: services.issue_requirement(
+        user, round_, key_task, body.text, body.due_date, org=org, enterprise=enterprise, owner=body.owner,
+        visit=visit, finding=finding, code=body.code, client_id=body.client_id))
     return Reply(status, requirement_out(requirement))
 
 
@@ -326,11 +325,8 @@ def requirement_respond(request, code: Text, body: ResponseIn):
     earlier = _replay(user, RequirementStep, body.client_id)
     if earlier is not None:
         return Reply(200, response_out(earlier))
-    try:
-        status, step = _create_once(user, RequirementStep, body.client_id, lambda: services.respond(
-            user, requirement, body.text, client_id=body.client_id))
-    except services.SupervisionError as error:
-        raise _refused(error) from None
+    status, step = _written(user, RequirementStep, body.client_id, lambda: services.respond(
+        user, requirement, body.text, client_id=body.client_id))
     return Reply(status, response_out(step))
 
 
@@ -342,12 +338,10 @@ Longitude = Form(None, ge=-180, le=180, max_digits=9, decimal_places=6)
 
 def _attach(user, file, client_id, **parent):
     try:
-        return _create_once(user, Attachment, client_id, lambda: services.add_attachment(
+        return _written(user, Attachment, client_id, lambda: services.add_attachment(
             user, file, client_id=client_id, **parent))
     except FileRefused as refused:
         raise Rejected(f"file: {refused.message}", [(None, "file", refused.message)]) from None
-    except services.SupervisionError as error:
-        raise _refused(error) from None
 
 
 @router.post("/supervision/findings/{code}/attachments", auth=WRITE,
