@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "twintrack.web.pagecache.PageCacheMiddleware",  # before anything that loads the session or user
     "twintrack.web.security.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "twintrack.api.limits.ApiUploadLimitMiddleware",  # the API answers a problem document
     "twintrack.web.security.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -162,3 +162,13 @@ def test_a_unit_imported_through_the_api_names_the_token_once(api):
     assert records and all(r.history_user.username == "bureau" for r in records)
     assert all(r.history_change_reason.count("(API token ") == 1 for r in records)
     assert all(r.history_change_reason.startswith("api import orgunits units.csv (API token ") for r in records)
+
+
+def test_a_body_over_the_upload_limit_is_a_problem_document_not_a_page(api, settings):
+    settings.TWINTRACK_MAX_UPLOAD_BYTES = 1024 * 1024
+    before = progress_state()
+    response = api("district", write=True).post("/imports/progress", upload(b"x" * (1200 * 1024)))
+    assert response.status_code == 413 and response["Content-Type"] == "application/problem+json"
+    problem = json.loads(response.content)
+    assert problem["status"] == 413 and "1 MB" in problem["detail"]
+    assert progress_state() == before

@@ -62,20 +62,26 @@ def max_upload_megabytes() -> int:
     return settings.TWINTRACK_MAX_UPLOAD_BYTES // (1024 * 1024)
 
 
+UPLOAD_MARGIN = 64 * 1024  # room for a form's other fields beside the file
+
+
+def body_too_large(request) -> bool:
+    """True for a request whose declared body is over the upload limit (plus the margin)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    return length > settings.TWINTRACK_MAX_UPLOAD_BYTES + UPLOAD_MARGIN
+
+
 class UploadLimitMiddleware:
     """413 for a body larger than the upload limit (plus room for the form's other fields)."""
-
-    MARGIN = 64 * 1024
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.TWINTRACK_MAX_UPLOAD_BYTES + self.MARGIN:
+        if body_too_large(request):
             # No "Connection: close" here: it is a hop-by-hop header, which WSGI servers set
             # themselves (the development server refuses it from an application with a 500).
             return render(request, "web/too_large.html", {"limit": max_upload_megabytes()}, status=413)
