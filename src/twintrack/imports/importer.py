@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
+from twintrack.imports.columnar import NotColumnar, csv_batches, plain_csv
 from twintrack.imports.columns import HeaderMap, match_header
 from twintrack.imports.errors import MAX_PROBLEMS, FileRejected, ImportRejected, Problems
 from twintrack.imports.fields import UnsavedFormula, as_text
@@ -144,6 +145,59 @@ class Written:
     months: set = field(default_factory=set)
     org_ids: set = field(default_factory=set)
     rows_of: Callable[[set], dict] | None = None
+
+
+@dataclass
+class ColumnarFile:
+    """A plain file handed to a kind's fast path (Kind.import_columns): `batches()` gives its
+    columns, a batch at a time (imports.columnar)."""
+
+    source: Source
+    table: Table
+    header: HeaderMap
+
+    def batches(self):
+        return csv_batches(self.source, self.table, self.header.positions)
+
+
+@dataclass
+class ColumnarOutcome:
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int
+    written: Written | None = None
+
+
+class _FallBack(Exception):
+    """The fast path declined: roll back what it did and read the file the general way."""
+
+
+def _import_columns(importer: Kind, file: ColumnarFile, name: str, reason: str, user, progress,
+                    dry_run: bool, warn) -> ImportResult | None:
+    """The kind's fast path, when it has one and the file is plain; None to go the general way."""
+    if type(importer).import_columns is Kind.import_columns or not plain_csv(file.table):
+        return None
+    if progress is not None:
+        progress.start(_("checking"), file.table.estimated_rows)
+    try:
+        with transaction.atomic():
+            wait_for_other_writers(f"twintrack import {importer.name}")
+            outcome = importer.import_columns(file, reason, user, progress)
+            if outcome is None:
+                raise _FallBack
+            warnings = []
+            if warn is not None and outcome.written is not None and outcome.written.months:
+                warnings = _warnings(warn, outcome.written)
+            if dry_run:
+                transaction.set_rollback(True)
+    except (_FallBack, NotColumnar):
+        return None
+    finally:
+        if progress is not None:
+            progress.finish()
+    return ImportResult(importer.name, name, outcome.rows_read, outcome.created, outcome.updated, outcome.unchanged,
+                        dry_run, warnings, list(file.table.notes))
 
 
 def _rows_of(source: Source, importer: Kind, name: str, header_positions: dict, keys: set) -> dict:
@@ -319,6 +373,11 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
                                   importer.reference_columns)
             if problems:
                 raise _with_notes(problems.rejection(), table.notes)
+            reason = reason or f"import {importer.name} {Path(name).name}"[:100]
+            fast = _import_columns(importer, ColumnarFile(source, table, header), name, reason, user, progress,
+                                   dry_run, warn)
+            if fast is not None:
+                return fast
             check = _Check(importer, header, problems, len(table.header), progress, spool)
             check.ctx.user = user
             if warn is not None and type(importer).rescan_key is not Kind.rescan_key:
@@ -339,7 +398,6 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
         if problems:
             raise _with_notes(problems.rejection(), notes)
 
-        reason = reason or f"import {importer.name} {Path(name).name}"[:100]
         created = updated = unchanged = 0
         if progress is not None:
             progress.start(_("writing"), check.rows_read)

@@ -159,6 +159,7 @@ class Table:
     rows: Iterator[tuple[int, list[Cell]]]
     estimated_rows: int | None = None
     encoding: str | None = None
+    delimiter: str | None = None  # of a CSV file
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)  # what was read or skipped, for the result
     _closers: list = field(default_factory=list)
@@ -411,7 +412,7 @@ def _open_csv(source: Source, name: str, kind) -> Table:
                 raise FileRejected(_("%(file)s, row %(row)d: not readable as CSV (%(detail)s)")
                                    % {"file": name, "row": number + 1, "detail": error})
 
-        table = _table(name, records(), kind, encoding=encoding, _closers=[stack.close])
+        table = _table(name, records(), kind, encoding=encoding, delimiter=delimiter, _closers=[stack.close])
         table.estimated_rows = max(lines - table.header_row, 0) + 1
         return table
     except BaseException:
