@@ -103,7 +103,7 @@ def plain_columns(columns: dict, current: tuple[int, int]):
 def _create_raw(cursor) -> None:
     cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {RAW} (n BIGINT, code VARCHAR(64), year INTEGER, "
                    f"month INTEGER, investment_yuan NUMERIC(20, 2), energy_saved_tce NUMERIC(20, 6), note TEXT)")
-    cursor.execute(f"DELETE FROM {RAW}")
+    bulk._empty(cursor, RAW)
 
 
 def _load_raw(cursor, start: int, arrays) -> None:
@@ -128,17 +128,25 @@ def _load_raw(cursor, start: int, arrays) -> None:
 
 def _stage_resolved(cursor, scope, expected: int) -> None:
     """Every raw row with its project (in scope, active, started by the row's month) into bulk.py's
-    stage; a row without one is NotClean (unknown, deleted, outside the scope, before the start)."""
+    stage, already classified against the stored row (new, changed, same), as bulk._classify
+    would, but without updating the stage in place; a row without a project is NotClean
+    (unknown, deleted, outside the scope, before the start)."""
     s = bulk.PROGRESS
     bulk._create(cursor, s)
     condition, params = scope.sql("o.path")
     start_year, start_month = bulk._year_month("p.start_date")
+    changed = " OR ".join(bulk._distinct(f"r.{c}", f"t.{c}") for c in s.values)
+    olds = ", ".join(f"old_{c}" for c in s.values)
     cursor.execute(
-        f"INSERT INTO {s.stage} (project_id, year, month, investment_yuan, energy_saved_tce, note, org_id) "
-        f"SELECT p.id, r.year, r.month, r.investment_yuan, r.energy_saved_tce, r.note, e.org_id FROM {RAW} r "
+        f"INSERT INTO {s.stage} (project_id, year, month, investment_yuan, energy_saved_tce, note, org_id, "
+        f"target_id, {olds}, state) "
+        f"SELECT p.id, r.year, r.month, r.investment_yuan, r.energy_saved_tce, r.note, e.org_id, "
+        f"t.id, {', '.join(f't.{c}' for c in s.values)}, "
+        f"CASE WHEN t.id IS NULL THEN 'n' WHEN {changed} THEN 'c' ELSE 's' END FROM {RAW} r "
         f"JOIN {Project._meta.db_table} p ON p.code = r.code "
         f"JOIN {Enterprise._meta.db_table} e ON e.id = p.enterprise_id "
         f"JOIN {OrgUnit._meta.db_table} o ON o.id = e.org_id "
+        f"LEFT JOIN {Progress._meta.db_table} t ON t.project_id = p.id AND t.year = r.year AND t.month = r.month "
         f"WHERE {condition} AND p.is_active AND r.year * 100 + r.month >= {start_year} * 100 + {start_month}",
         params)
     if cursor.rowcount != expected:
@@ -212,6 +220,8 @@ def import_columns(kind, file, reason: str, user, progress, checks) -> ColumnarO
             rows = _read_into_raw(cursor, kind, file, progress)
             if rows == 0:
                 return None
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {RAW}")  # a temporary table has no statistics until asked
             _no_duplicates(cursor)
             _stage_resolved(cursor, kind.scope, rows)
             if not all(check(cursor, user) for check in checks if check is not role_may_report):
@@ -238,13 +248,12 @@ def _read_into_raw(cursor, kind, file, progress) -> int:
 
 
 def _write(cursor, reason: str, user) -> dict:
-    """bulk.py's write over the whole stage: classify, deltas, update, insert, history."""
+    """bulk.py's write over the whole (classified) stage: deltas, update, insert, history."""
     s = bulk.PROGRESS
-    bulk._classify(cursor, s)
     deltas = bulk._progress_deltas(cursor)
     counts = bulk._apply(cursor, s, reason, getattr(user, "pk", None))
-    cursor.execute(f"DELETE FROM {s.stage}")
-    cursor.execute(f"DELETE FROM {RAW}")
+    bulk._empty(cursor, s.stage)
+    bulk._empty(cursor, RAW)
     hooks.apply_rollup_deltas(deltas)
     return counts
 
