@@ -162,6 +162,8 @@ class Table:
     delimiter: str | None = None  # of a CSV file
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)  # what was read or skipped, for the result
+    plain_header: bool = True  # the header is one row (no units row under it, no title above it)
+    opened: object = None  # a workbook's sheet as the column reader opened it (imports.columnar)
     _closers: list = field(default_factory=list)
 
     def close(self) -> None:
@@ -292,6 +294,7 @@ def _table(name: str, rows, kind, **details) -> Table:
     header_row, header, rest, notes = _header(rows, name, kind)
     table = Table(name, header, header_row, iter(()), **details)
     table.notes = notes
+    table.plain_header = not notes
     table.rows = _data_rows(rest, table.notes)
     return table
 

@@ -2,7 +2,7 @@
 
 The general path (importing.ProgressKind.parse/resolve/row_checks, then save_progress)
 spends several microseconds of Python on every row. Here the file's columns come from a
-C parser (imports.columnar), each column is checked at once (pyarrow.compute), the rows go
+C parser, pyarrow for CSV or calamine for XLSX (imports.columnar), each column is checked at once (pyarrow.compute), the rows go
 to a temporary table in bulk (COPY on PostgreSQL, executemany on SQLite), and every row
 check is one SQL statement over that table: unknown, out-of-scope or deleted projects,
 months before a project's start, the same project-month twice, locked months, the kind's
@@ -22,7 +22,7 @@ from django.utils import timezone
 from twintrack import hooks
 from twintrack.approvals.services import MonthLocked, refuse_locked
 from twintrack.enterprises.models import Enterprise
-from twintrack.imports.columnar import NotColumnar, csv_batches, first_row
+from twintrack.imports.columnar import NotColumnar, first_row
 from twintrack.imports.importer import ColumnarOutcome, Written
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme import bulk
@@ -197,7 +197,7 @@ def _rows_of(file, keys: set) -> dict:
     found: dict = {}
     wanted_codes = pa.array(sorted({code for code, _y, _m in keys}), pa.string())
     offset = first_row(file.table)
-    for columns in csv_batches(file.source, file.table, file.header.positions):
+    for columns in file.batches():
         code, month = columns["project_code"], columns["month"]
         for index in pc.indices_nonzero(pc.is_in(code, value_set=wanted_codes)).to_pylist():
             text = month[index].as_py()
