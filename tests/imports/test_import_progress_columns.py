@@ -127,3 +127,30 @@ def test_a_dry_run_through_the_fast_path_writes_nothing(projects, write_csv, cal
     r = import_file("progress", write_csv(FIRST), dry_run=True)
     assert calls["fast"] == 1 and (r.created, r.dry_run) == (4, True)
     assert Progress.objects.count() == 0 and Progress.history.count() == 0
+
+
+def test_a_clean_workbook_goes_the_fast_way_and_gives_what_its_csv_gives(projects, write_csv, write_xlsx, calls):
+    rows = [HEADER, ["P000", "2023-03", 100.5, 1.25, None], ["P001", "2023-03", 0, None, "ok"],
+            ["P002", "2023-04", 12345678.99, 0.000001, None]]
+    r = import_file("progress", write_xlsx(rows, sheet="进度"))
+    assert calls == {"fast": 1, "declined": 0} and (r.rows_read, r.created) == (3, 3)
+    again = import_file("progress", write_csv([HEADER, ["P000", "2023-03", "100.50", "1.25", ""],
+                                               ["P001", "2023-03", "0", "", "ok"],
+                                               ["P002", "2023-04", "12345678.99", "0.000001", ""]]))
+    assert (again.unchanged, calls["fast"]) == (3, 2)
+
+
+def test_a_workbook_with_a_formula_goes_the_general_way_and_names_the_cell(projects, write_xlsx, calls, rejected):
+    rows = [HEADER, ["P000", "2023-03", "=1+1", None, None]]
+    messages = rejected("progress", write_xlsx(rows))
+    assert calls["fast"] == 0
+    assert messages == ["row 2, column investment_yuan: formula without a saved result; open and save the file "
+                        "in Excel/WPS"]
+
+
+def test_a_workbook_with_a_month_as_a_date_cell_goes_the_general_way(projects, write_xlsx, calls):
+    from datetime import datetime
+
+    r = import_file("progress", write_xlsx([HEADER, ["P000", datetime(2023, 3, 1), 5, None, None]]))
+    assert calls == {"fast": 0, "declined": 0} and r.created == 1
+    assert Progress.objects.get().month == 3

@@ -396,10 +396,11 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
                                   importer.reference_columns)
             if problems:
                 raise _with_notes(problems.rejection(), table.notes)
-            fast = _import_columns(importer, ColumnarFile(source, table, header), name, reason, user, progress,
-                                   dry_run, warn)
-            if fast is not None:
-                return fast
+            if table.sheet is None:  # a workbook had its chance in _open_workbook_columns
+                fast = _import_columns(importer, ColumnarFile(source, table, header), name, reason, user, progress,
+                                       dry_run, warn)
+                if fast is not None:
+                    return fast
             check = _Check(importer, header, problems, len(table.header), progress, spool)
             check.ctx.user = user
             if warn is not None and type(importer).rescan_key is not Kind.rescan_key:
