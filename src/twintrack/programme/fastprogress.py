@@ -17,13 +17,13 @@ same rows, history and rollups either way (tests/programme/test_fast_progress.py
 from __future__ import annotations
 
 from django.db import connection
-from django.utils import timezone
 
 from twintrack import hooks
 from twintrack.approvals.services import MonthLocked, refuse_locked
 from twintrack.enterprises.models import Enterprise
 from twintrack.imports.columnar import NotColumnar, first_row
 from twintrack.imports.importer import ColumnarOutcome, Written
+from twintrack.imports.reading import TOTAL_WORDS
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme import bulk
 from twintrack.programme.models import Progress, Project
@@ -33,7 +33,6 @@ CODE = r"^[0-9A-Za-z_./-]+$"  # fields.plain_text
 MONTH = r"^[0-9]{4}-[0-9]{2}$"  # fields.plain_month
 YUAN = r"^[0-9]{1,16}(\.[0-9]{1,2})?$"  # below YUAN_LIMIT, no rounding needed
 TCE = r"^[0-9]{1,14}(\.[0-9]{1,6})?$"  # below TCE_LIMIT, no rounding needed
-TOTAL_WORDS = ("合计", "总计", "小计", "共计", "total", "subtotal", "grandtotal")  # reading.TOTAL_WORDS
 
 
 class NotClean(Exception):
@@ -57,11 +56,13 @@ def _matches(column, pattern: str) -> bool:
 def _no_total_rows(first_columns) -> None:
     """The general reader skips a row whose first cell names a total (合计, Total:): such a file
     is not plain."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    words = pa.array(sorted(TOTAL_WORDS))
     for column in first_columns:
         folded = pc.utf8_rtrim(pc.utf8_lower(pc.replace_substring_regex(column, r"\s", "")), characters=":：")
-        if pc.any(pc.is_in(folded, value_set=__import__("pyarrow").array(TOTAL_WORDS))).as_py():
+        if pc.any(pc.is_in(folded, value_set=words)).as_py():
             raise NotClean
 
 
@@ -257,7 +258,3 @@ def _write(cursor, reason: str, user) -> dict:
     hooks.apply_rollup_deltas(deltas)
     return counts
 
-
-def today_month() -> tuple[int, int]:
-    today = timezone.localdate()
-    return today.year, today.month
