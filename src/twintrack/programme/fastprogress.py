@@ -102,7 +102,7 @@ def plain_columns(columns: dict, current: tuple[int, int]):
 # --- the raw table -------------------------------------------------------------------------------
 
 def _create_raw(cursor) -> None:
-    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {RAW} (n BIGINT, code VARCHAR(64), year INTEGER, "
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {RAW} (n BIGINT, code TEXT, year INTEGER, "
                    f"month INTEGER, investment_yuan NUMERIC(20, 2), energy_saved_tce NUMERIC(20, 6), note TEXT)")
     bulk._empty(cursor, RAW)
 
