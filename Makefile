@@ -6,7 +6,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/twintrack
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install dev run test lint-imports test-sqlite test-postgres bench bench-concurrent clean
+.PHONY: install dev run test lint-imports test-sqlite test-postgres bench bench-import bench-concurrent clean
 
 install: $(VENV)/.installed
 
@@ -66,6 +66,15 @@ bench: dev
 	$(BIN)/python benchmarks/run.py --scale $(or $(SCALE),city)
 	$(BIN)/python benchmarks/import_preview.py
 	$(MAKE) bench-concurrent
+
+# Import speed (issue 19) on a database already loaded (e.g. by make bench, which leaves
+# twintrack_bench_province): `twintrack import progress` against the raw bulk load of the same
+# rows, and a 10^5-row .xlsx against python-calamine reading it. The import writes the file's
+# month: run it before that month is in the database. Writes benchmarks/RESULTS-import.md.
+#   make bench-import DATA=benchmarks/data/province TWINTRACK_DATABASE_URL=postgresql://...
+bench-import: dev
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	$(BIN)/python benchmarks/import_speed.py --file $(or $(DATA),benchmarks/data/city)/progress-last.csv
 
 # Four district imports at once on SQLite and PostgreSQL: rows/s and failures (issue 20).
 bench-concurrent: dev

@@ -102,3 +102,12 @@ def test_a_fault_in_the_checks_never_costs_the_import(make_project, tmp_path):
     result = import_file("progress", str(path), warn=broken)
     assert result.created == 1 and Progress.objects.count() == 1
     assert len(result.warnings) == 1 and result.warnings[0].startswith("warning: ")
+
+
+def test_a_file_writing_to_many_units_is_evaluated_once_over_their_common_ancestor():
+    from twintrack.quality.warnings import common_ancestor
+
+    assert common_ancestor(["/1/2/5/", "/1/2/7/", "/1/3/"]) == "/1/"
+    assert common_ancestor(["/1/2/5/", "/1/2/7/"]) == "/1/2/"
+    assert common_ancestor(["/1/2/"]) == "/1/2/"
+    assert common_ancestor(["/1/", "/4/"]) == "/"

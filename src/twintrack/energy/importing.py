@@ -199,8 +199,20 @@ def refuse_progress_tce_where_lines_exist(records: list[Record], ctx: Context) -
                 record.values["project_code"], (record.out.year, record.out.month), carriers))
 
 
+def no_tce_where_lines_exist(cursor, user) -> bool:
+    """refuse_progress_tce_where_lines_exist, set-based over the fast path's stage."""
+    from twintrack.programme.bulk import PROGRESS
+
+    cursor.execute(f"SELECT 1 FROM {PROGRESS.stage} s WHERE s.energy_saved_tce IS NOT NULL AND EXISTS "
+                   f"(SELECT 1 FROM {EnergyLine._meta.db_table} l WHERE l.project_id = s.project_id "
+                   f"AND l.year = s.year AND l.month = s.month) LIMIT 1")
+    return cursor.fetchone() is None
+
+
 class ProgressKind(programme_importing.ProgressKind):
     """The progress kind, also refusing tce for a project-month with energy lines (before the lock check)."""
 
     row_checks = (refuse_project_month_rows_for_role, refuse_deleted_project_rows,
                   refuse_progress_tce_where_lines_exist, refuse_locked_rows)
+    column_checks = {**programme_importing.ProgressKind.column_checks,
+                     refuse_progress_tce_where_lines_exist: no_tce_where_lines_exist}

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
+from twintrack.imports.columnar import NotColumnar, batches, open_workbook, plain_table
 from twintrack.imports.columns import HeaderMap, match_header
 from twintrack.imports.errors import MAX_PROBLEMS, FileRejected, ImportRejected, Problems
 from twintrack.imports.fields import UnsavedFormula, as_text
@@ -144,6 +145,78 @@ class Written:
     months: set = field(default_factory=set)
     org_ids: set = field(default_factory=set)
     rows_of: Callable[[set], dict] | None = None
+
+
+@dataclass
+class ColumnarFile:
+    """A plain file handed to a kind's fast path (Kind.import_columns): `batches()` gives its
+    columns, a batch at a time (imports.columnar)."""
+
+    source: Source
+    table: Table
+    header: HeaderMap
+
+    def batches(self):
+        return batches(self.source, self.table, self.header.positions)
+
+
+@dataclass
+class ColumnarOutcome:
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int
+    written: Written | None = None
+
+
+class _FallBack(Exception):
+    """The fast path declined: roll back what it did and read the file the general way."""
+
+
+def _import_columns(importer: Kind, file: ColumnarFile, name: str, reason: str, user, progress,
+                    dry_run: bool, warn) -> ImportResult | None:
+    """The kind's fast path, when it has one and the file is plain; None to go the general way."""
+    if type(importer).import_columns is Kind.import_columns or not plain_table(file.table):
+        return None
+    if progress is not None:
+        progress.start(_("checking"), file.table.estimated_rows)
+    try:
+        with transaction.atomic():
+            wait_for_other_writers(f"twintrack import {importer.name}")
+            outcome = importer.import_columns(file, reason, user, progress)
+            if outcome is None:
+                raise _FallBack
+            warnings = []
+            if warn is not None and outcome.written is not None and outcome.written.months:
+                warnings = _warnings(warn, outcome.written)
+            if dry_run:
+                transaction.set_rollback(True)
+    except (_FallBack, NotColumnar):
+        return None
+    finally:
+        if progress is not None:
+            progress.finish()
+    return ImportResult(importer.name, name, outcome.rows_read, outcome.created, outcome.updated, outcome.unchanged,
+                        dry_run, warnings, list(file.table.notes))
+
+
+def _open_workbook_columns(importer: Kind, source: Source, name: str, reason: str, user, progress, dry_run: bool,
+                           warn) -> ImportResult | None:
+    """A workbook for a kind with a fast path, opened by calamine alone (no openpyxl unless the
+    fast path declines)."""
+    if type(importer).import_columns is Kind.import_columns:
+        return None
+    table = open_workbook(source, importer, name)
+    if table is None:
+        return None
+    importer.prepare()
+    problems = Problems()
+    header = match_header(table.header, importer.columns, importer.alternatives, table.header_row, problems,
+                          importer.reference_columns)
+    if problems:
+        return None  # the general reader says what is wrong
+    return _import_columns(importer, ColumnarFile(source, table, header), name, reason, user, progress, dry_run,
+                           warn)
 
 
 def _rows_of(source: Source, importer: Kind, name: str, header_positions: dict, keys: set) -> dict:
@@ -311,7 +384,11 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
     name = source_name(source, name)
     spool = Spool(SPOOL_MEMORY if spool_memory is None else spool_memory,
                   KEEP_ROWS if keep_rows is None else keep_rows)
+    reason = reason or f"import {importer.name} {Path(name).name}"[:100]
     try:
+        fast = _open_workbook_columns(importer, source, name, reason, user, progress, dry_run, warn)
+        if fast is not None:
+            return fast
         with open_table(source, importer, name) as table:
             importer.prepare()
             problems = Problems()
@@ -319,6 +396,11 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
                                   importer.reference_columns)
             if problems:
                 raise _with_notes(problems.rejection(), table.notes)
+            if table.sheet is None:  # a workbook had its chance in _open_workbook_columns
+                fast = _import_columns(importer, ColumnarFile(source, table, header), name, reason, user, progress,
+                                       dry_run, warn)
+                if fast is not None:
+                    return fast
             check = _Check(importer, header, problems, len(table.header), progress, spool)
             check.ctx.user = user
             if warn is not None and type(importer).rescan_key is not Kind.rescan_key:
@@ -339,7 +421,6 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
         if problems:
             raise _with_notes(problems.rejection(), notes)
 
-        reason = reason or f"import {importer.name} {Path(name).name}"[:100]
         created = updated = unchanged = 0
         if progress is not None:
             progress.start(_("writing"), check.rows_read)

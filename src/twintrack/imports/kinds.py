@@ -127,6 +127,13 @@ class Kind:
         """Batch lookups in the database; set record.out on every good record."""
         raise NotImplementedError
 
+    def import_columns(self, file, reason: str, user, progress):
+        """The fast path for a plain file (importer.ColumnarFile): check and write it in whole
+        columns inside the importer's transaction, answering an importer.ColumnarOutcome, or
+        None to have it rolled back and the file read the general way (which names the
+        problems). Only kinds that can do all their checks set-based have one."""
+        return None
+
     def finish(self, records: list[Record], ctx: Context) -> None:
         """Checks over the whole file (only for kinds with keep_all)."""
 

@@ -159,8 +159,11 @@ class Table:
     rows: Iterator[tuple[int, list[Cell]]]
     estimated_rows: int | None = None
     encoding: str | None = None
+    delimiter: str | None = None  # of a CSV file
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)  # what was read or skipped, for the result
+    plain_header: bool = True  # the header is one row (no units row under it, no title above it)
+    opened: object = None  # a workbook's sheet as the column reader opened it (imports.columnar)
     _closers: list = field(default_factory=list)
 
     def close(self) -> None:
@@ -291,6 +294,7 @@ def _table(name: str, rows, kind, **details) -> Table:
     header_row, header, rest, notes = _header(rows, name, kind)
     table = Table(name, header, header_row, iter(()), **details)
     table.notes = notes
+    table.plain_header = not notes
     table.rows = _data_rows(rest, table.notes)
     return table
 
@@ -411,7 +415,7 @@ def _open_csv(source: Source, name: str, kind) -> Table:
                 raise FileRejected(_("%(file)s, row %(row)d: not readable as CSV (%(detail)s)")
                                    % {"file": name, "row": number + 1, "detail": error})
 
-        table = _table(name, records(), kind, encoding=encoding, _closers=[stack.close])
+        table = _table(name, records(), kind, encoding=encoding, delimiter=delimiter, _closers=[stack.close])
         table.estimated_rows = max(lines - table.header_row, 0) + 1
         return table
     except BaseException:

@@ -18,6 +18,7 @@ from twintrack.figures import METRICS, metric_from_label
 from twintrack.programme.contributions import contributions_of_projects
 from twintrack.orgs.models import OrgUnit
 from twintrack.orgs.importing import ScopedKind, no_org, org_ids_by_code, taken_outside
+from twintrack.programme import fastprogress
 from twintrack.programme.access import (refuse_project_month_rows_for_role, refuse_project_rows_for_role,
                                         refuse_target_rows_for_role)
 from twintrack.programme.lifecycle import refuse_deleted_in_projects, refuse_deleted_project_rows
@@ -261,6 +262,11 @@ class ProgressKind(ScopedKind):
     )
     key = ("project_code", "month")
     row_checks = (refuse_project_month_rows_for_role, refuse_deleted_project_rows, refuse_locked_rows)
+    # Each row check's set-based twin, for the fast path (fastprogress.py); a subclass adding a
+    # row check adds its twin, or its files all go the general way.
+    column_checks = {refuse_project_month_rows_for_role: fastprogress.role_may_report,
+                     refuse_deleted_project_rows: fastprogress.no_deleted_projects,
+                     refuse_locked_rows: fastprogress.no_locked_months}
     write_batch = 50_000
     CACHE_LIMIT = 200_000
 
@@ -305,6 +311,12 @@ class ProgressKind(ScopedKind):
         if "note" in positions:
             values["note"] = note
         return True
+
+    def import_columns(self, file, reason: str, user, progress):
+        if any(check not in self.column_checks for check in self.row_checks):
+            return None
+        return fastprogress.import_columns(self, file, reason, user, progress,
+                                           [self.column_checks[check] for check in self.row_checks])
 
     def check_duplicate(self, record: Record, ctx: Context) -> None:
         pass  # after the project is resolved, by id: see resolve()

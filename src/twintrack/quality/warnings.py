@@ -40,6 +40,9 @@ def warning_line(row: int, finding: Finding) -> str:
     return f"warning: row {row}, column {COLUMN}: {describe(finding)} [{finding.rule}]"
 
 
+MANY_UNITS = 8  # a file writing to more top units than this is evaluated once, over their common ancestor
+
+
 def top_paths(org_ids) -> list[str]:
     """The org paths of these units, leaving out any below another one in the list."""
     paths = sorted(set(OrgUnit.objects.filter(id__in=list(org_ids)).values_list("path", flat=True)))
@@ -50,12 +53,31 @@ def top_paths(org_ids) -> list[str]:
     return kept
 
 
+def common_ancestor(paths: list[str]) -> str:
+    """The path of the lowest unit above (or at) every one of these paths."""
+    common: list[str] = []
+    for segments in zip(*(path.strip("/").split("/") for path in paths)):
+        if len(set(segments)) != 1:
+            break
+        common.append(segments[0])
+    return "/" + "".join(f"{segment}/" for segment in common)
+
+
+def evaluated_paths(org_ids) -> list[str]:
+    """Where to look for the file's findings: its top units, or, when it writes to many (a
+    month-end file of a whole province), their common ancestor: one pass over the progress
+    table instead of one per unit (each costs about as much). A finding outside the file's
+    units is no loss of exactness: only findings on the file's own rows are reported."""
+    paths = top_paths(org_ids)
+    return [common_ancestor(paths)] if len(paths) > MANY_UNITS else paths
+
+
 def findings_of_written(written) -> list[tuple[int, Finding]]:
     """(row, finding) of each finding on a project-month the file wrote, in row order: the
     months written are evaluated for the units written (set-based, as `twintrack quality`),
     then the file is read again only to number the rows of what was found."""
     found: dict[tuple[str, int, int], list[Finding]] = {}
-    paths = top_paths(written.org_ids)
+    paths = evaluated_paths(written.org_ids)
     for year, month in sorted(written.months):
         for path in paths:
             for finding in findings_for(year, month, Scope(path)):
