@@ -99,12 +99,37 @@ def unit_ids(orgs: Iterable) -> list[int]:
     return sorted({getattr(org, "pk", org) for org in orgs})
 
 
+def _full_key(seen: tuple[int, ...], ids: Sequence[int], key: str) -> str:
+    return f"v{'.'.join(map(str, seen))}:{','.join(map(str, ids))}:{key}"
+
+
+def cached_per_unit(key: str, units: Sequence, compute: Callable[[object], object]) -> dict[int, object]:
+    """{unit id: compute(unit)} for each unit, each cached by its own version (and the global one):
+    one query for all the versions and one cache round trip, so a write below one unit
+    recomputes that unit's value only. `key` names everything else the values depend on."""
+    ids = [unit.pk for unit in units]
+    seen = versions(ids)
+    keys = {unit.pk: _full_key((seen[0], unit_version), [unit.pk], key)
+            for unit, unit_version in zip(units, seen[1:])}
+    cache = caches["default"]
+    found = cache.get_many(list(keys.values()))
+    values, computed = {}, {}
+    for unit in units:
+        full_key = keys[unit.pk]
+        if full_key not in found:
+            found[full_key] = computed[full_key] = compute(unit)
+        values[unit.pk] = found[full_key]
+    if computed:
+        cache.set_many(computed, CACHE_SECONDS)
+    return values
+
+
 def cached(key: str, compute: Callable[[], object], orgs: Iterable):
     """compute() once per version of the units in `orgs` (OrgUnits or ids: the subtrees the value
     is computed from) and of the global version; `key` must name everything else it depends on."""
     ids = unit_ids(orgs)
     seen = versions(ids)
-    full_key = f"v{'.'.join(map(str, seen))}:{','.join(map(str, ids))}:{key}"
+    full_key = _full_key(seen, ids, key)
     cache = caches["default"]
     value = cache.get(full_key)
     if value is None:

@@ -296,6 +296,14 @@ def completeness_by_org(year: int, month: int, path: str) -> dict[int, Completen
             for org_id, count, done in _fetch(sql, [*params, path + "%"])}
 
 
+def own_completeness(year: int, month: int, org_id: int) -> Completeness:
+    """Expected and reported projects of the month of the enterprises directly at one unit."""
+    expected, params = _expected_from(year, month)
+    rows = _fetch(f"SELECT COUNT(*), COUNT(r.project_id) {expected} AND e.org_id = %s", [*params, org_id])
+    count, done = rows[0] if rows else (0, 0)
+    return Completeness(int(count or 0), int(done or 0))
+
+
 def missing_projects(year: int, month: int, path: str) -> list[tuple[str, int]]:
     """(code, enterprise org id) of expected projects that have not reported, sorted by code."""
     expected, params = _expected_from(year, month)

@@ -113,7 +113,9 @@ class PageCacheMiddleware:
     def __call__(self, request):
         lookup = self._lookup(request)
         if lookup is not None and lookup[1] is not None:
-            return lookup[1]
+            response = lookup[1]  # the cache's own copy
+            response["X-Page-Cache"] = "hit"  # for benchmarks and operators
+            return response
         response = self.get_response(request)
         if getattr(response, _MARK, False):
             _paths.add(request.path)
