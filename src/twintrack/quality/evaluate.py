@@ -297,9 +297,14 @@ def completeness_by_org(year: int, month: int, path: str) -> dict[int, Completen
 
 
 def own_completeness(year: int, month: int, org_id: int) -> Completeness:
-    """Expected and reported projects of the month of the enterprises directly at one unit."""
-    expected, params = _expected_from(year, month)
-    rows = _fetch(f"SELECT COUNT(*), COUNT(r.project_id) {expected} AND e.org_id = %s", [*params, org_id])
+    """Expected and reported projects of the month of the enterprises directly at one unit: an
+    indexed probe per project of the unit, not the month's reporters of every unit."""
+    reported = " OR ".join(f"EXISTS (SELECT 1 FROM {table} x WHERE x.project_id = p.id AND x.year = %s "
+                           f"AND x.month = %s)" for table in (G, L))
+    rows = _fetch(f"SELECT COUNT(*), SUM(CASE WHEN {reported} THEN 1 ELSE 0 END) FROM {P} p "
+                  f"JOIN {E} e ON e.id = p.enterprise_id WHERE e.org_id = %s AND p.status = %s AND p.is_active "
+                  f"AND p.start_date < %s",
+                  [year, month, year, month, org_id, "in_progress", _next_month_first(year, month)])
     count, done = rows[0] if rows else (0, 0)
     return Completeness(int(count or 0), int(done or 0))
 
