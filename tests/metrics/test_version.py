@@ -96,3 +96,50 @@ def test_cached_values_are_recomputed_after_a_write_below_them_only(units):
     assert version.cached("test-key", compute, [nanhu]) == 2
     version.bump()  # a global change
     assert version.cached("test-key", compute, [nanhu]) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(__import__("django.db").db.connection.vendor != "postgresql",
+                    reason="row locks are a PostgreSQL matter: SQLite serialises every write")
+def test_units_then_global_and_global_then_units_at_once_do_not_deadlock(city):
+    """One writer bumps a district and then the global version while another bumps the global
+    version and then a district: both commit (every bump takes the root's row first)."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    nanhu, pinghu = OrgUnit.objects.get(code="330402").id, OrgUnit.objects.get(code="330482").id
+    units_held, errors = threading.Event(), []
+
+    def units_then_global():
+        try:
+            with transaction.atomic():
+                version.bump([nanhu])
+                units_held.set()
+                time.sleep(0.5)  # the other writer starts its global bump meanwhile
+                version.bump()
+        except Exception as error:  # a deadlock would land here
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def global_then_units():
+        try:
+            units_held.wait(5)
+            with transaction.atomic():
+                version.bump()
+                version.bump([pinghu])
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    before = version.current()
+    threads = [threading.Thread(target=units_then_global), threading.Thread(target=global_then_units)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert version.current() == before + 2

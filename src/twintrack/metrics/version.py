@@ -11,10 +11,10 @@ What is computed from a unit's subtree depends on that unit's version and the gl
 entries valid and kills Pinghu's, the city's and the province's. Readers pay one indexed query
 for all the versions they depend on.
 
-Lock order: a bump locks the version rows of the root first (ancestors before descendants),
-and `metrics.rollups.apply_deltas` bumps before it writes rollup rows, so two districts
-importing at once queue on the root's version row, as they queued on the single global row
-before, instead of deadlocking.
+Lock order: every bump locks the root's version row first (ancestors before descendants; a
+global bump locks the roots' rows before the global row), and `metrics.rollups.apply_deltas`
+bumps before it writes rollup rows, so two districts importing at once queue on the root's
+version row, as they queued on the single global row before, instead of deadlocking.
 """
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ def bump(org_ids: Iterable[int] | None = None, with_descendants: bool = False) -
 
 
 def _bump_global() -> None:
+    # The root's row first, as every unit bump takes it first: a transaction that bumps units and
+    # then the global version can never wait for one that did it the other way round.
+    _bump_units(list(OrgUnit.objects.filter(parent__isnull=True).order_by("id").values_list("id", flat=True)))
     table = DataVersion._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET counter = counter + 1 WHERE id = %s", [GLOBAL_ID])
@@ -67,6 +70,8 @@ def _with_ancestors(ids: set[int], with_descendants: bool) -> list[int]:
 
 
 def _bump_units(units: list[int]) -> None:
+    if not units:
+        return
     table = UnitVersion._meta.db_table
     values = ", ".join(["(%s, 1)"] * len(units))
     with connection.cursor() as cursor:
