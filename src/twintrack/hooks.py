@@ -17,9 +17,11 @@ def _hook(name: str):
     return import_string(settings.TWINTRACK_WRITE_HOOKS[name])
 
 
-def bump_data_version() -> None:
-    """Every write a page can show: cached pages die with it (metrics.version.bump)."""
-    _hook("bump_data_version")()
+def bump_data_version(org_ids=None) -> None:
+    """Every write a page can show: cached pages die with it (metrics.version.bump). `org_ids`:
+    the units whose data the write changes (their ancestors follow); None: it concerns no unit
+    or every unit (the org tree, accounts, reference data)."""
+    _hook("bump_data_version")(org_ids)
 
 
 def apply_rollup_deltas(deltas: dict) -> int:

@@ -110,3 +110,18 @@ def test_a_unit_without_firms_has_no_shares(zhejiang, frameworks):
 
     coverage = coverage_for(zhejiang["330102"], date(2023, 12, 31))
     assert coverage.above_scale.firms == 0 and coverage.above_scale.assessed_share is None
+
+
+def test_the_dashboards_coverage_from_cached_parts_equals_one_query_after_writes(zhejiang, firms, make_enterprise,
+                                                                                 miit, assess):
+    from twintrack.diagnosis.coverage import coverage_for, coverage_from_parts
+    from twintrack.programme.lifecycle import deactivate_enterprise
+
+    day = date(2023, 12, 31)
+    for code in ("330400", "330402", "330482"):
+        assert figures(coverage_from_parts(zhejiang[code], day)) == figures(coverage_for(zhejiang[code], day))
+    assess(firms["ph_med"], miit, uniform_answers(miit, 3), on=date(2023, 10, 1))  # Pinghu's part is counted again
+    make_enterprise("330402", size="small", above_scale=False)
+    deactivate_enterprise(firms["big"], "closed")
+    for code in ("330400", "330402", "330482"):
+        assert figures(coverage_from_parts(zhejiang[code], day)) == figures(coverage_for(zhejiang[code], day))

@@ -1,40 +1,145 @@
-"""Cached pages die with the next write: the data version moves with every change a report can see."""
+"""Cached values die with the next write to what they show, and only then: data versions per subtree."""
 from decimal import Decimal
 
+import pytest
+
 from twintrack.metrics import version
+from twintrack.orgs.models import OrgUnit
 from twintrack.programme.services import ProgressValues, TargetValues, save_progress, save_targets
 
 
-def test_a_progress_write_moves_the_data_version(city, project_factory):
+@pytest.fixture
+def units(city):
+    return {o.code: o for o in OrgUnit.objects.all()}
+
+
+def progress(project, month=3, amount="10"):
+    return [ProgressValues(project.id, project.enterprise.org_id, 2023, month, Decimal(amount), None, "")]
+
+
+def counters(*orgs):
+    return version.versions([o.id for o in orgs])
+
+
+def test_a_progress_write_moves_its_unit_and_the_units_above(units, project_factory):
+    project = project_factory()  # an enterprise of Nanhu
+    nanhu, pinghu, city = units["330402"], units["330482"], units["330400"]
+    before = counters(nanhu, pinghu, city)
+    save_progress(progress(project))
+    after = counters(nanhu, pinghu, city)
+    assert after[0] == before[0]  # the global version stays
+    assert after[1] > before[1] and after[3] > before[3]  # Nanhu and the city
+    assert after[2] == before[2]  # Pinghu, a sibling, stays
+
+
+def test_an_unchanged_rewrite_keeps_the_cache(units, project_factory):
     project = project_factory()
+    save_progress(progress(project))
+    before = counters(*units.values())
+    save_progress(progress(project))
+    assert counters(*units.values()) == before
+
+
+def test_a_target_write_moves_its_unit_only_and_above(units):
+    pinghu, nanhu, city = units["330482"], units["330402"], units["330400"]
+    before = counters(pinghu, nanhu, city)
+    save_targets([TargetValues(pinghu.id, "projects", 2023, 12, Decimal(100))])
+    after = counters(pinghu, nanhu, city)
+    assert after[1] > before[1] and after[3] > before[3] and after[2] == before[2] and after[0] == before[0]
+
+
+def test_an_org_unit_change_moves_the_global_version(units):
     before = version.current()
-    save_progress([ProgressValues(project.id, project.enterprise.org_id, 2023, 3, Decimal("10"), None, "")])
+    pinghu = units["330482"]
+    pinghu.name_en = "Pinghu"
+    pinghu.save()
     assert version.current() > before
 
 
-def test_an_unchanged_rewrite_keeps_the_cache(city, project_factory):
-    project = project_factory()
-    rows = [ProgressValues(project.id, project.enterprise.org_id, 2023, 3, Decimal("10"), None, "")]
-    save_progress(rows)
+def test_a_user_account_change_moves_the_global_version(units, django_user_model):
     before = version.current()
-    save_progress(rows)
-    assert version.current() == before
-
-
-def test_a_target_write_moves_the_data_version(city):
-    before = version.current()
-    save_targets([TargetValues(city.id, "projects", 2023, 12, Decimal(100))])
+    django_user_model.objects.create_user("someone", password="x")
     assert version.current() > before
 
 
-def test_cached_values_are_recomputed_after_a_write(city, project_factory):
+def test_an_approval_moves_the_units_below_too(units, project_factory):
+    from twintrack.approvals.models import MonthApproval, MonthState
+
+    nanhu, city, port = units["330402"], units["330400"], units["JXGQ"]
+    before = counters(nanhu, city, port)
+    MonthApproval.objects.create(org=city, year=2023, month=3, state=MonthState.APPROVED)
+    after = counters(nanhu, city, port)
+    assert all(a > b for a, b in zip(after[1:], before[1:]))  # it locks the months of every unit below
+    assert after[0] == before[0]
+
+
+def test_two_bumps_in_one_transaction_lock_the_root_first(units):
+    """Ancestors before descendants: the lock order that keeps concurrent writers from deadlocking."""
+    nanhu, city = units["330402"], units["330400"]
+    assert version._with_ancestors({nanhu.id}, False) == [city.id, nanhu.id]
+    assert version._with_ancestors({city.id}, True)[0] == city.id
+
+
+def test_cached_values_are_recomputed_after_a_write_below_them_only(units):
     calls = []
 
     def compute():
         calls.append(1)
         return len(calls)
 
-    assert version.cached("test-key", compute) == 1
-    assert version.cached("test-key", compute) == 1
-    save_targets([TargetValues(city.id, "projects", 2023, 12, Decimal(100))])
-    assert version.cached("test-key", compute) == 2
+    nanhu, pinghu = units["330402"], units["330482"]
+    assert version.cached("test-key", compute, [nanhu]) == 1
+    assert version.cached("test-key", compute, [nanhu]) == 1
+    save_targets([TargetValues(pinghu.id, "projects", 2023, 12, Decimal(100))])
+    assert version.cached("test-key", compute, [nanhu]) == 1  # Pinghu's write: Nanhu's value stays
+    save_targets([TargetValues(nanhu.id, "projects", 2023, 12, Decimal(100))])
+    assert version.cached("test-key", compute, [nanhu]) == 2
+    version.bump()  # a global change
+    assert version.cached("test-key", compute, [nanhu]) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(__import__("django.db").db.connection.vendor != "postgresql",
+                    reason="row locks are a PostgreSQL matter: SQLite serialises every write")
+def test_units_then_global_and_global_then_units_at_once_do_not_deadlock(city):
+    """One writer bumps a district and then the global version while another bumps the global
+    version and then a district: both commit (every bump takes the root's row first)."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    nanhu, pinghu = OrgUnit.objects.get(code="330402").id, OrgUnit.objects.get(code="330482").id
+    units_held, errors = threading.Event(), []
+
+    def units_then_global():
+        try:
+            with transaction.atomic():
+                version.bump([nanhu])
+                units_held.set()
+                time.sleep(0.5)  # the other writer starts its global bump meanwhile
+                version.bump()
+        except Exception as error:  # a deadlock would land here
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def global_then_units():
+        try:
+            units_held.wait(5)
+            with transaction.atomic():
+                version.bump()
+                version.bump([pinghu])
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    before = version.current()
+    threads = [threading.Thread(target=units_then_global), threading.Thread(target=global_then_units)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert version.current() == before + 2

@@ -105,3 +105,84 @@ def test_an_active_session_keeps_going_and_an_idle_one_ends(bureau_client, setti
         expire_date=first - timedelta(hours=2))  # an hour and more without a request
     response = bureau_client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- versions per subtree: a write invalidates the pages of its unit and the units above -------
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    warm(client)
+    return client
+
+
+def served_from_cache(client, url=URL) -> bool:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries) == 1  # the session row and the versions, nothing else
+
+
+def pinghu_target(jiaxing, value=9876):
+    from twintrack.programme.services import TargetValues, save_targets
+
+    save_targets([TargetValues(jiaxing["330482"].id, "projects", YEAR, 7, Decimal(value))])
+
+
+def test_a_pinghu_write_keeps_nanhus_page_and_renews_pinghus_and_the_citys(
+        jiaxing, bureau_user, nanhu_user, pinghu_user):
+    bureau, nanhu, pinghu = logged_in(bureau_user), logged_in(nanhu_user), logged_in(pinghu_user)
+    pinghu_target(jiaxing)
+    assert served_from_cache(nanhu)
+    assert not served_from_cache(bureau)  # the city's figures include Pinghu's
+    assert "9876个" in pinghu.get(URL).content.decode()
+
+
+def test_a_pinghu_write_keeps_the_body_of_nanhus_dashboard_for_the_bureau(jiaxing, bureau_user, monkeypatch):
+    from twintrack.web import dashboard
+
+    bureau = logged_in(bureau_user)
+    nanhu_url = "/?period=2023-07&org=330402"
+    warm(bureau, nanhu_url)
+    renders = []
+    original = dashboard.dashboard_context
+    monkeypatch.setattr(dashboard, "dashboard_context", lambda *a, **k: renders.append(1) or original(*a, **k))
+    pinghu_target(jiaxing)
+    assert not served_from_cache(bureau, nanhu_url)  # the bureau's work queue covers the whole city
+    assert renders == []  # ...but Nanhu's body comes from the cache
+    bureau.get(URL)
+    assert renders == [1]  # the city's body is rendered again
+
+
+def test_an_org_unit_change_renews_every_page(jiaxing, nanhu_user, pinghu_user):
+    nanhu, pinghu = logged_in(nanhu_user), logged_in(pinghu_user)
+    unit = jiaxing["330482"]
+    unit.name_zh = "平湖"
+    unit.save()
+    assert not served_from_cache(nanhu) and not served_from_cache(pinghu)
+
+
+def test_a_user_account_change_renews_every_page(jiaxing, nanhu_user, make_user):
+    nanhu = logged_in(nanhu_user)
+    make_user("newcomer")
+    assert not served_from_cache(nanhu)
+
+
+def test_a_notice_renews_its_recipients_pages_only(jiaxing, nanhu_user, pinghu_user):
+    from twintrack.notify.services import notify
+    from twintrack.orgs.models import Role
+
+    nanhu, pinghu = logged_in(nanhu_user), logged_in(pinghu_user)
+    notify("bulletin_published", jiaxing["330482"], roles=(Role.DISTRICT,), params={"period": "2023-07"})
+    assert served_from_cache(nanhu)
+    assert not served_from_cache(pinghu)  # the unread count in Pinghu's top bar
+
+
+def test_an_approval_above_renews_the_pages_below(jiaxing, nanhu_user, pinghu_user, bureau_user):
+    from twintrack.approvals.models import MonthApproval, MonthState
+
+    nanhu, pinghu = logged_in(nanhu_user), logged_in(pinghu_user)
+    MonthApproval.objects.create(org=jiaxing["330400"], year=YEAR, month=7, state=MonthState.APPROVED)
+    assert not served_from_cache(nanhu) and not served_from_cache(pinghu)  # their month 7 is locked now

@@ -30,10 +30,10 @@ Format = Literal["xlsx", "docx", "pdf"]
 
 
 def report_json(org, year: int, month: int, approved_only: bool) -> str:
-    """The CLI's JSON (without its indentation), computed once per data version."""
+    """The CLI's JSON (without its indentation), computed once per version of the unit's subtree."""
     key = f"api-report:{org.pk}:{year}-{month}:{int(approved_only)}"
     return cached(key, lambda: json.dumps(build_report(org, year, month, approved_only=approved_only),
-                                          ensure_ascii=False))
+                                          ensure_ascii=False), [org])
 
 
 @router.get("/reports/{org}/{period}", response={200: dict, **READ_ERRORS},

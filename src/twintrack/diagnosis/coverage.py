@@ -23,6 +23,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, V
 from twintrack.diagnosis.models import Assessment, CoverageSetting
 from twintrack.display import amounts
 from twintrack.enterprises.models import Enterprise
+from twintrack.metrics.version import cached_per_unit
 from twintrack.orgs.models import OrgUnit
 
 DEFAULT_FRAMEWORK = "miit_sme_digital_2022"
@@ -133,6 +134,27 @@ def coverage_for(org: OrgUnit, as_of: date, rule: Rule | None = None) -> Coverag
             .annotate(latest_level=_latest_level(rule, as_of))
             .values("above_scale", "size", "latest_level").order_by().annotate(n=Count("id")))
     return _coverage(org, as_of, rule, _tally(rows, rule).get(None))
+
+
+def coverage_from_parts(org: OrgUnit, as_of: date) -> Coverage:
+    """coverage_for(org, as_of), summed from the unit's own enterprises and each child's subtree,
+    the children's parts cached by their versions (metrics.version): after a write in one
+    district only that district's enterprises are counted again (the dashboard's panel)."""
+    rule = rule_for(org)
+    return _coverage(org, as_of, rule, _tally_below(org, as_of, rule))
+
+
+def _tally_below(org: OrgUnit, as_of: date, rule: Rule) -> list[int]:
+    rows = (Enterprise.objects.filter(is_active=True, org_id=org.id)
+            .annotate(latest_level=_latest_level(rule, as_of))
+            .values("above_scale", "size", "latest_level").order_by().annotate(n=Count("id")))
+    total = _tally(rows, rule).get(None) or [0, 0, 0, 0, 0, 0]
+    children = list(org.children.order_by("id"))
+    if children:
+        key = f"coverage-tally:{as_of.isoformat()}:{rule.framework_key}:{rule.min_level}:{rule.valid_months}"
+        for part in cached_per_unit(key, children, lambda child: _tally_below(child, as_of, rule)).values():
+            total = [a + b for a, b in zip(total, part)]
+    return total
 
 
 def coverage_for_units(orgs: list[OrgUnit], as_of: date, rule: Rule | None = None) -> dict[int, Coverage]:

@@ -132,7 +132,7 @@ def home(request: HttpRequest) -> HttpResponse:
     coverage = None
     if org is not None and framework is not None:
         coverage = version.cached(f"diagnosis-coverage:{org.id}:{timezone.localdate().isoformat()}",
-                                  lambda: coverage_for(org, timezone.localdate()))
+                                  lambda: coverage_for(org, timezone.localdate()), [org])
     provider = provider_of(request.user)
     return render(request, "diagnosis/home.html", {
         "rows": rows, "page": page, "framework": framework, "org": org, "query": query, "industry": industry,
@@ -329,7 +329,7 @@ def subindustries(request: HttpRequest) -> HttpResponse:
         by = "group"
     lang = active_lang()
     rows = version.cached(f"diagnosis-subindustries:{org.id}:{framework.id}:{by}:{lang}",
-                          lambda: overview(org, framework, by, lang=lang))
+                          lambda: overview(org, framework, by, lang=lang), [org])
     levels = pages.levels_of(framework)
     dimensions = list(framework.dimensions.order_by("order"))
     dim_names = {d.code: d.display_name(lang) for d in dimensions}

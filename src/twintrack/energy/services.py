@@ -577,6 +577,8 @@ def save_baselines(rows: Iterable[BaselineValues], reason: str = "", user=None) 
                 setattr(baseline, name, value)
             to_update.append(baseline)
     _write(EnergyBaseline, to_create, to_update, BASELINE_FIELDS, reason, user)
+    if to_create or to_update:  # bulk history writes send no signal
+        data_version.bump(set(_org_of_project(b.project_id for b in [*to_create, *to_update]).values()))
     return WriteResult(len(to_create), len(to_update), unchanged)
 
 

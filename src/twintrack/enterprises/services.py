@@ -46,6 +46,7 @@ def save_enterprises(rows: Iterable[EnterpriseValues], reason: str = "", user=No
     rows = list(rows)
     existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[r.uscc for r in rows])}
     to_create, to_update, moved_ids, unchanged = [], [], [], 0
+    units: set[int] = set()
     for values in rows:
         enterprise = existing.get(values.uscc)
         if enterprise is None:
@@ -57,13 +58,14 @@ def save_enterprises(rows: Iterable[EnterpriseValues], reason: str = "", user=No
         else:
             if enterprise.org_id != values.org_id:
                 moved_ids.append(enterprise.id)
+                units.add(enterprise.org_id)  # the unit it leaves
             to_update.append(enterprise)
         for field in ENTERPRISE_FIELDS:
             setattr(enterprise, field, getattr(values, field))
     # an enterprise moving unit takes its projects' figures along
     with hooks.contributions_move({"enterprise_id__in": moved_ids}) if moved_ids else nullcontext():
         if to_create or to_update:
-            hooks.bump_data_version()
+            hooks.bump_data_version(units | {e.org_id for e in [*to_create, *to_update]})
         if to_create:
             bulk_create_with_history(to_create, Enterprise, batch_size=2000, default_user=user,
                                      default_change_reason=reason)

@@ -22,10 +22,20 @@ class Rollup(models.Model):
 
 
 class DataVersion(models.Model):
-    """A counter bumped in the same transaction as every write a report can see.
-
-    Pages cache what they compute from the data under the current counter, so a cached
-    dashboard is never stale and never recomputed while nothing changed.
+    """The global counter (the row with id 1): bumped in the same transaction as every write that
+    concerns no unit or every unit; writes within a subtree bump UnitVersion instead.
     """
 
+    counter = models.BigIntegerField(default=0)
+
+
+class UnitVersion(models.Model):
+    """A unit's own data version: bumped, with its ancestors' (whose aggregates change), in the
+    same transaction as every write that concerns data of the unit's subtree.
+
+    Together with the global row of DataVersion (bumped by writes that concern no unit or
+    everything: the org tree, user accounts, reference data) it tells whether what a page
+    computed from one subtree may still be shown (`twintrack.metrics.version`)."""
+
+    org = models.OneToOneField("orgs.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="+")
     counter = models.BigIntegerField(default=0)

@@ -2,7 +2,7 @@
 
 Every writer (imports, forms, the demo) reports what it changed as contributions keyed by
 (org of the enterprise, year, month); `apply_deltas` adds them to that unit and all its
-ancestors with one atomic increment per row, so concurrent imports from different
+ancestors with one atomic increment per row (and bumps their data versions), so concurrent imports from different
 districts add up instead of overwriting each other. Keys are written in sorted order so
 two transactions always lock shared ancestor rows in the same order (no deadlock).
 The apps below metrics call it through `twintrack.hooks`; what projects contribute is
@@ -44,9 +44,10 @@ def apply_deltas(deltas: Mapping[RollupKey, Totals]) -> int:
         f"ON CONFLICT (org_id, year, month) DO UPDATE SET {increments}"
     )
     with transaction.atomic(), connection.cursor() as cursor:
+        # before the rollup rows: every writer takes the root's version row first (no deadlock)
+        version.bump({org for org, _, _ in deltas})
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start:start + BATCH])
-        version.bump()
     return len(rows)
 
 
@@ -74,5 +75,6 @@ def rollup_differences() -> list[tuple[RollupKey, Totals, Totals]]:
 
 @transaction.atomic
 def rebuild_rollups() -> int:
+    version.bump()  # every unit's figures may change, including units left with none
     Rollup.objects.all().delete()
     return apply_deltas(contributions_of_projects({}))

@@ -1,44 +1,141 @@
-"""Caching what only changes on write.
+"""Caching what only changes on write: data versions per subtree.
 
-`bump()` runs inside every writing transaction (rollup deltas, targets, org units, any
-history record); `cached(key, compute)` keys a cache entry by the current data version,
-so entries die with the next write and nothing is ever served stale. Readers pay one
-indexed single-row query for the version.
+Every write bumps a version in its own transaction:
+- a write that concerns org unit X (its progress, projects, enterprises, targets, approvals,
+  requirements...) bumps X and every ancestor of X, whose aggregates it changes (`bump(ids)`);
+- a write that concerns no unit or every unit (the org tree, user accounts, reference data)
+  bumps the global version (`bump()`).
+
+What is computed from a unit's subtree depends on that unit's version and the global one:
+`cached(key, compute, orgs)` keys an entry by both, so a Pinghu import leaves Tongxiang's
+entries valid and kills Pinghu's, the city's and the province's. Readers pay one indexed query
+for all the versions they depend on.
+
+Lock order: every bump locks the root's version row first (ancestors before descendants; a
+global bump locks the roots' rows before the global row), and `metrics.rollups.apply_deltas`
+bumps before it writes rollup rows, so two districts importing at once queue on the root's
+version row, as they queued on the single global row before, instead of deadlocking.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable, Sequence
 
 from django.core.cache import caches
 from django.db import connection
 
-from twintrack.metrics.models import DataVersion
+from twintrack.metrics.models import DataVersion, UnitVersion
+from twintrack.orgs.models import OrgUnit
 
 CACHE_SECONDS = 3600
+GLOBAL_ID = 1
 
 
-def _table() -> str:
-    return DataVersion._meta.db_table
+def bump(org_ids: Iterable[int] | None = None, with_descendants: bool = False) -> None:
+    """Bump the units in `org_ids` and their ancestors (and, with_descendants, every unit below
+    them: an approval locks the months of the units below); None bumps the global version."""
+    if org_ids is None:
+        _bump_global()
+        return
+    units = _with_ancestors(set(org_ids), with_descendants)
+    if units:
+        _bump_units(units)
 
 
-def bump() -> None:
+def _bump_global() -> None:
+    # The root's row first, as every unit bump takes it first: a transaction that bumps units and
+    # then the global version can never wait for one that did it the other way round.
+    _bump_units(list(OrgUnit.objects.filter(parent__isnull=True).order_by("id").values_list("id", flat=True)))
+    table = DataVersion._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_table()} SET counter = counter + 1 WHERE id = 1")
+        cursor.execute(f"UPDATE {table} SET counter = counter + 1 WHERE id = %s", [GLOBAL_ID])
         if cursor.rowcount == 0:
-            cursor.execute(f"INSERT INTO {_table()} (id, counter) VALUES (1, 1)")
+            cursor.execute(f"INSERT INTO {table} (id, counter) VALUES (%s, 1)", [GLOBAL_ID])
+
+
+def _with_ancestors(ids: set[int], with_descendants: bool) -> list[int]:
+    """The units and their ancestors, root first (the lock order)."""
+    if not ids:
+        return []
+    paths = list(OrgUnit.objects.filter(id__in=ids).values_list("path", flat=True))
+    depth = {}
+    for path in paths:
+        for position, part in enumerate(path.strip("/").split("/")):
+            depth[int(part)] = position
+    if with_descendants:
+        below = OrgUnit.objects.none()
+        for path in paths:
+            below = below | OrgUnit.objects.filter(path__startswith=path)
+        depth.update(dict(below.values_list("id", "depth")))
+    return sorted(depth, key=lambda org_id: (depth[org_id], org_id))
+
+
+def _bump_units(units: list[int]) -> None:
+    if not units:
+        return
+    table = UnitVersion._meta.db_table
+    values = ", ".join(["(%s, 1)"] * len(units))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (org_id, counter) VALUES {values} "
+                       f"ON CONFLICT (org_id) DO UPDATE SET counter = {table}.counter + 1", units)
+
+
+def versions_sql(org_ids: Sequence[int]) -> tuple[list[str], list[int]]:
+    """Scalar subqueries for the global version and each unit's (missing rows read as NULL),
+    to put in a SELECT list; and their parameters."""
+    columns = [f"(SELECT counter FROM {DataVersion._meta.db_table} WHERE id = {GLOBAL_ID})"]
+    columns += [f"(SELECT counter FROM {UnitVersion._meta.db_table} WHERE org_id = %s)"] * len(org_ids)
+    return columns, list(org_ids)
+
+
+def versions(org_ids: Sequence[int] = ()) -> tuple[int, ...]:
+    """(global, *one per unit) in one indexed query."""
+    columns, params = versions_sql(org_ids)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        return tuple(v or 0 for v in cursor.fetchone())
 
 
 def current() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT counter FROM {_table()} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else 0
+    """The global version."""
+    return versions()[0]
 
 
-def cached(key: str, compute: Callable[[], object]):
-    """compute() once per data version; `key` must name everything else the value depends on."""
+def unit_ids(orgs: Iterable) -> list[int]:
+    return sorted({getattr(org, "pk", org) for org in orgs})
+
+
+def _full_key(seen: tuple[int, ...], ids: Sequence[int], key: str) -> str:
+    return f"v{'.'.join(map(str, seen))}:{','.join(map(str, ids))}:{key}"
+
+
+def cached_per_unit(key: str, units: Sequence, compute: Callable[[object], object]) -> dict[int, object]:
+    """{unit id: compute(unit)} for each unit, each cached by its own version (and the global one):
+    one query for all the versions and one cache round trip, so a write below one unit
+    recomputes that unit's value only. `key` names everything else the values depend on."""
+    ids = [unit.pk for unit in units]
+    seen = versions(ids)
+    keys = {unit.pk: _full_key((seen[0], unit_version), [unit.pk], key)
+            for unit, unit_version in zip(units, seen[1:])}
     cache = caches["default"]
-    full_key = f"v{current()}:{key}"
+    found = cache.get_many(list(keys.values()))
+    values, computed = {}, {}
+    for unit in units:
+        full_key = keys[unit.pk]
+        if full_key not in found:
+            found[full_key] = computed[full_key] = compute(unit)
+        values[unit.pk] = found[full_key]
+    if computed:
+        cache.set_many(computed, CACHE_SECONDS)
+    return values
+
+
+def cached(key: str, compute: Callable[[], object], orgs: Iterable):
+    """compute() once per version of the units in `orgs` (OrgUnits or ids: the subtrees the value
+    is computed from) and of the global version; `key` must name everything else it depends on."""
+    ids = unit_ids(orgs)
+    seen = versions(ids)
+    full_key = _full_key(seen, ids, key)
+    cache = caches["default"]
     value = cache.get(full_key)
     if value is None:
         value = compute()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from twintrack import hooks
 from twintrack.approvals.services import refuse_locked
 from twintrack.enterprises.importing import deleted_enterprise_reason
 from twintrack.enterprises.models import Enterprise
@@ -31,7 +32,14 @@ def _set(model, objects: list, active: bool, when, reason: str, user) -> None:
     for obj in objects:
         obj.is_active, obj.deleted_at = active, (None if active else when)
     if objects:
+        hooks.bump_data_version(_units_of(model, objects))  # bulk history writes send no signal
         bulk_update_with_history(objects, model, FIELDS, default_user=user, default_change_reason=reason[:100])
+
+
+def _units_of(model, objects: list) -> set[int]:
+    if model is Enterprise:
+        return {enterprise.org_id for enterprise in objects}
+    return set(Enterprise.objects.filter(projects__in=[p.id for p in objects]).values_list("org_id", flat=True))
 
 
 def _refuse_locked_figures(project_ids: list[int]) -> None:

@@ -60,7 +60,7 @@ class WriteResult:
 
 def _write_with_history(model, to_create, to_update, fields, reason, user) -> None:
     if to_create or to_update:
-        hooks.bump_data_version()
+        hooks.bump_data_version({record.org_id for record in [*to_create, *to_update]})
     for start in range(0, len(to_create), BATCH):
         bulk_create_with_history(to_create[start:start + BATCH], model, batch_size=BATCH,
                                  default_user=user, default_change_reason=reason)
@@ -81,7 +81,10 @@ def save_projects(rows: Iterable[ProjectValues], reason: str = "", user=None) ->
 def _write_batches(tuples: list[tuple], write_batch, reason: str, user) -> WriteResult:
     result = WriteResult()
     for start in range(0, len(tuples), STAGE_BATCH):
-        deltas, counts = write_batch(tuples[start:start + STAGE_BATCH], reason, getattr(user, "pk", None))
+        batch = tuples[start:start + STAGE_BATCH]
+        deltas, counts = write_batch(batch, reason, getattr(user, "pk", None))
+        if counts.get("n") or counts.get("c"):  # bulk writes send no history signal
+            hooks.bump_data_version({row[-1] for row in batch})
         hooks.apply_rollup_deltas(deltas)
         result.created += counts.get("n", 0)
         result.updated += counts.get("c", 0)
@@ -141,4 +144,4 @@ def remove_progress(progress, reason: str, user=None) -> None:
         progress._history_user = user
         progress._change_reason = reason[:100] or None
         progress.delete()
-    hooks.bump_data_version()
+    hooks.bump_data_version({project.enterprise.org_id})

@@ -296,6 +296,19 @@ def completeness_by_org(year: int, month: int, path: str) -> dict[int, Completen
             for org_id, count, done in _fetch(sql, [*params, path + "%"])}
 
 
+def own_completeness(year: int, month: int, org_id: int) -> Completeness:
+    """Expected and reported projects of the month of the enterprises directly at one unit: an
+    indexed probe per project of the unit, not the month's reporters of every unit."""
+    reported = " OR ".join(f"EXISTS (SELECT 1 FROM {table} x WHERE x.project_id = p.id AND x.year = %s "
+                           f"AND x.month = %s)" for table in (G, L))
+    rows = _fetch(f"SELECT COUNT(*), SUM(CASE WHEN {reported} THEN 1 ELSE 0 END) FROM {P} p "
+                  f"JOIN {E} e ON e.id = p.enterprise_id WHERE e.org_id = %s AND p.status = %s AND p.is_active "
+                  f"AND p.start_date < %s",
+                  [year, month, year, month, org_id, "in_progress", _next_month_first(year, month)])
+    count, done = rows[0] if rows else (0, 0)
+    return Completeness(int(count or 0), int(done or 0))
+
+
 def missing_projects(year: int, month: int, path: str) -> list[tuple[str, int]]:
     """(code, enterprise org id) of expected projects that have not reported, sorted by code."""
     expected, params = _expected_from(year, month)

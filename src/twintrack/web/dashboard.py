@@ -201,7 +201,8 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
 
 
 def dashboard_page(request, org: OrgUnit, year: int, month: int, approved_only: bool = False) -> dict:
-    """The page body, rendered once per data version: it changes only when data is written.
+    """The page body, rendered once per version of the unit's subtree (and the global version):
+    it changes only when data below the unit is written.
 
     Keyed by the user too (the breadcrumb and the overdue requirements depend on what they
     may see) and by the day (a requirement becomes overdue at midnight)."""
@@ -219,6 +220,6 @@ def dashboard_page(request, org: OrgUnit, year: int, month: int, approved_only: 
             "body": str(render_to_string("web/_dashboard_body.html", context, request=request)),
         }
 
-    page = dict(version.cached(key, render_body))
+    page = dict(version.cached(key, render_body, [org]))
     page["body"] = mark_safe(page["body"])  # rendered by our own template, escaped there
     return page

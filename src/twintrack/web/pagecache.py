@@ -1,18 +1,22 @@
 """Whole pages served from the cache while nothing they show has changed.
 
-A view opts in with `@cache_per_session`. Its response is stored under a key made of the
-data version (`metrics.version`, bumped by every write a page can show), the session row
-as stored (who is logged in, their CSRF secret lives in the cookie named in the key), the
-cookies and headers that choose the language, the full path and the day. A later request
-with the same key is answered after one indexed query, before authentication, templates
-or the view run: the dashboard under load costs a session look-up, not a page render.
+A view opts in with `@cache_per_session` and names the org units whose subtrees the page shows
+with `depends_on(request, units)` before it reads any data. Its response is stored under a key
+made of the session key, the cookies and headers that choose the language, the full path and
+the day, together with the session row as stored and the data versions the page was computed
+under (`metrics.version`: the global one, read before the view ran, and each unit's). A later
+request with the same key is answered after one indexed query, which reads the session row and
+those versions again, before authentication, templates or the view run: the dashboard under
+load costs a session look-up, not a page render. A Pinghu import leaves the Tongxiang officer's
+cached dashboard valid.
 
-Safety rests on the key, not on expiry:
+Safety rests on the versions, not on expiry:
 - a logged-out or expired session has no row (or an old expiry), so it misses;
-- a write to anything a page shows bumps the version (history records, rollups, targets),
-  and so does any change to a user account other than its last-login time (orgs.apps);
-- a response that sets a new cookie value, changes the session or carries messages is
-  never stored;
+- a write to anything a page shows bumps the version of its unit and every ancestor, or the
+  global one (history records, rollups, targets, any change to a user account other than its
+  last-login time: orgs.apps, notices: they bump the recipient's unit);
+- a page that names no unit is never stored, nor is a response that sets a new cookie value,
+  changes the session or carries messages;
 - once a minute a session's idle clock is due (web.security.SessionIdleMiddleware): that
   request takes the full path, which restarts the clock.
 """
@@ -28,10 +32,12 @@ from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
-from twintrack.metrics.models import DataVersion
+from twintrack.metrics import version
 
 CACHE_SECONDS = 3600
 _MARK = "_twintrack_page_cache"
+_UNITS = "_twintrack_page_units"  # (unit ids, their versions), set by depends_on
+_GLOBAL = "_twintrack_page_global"  # the global version, read before the view ran
 _paths: set[str] = set()  # paths whose view has opted in, learnt from their responses
 
 
@@ -47,28 +53,36 @@ def cache_per_session(view):
     return wrapper
 
 
-def _session_and_version(session_key: str) -> tuple[str, object, int] | None:
+def depends_on(request, units) -> None:
+    """The page shows these units' subtrees (OrgUnits or ids): it stays cached until one of
+    them, or the global version, changes. Call it before reading the data the page shows."""
+    ids = version.unit_ids(units)
+    setattr(request, _UNITS, (tuple(ids), version.versions(ids)[1:]))
+
+
+def _session_and_versions(session_key: str, unit_ids: tuple[int, ...]) -> tuple[str, object, tuple] | None:
+    """The session row and the current versions (global, *units), in one query."""
     from django.contrib.sessions.models import Session
 
-    sql = (f"SELECT s.session_data, s.expire_date, "
-           f"(SELECT counter FROM {DataVersion._meta.db_table} WHERE id = 1) "
+    columns, params = version.versions_sql(unit_ids)
+    sql = (f"SELECT s.session_data, s.expire_date, {', '.join(columns)} "
            f"FROM {Session._meta.db_table} s WHERE s.session_key = %s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [session_key])
+        cursor.execute(sql, [*params, session_key])
         row = cursor.fetchone()
     if row is None:
         return None
-    data, expires, counter = row
+    data, expires, *versions = row
     if isinstance(expires, str):  # SQLite through a raw cursor
         expires = datetime.fromisoformat(expires)
     if timezone.is_naive(expires):
         expires = timezone.make_aware(expires, dt_timezone.utc)
-    return data, expires, counter or 0
+    return data, expires, tuple(v or 0 for v in versions)
 
 
-def _key(request, session_key: str, session_data: str, counter: int) -> str:
+def _key(request, session_key: str) -> str:
     parts = (
-        str(counter), session_key, session_data,
+        session_key,
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
         request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
         request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
@@ -85,7 +99,8 @@ def _sets_new_cookies(request, response) -> bool:
 
 def _storable(request, response) -> bool:
     return (getattr(response, _MARK, False) and response.status_code == 200 and not _sets_new_cookies(request, response)
-            and not request.session.modified and not getattr(response, "streaming", False))
+            and not request.session.modified and not getattr(response, "streaming", False)
+            and hasattr(request, _UNITS))
 
 
 class PageCacheMiddleware:
@@ -96,29 +111,40 @@ class PageCacheMiddleware:
         self.cache = caches["default"]
 
     def __call__(self, request):
-        key = self._lookup_key(request)
-        if key is not None:
-            response = self.cache.get(key)
-            if response is not None:
-                return response
+        lookup = self._lookup(request)
+        if lookup is not None and lookup[1] is not None:
+            response = lookup[1]  # the cache's own copy
+            response["X-Page-Cache"] = "hit"  # for benchmarks and operators
+            return response
         response = self.get_response(request)
         if getattr(response, _MARK, False):
             _paths.add(request.path)
-            if key is not None and _storable(request, response):
-                self.cache.set(key, response, CACHE_SECONDS)
+            if lookup is not None and _storable(request, response):
+                key, _, session_data = lookup
+                unit_ids, unit_versions = getattr(request, _UNITS)
+                entry = (session_data, unit_ids, (getattr(request, _GLOBAL), *unit_versions), response)
+                self.cache.set(key, entry, CACHE_SECONDS)
         return response
 
-    def _lookup_key(self, request) -> str | None:
+    def _lookup(self, request) -> tuple[str, object, str] | None:
+        """(key, the stored response if still valid, the session row's data), or None when the
+        request may not use the cache at all."""
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if (request.method != "GET" or request.path not in _paths or not session_key
                 or request.COOKIES.get("messages")):
             return None
-        found = _session_and_version(session_key)
+        key = _key(request, session_key)
+        entry = self.cache.get(key)
+        unit_ids = entry[1] if entry is not None else ()
+        found = _session_and_versions(session_key, unit_ids)
         if found is None:
             return None
-        data, expires, counter = found
+        data, expires, versions = found
         idle_clock_due = expires - timezone.now() < timedelta(
             seconds=settings.SESSION_COOKIE_AGE - settings.TWINTRACK_SESSION_TOUCH_SECONDS)
         if idle_clock_due:  # also true once expired: the full path refuses or restarts it
             return None
-        return _key(request, session_key, data, counter)
+        setattr(request, _GLOBAL, versions[0])
+        if entry is not None and entry[0] == data and entry[2] == versions:
+            return key, entry[3], data
+        return key, None, data

@@ -27,7 +27,8 @@ from twintrack.approvals.models import MonthApproval, MonthState
 from twintrack.approvals.services import locked_months_for
 from twintrack.display.periods import format_period, month_label
 from twintrack.metrics.periods import default_period
-from twintrack.orgs.access import is_bureau, may, scope_root, visible
+from twintrack.orgs.access import is_bureau, may, role_of, scope_root, tree_root, visible
+from twintrack.orgs.models import Role
 from twintrack.supervision.access import awaiting_response, awaiting_verification
 from twintrack.supervision.models import Requirement, Status, today
 from twintrack.supervision.summary import requirement_queryset
@@ -128,6 +129,16 @@ def overdue_requirements(user, on: date) -> Group | None:
     return Group("overdue", _("Overdue requirements"), count,
                  reverse("supervision:requirements") + "?" + urlencode({"overdue": "1"}),
                  _requirement_items(overdue))
+
+
+def queue_units(user) -> list:
+    """The units whose subtrees the queue is read from (its cache dependency): a bureau or
+    district officer's own; a supervisor's groups may cover units anywhere, so the whole tree."""
+    root = scope_root(user)
+    if root is not None and role_of(user) in (Role.BUREAU, Role.DISTRICT):
+        return [root]
+    top = tree_root()
+    return [top] if top is not None else []
 
 
 def work_queue(user, on: date | None = None) -> list[Group]:

@@ -74,12 +74,12 @@ def _as_of(period: str) -> date:
 
 
 def coverage_context(org, as_of: date, lang: str) -> dict:
-    """The dashboard panel's data: the unit's coverage (cached by data version)."""
-    from twintrack.diagnosis.coverage import coverage_for
+    """The dashboard panel's data: the unit's coverage (cached by the version of its subtree)."""
+    from twintrack.diagnosis.coverage import coverage_from_parts
     from twintrack.metrics import version
 
     coverage = version.cached(f"diagnosis-coverage:{org.id}:{as_of.isoformat()}",
-                              lambda: coverage_for(org, as_of))
+                              lambda: coverage_from_parts(org, as_of), [org])
     return {"coverage": coverage, "as_of": as_of, "org": org,
             "url": reverse("diagnosis:subindustries") + f"?org={org.code}"}
 
