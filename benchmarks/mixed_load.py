@@ -53,6 +53,7 @@ PREFIX = "mixed-"  # user names of this benchmark's accounts
 WEIGHTS = {"dashboard": 40, "project_list": 10, "project_detail": 12, "api_report": 14, "bulletins": 8,
            "quality": 8, "monthly": 8}
 MONTHS_SHOWN = 6
+WRK_TIMEOUT = 60  # wrk counts a slower answer as an error and leaves it out of the percentiles
 TARGET = {"rps": 500, "p99_ms": 250, "errors": 0, "users": 200, "units": 100}
 
 sys.path.insert(0, str(HERE))
@@ -60,7 +61,7 @@ from load_test import free_port, wait_for  # noqa: E402
 
 
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] {message}", file=sys.stderr, flush=True)
 
 
 # --- accounts and their scope (Django, in this process) --------------------------------------
@@ -102,18 +103,23 @@ def wanted_accounts(min_users: int) -> list[tuple[str, str, str]]:
 
 
 def ensure_accounts(accounts: list[tuple[str, str, str]]) -> list[BenchUser]:
-    """Create the accounts that do not exist yet (`twintrack user add`'s service), password PASSWORD."""
+    """Create the accounts that do not exist yet with `twintrack user add`'s service, then give
+    them all the password PASSWORD, hashed once (one Argon2 hash per account takes minutes)."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
 
     from twintrack.orgs.models import OrgUnit
     from twintrack.web.accounts import create_account
 
     existing = set(get_user_model().objects.filter(username__startswith=PREFIX).values_list("username", flat=True))
     orgs = {o.code: o for o in OrgUnit.objects.all()}
+    created = []
     for username, role, code in accounts:
         if username not in existing:
-            create_account({"username": username, "role": role, "org": orgs[code], "password1": PASSWORD},
+            create_account({"username": username, "role": role, "org": orgs[code], "password1": None},
                            actor=None, must_change_password=False)
+            created.append(username)
+    get_user_model().objects.filter(username__in=created).update(password=make_password(PASSWORD))
     return [BenchUser(username, str(role), code) for username, role, code in accounts]
 
 
@@ -206,7 +212,7 @@ def request_lines(entries) -> list[str]:
 
 # --- HTTP ---------------------------------------------------------------------------------------
 
-def http(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None,
+def fetch(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None,
          timeout: float = 600) -> tuple[int, http.client.HTTPMessage, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -228,25 +234,22 @@ def _keep_cookies(jar: dict, headers) -> None:
 
 
 def log_in(port: int, user: BenchUser) -> None:
-    """Through the login page, as a browser: its CSRF cookie and token, the credentials, then the
-    first page (which may set more cookies). Leaves the Cookie header in user.cookie."""
+    """Through the login page, as a browser: its CSRF cookie and token, then the credentials.
+    The login's answer sets the session and a new CSRF cookie, which pages then keep (checked:
+    the dashboard sets no other cookie). Leaves the Cookie header in user.cookie."""
     jar: dict = {}
-    status, headers, body = http(port, "GET", "/login/")
+    status, headers, body = fetch(port, "GET", "/login/")
     _keep_cookies(jar, headers)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     if status != 200 or token is None:
         raise SystemExit(f"login page answered {status}")
     form = urlencode({"username": user.username, "password": PASSWORD,
                       "csrfmiddlewaretoken": token.group(1).decode()}).encode()
-    status, headers, _ = http(port, "POST", "/login/", {"Cookie": _cookie_header(jar),
-                                                        "Content-Type": "application/x-www-form-urlencoded"}, form)
+    status, headers, _ = fetch(port, "POST", "/login/", {"Cookie": _cookie_header(jar),
+                                                         "Content-Type": "application/x-www-form-urlencoded"}, form)
     _keep_cookies(jar, headers)
     if status != 302 or "sessionid" not in jar:
         raise SystemExit(f"login of {user.username} answered {status}")
-    status, headers, _ = http(port, "GET", "/", {"Cookie": _cookie_header(jar)})
-    _keep_cookies(jar, headers)
-    if status not in (200, 302):
-        raise SystemExit(f"first page of {user.username} answered {status}")
     user.cookie = _cookie_header(jar)
 
 
@@ -313,7 +316,7 @@ def post_import(port: int, job: ImportJob, salt: int) -> dict:
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{job.unit}-{job.period}.csv\""
             f"\r\nContent-Type: text/csv\r\n\r\n").encode() + progress_csv(job, salt) + f"\r\n--{boundary}--\r\n".encode()
     started = time.perf_counter()
-    status, _headers, answer = http(port, "POST", "/api/v1/imports/progress", {
+    status, _headers, answer = fetch(port, "POST", "/api/v1/imports/progress", {
         "Authorization": f"Bearer {job.token}", "Content-Type": f"multipart/form-data; boundary={boundary}",
         "Accept-Language": "en"}, body)
     result = {"unit": job.unit, "rows": len(job.codes), "seconds": round(time.perf_counter() - started, 3),
@@ -337,24 +340,42 @@ def import_loop(port: int, jobs: list[ImportJob], every: float, stop: threading.
         stop.wait(max(0.0, start + n * every - time.monotonic()))
 
 
+def timed_get(port: int, line: str, timeout: float = 120) -> tuple[float, int]:
+    """One request of the requests file: milliseconds and status (0: no answer)."""
+    _kind, header, path = line.split("\t")
+    name, value = header.split(": ", 1)
+    started = time.perf_counter()
+    try:
+        status = fetch(port, "GET", path, {name: value}, timeout=timeout)[0]
+    except OSError:
+        status = 0
+    return (time.perf_counter() - started) * 1000, status
+
+
+def cold_probe(port: int, lines: list[str], per_kind: int = 3) -> dict:
+    """Each page kind alone, before any load: the median of `per_kind` requests for pages no
+    one asked for yet (a full render), one at a time."""
+    rng = random.Random(11)
+    by_kind: dict[str, list[str]] = {}
+    for line in lines:
+        by_kind.setdefault(line.split("\t", 1)[0], []).append(line)
+    return {kind: round(statistics.median(timed_get(port, line)[0]
+                                          for line in rng.sample(found, min(per_kind, len(found)))), 1)
+            for kind, found in sorted(by_kind.items())}
+
+
 def sample_loop(port: int, lines: list[str], stop: threading.Event, samples: dict, every: float = 0.5) -> None:
-    """One request every `every` seconds, timed, for the latency of each page kind."""
+    """One request every `every` seconds, timed: the latency of each page kind under the load."""
     rng = random.Random(7)
     while not stop.wait(every):
-        kind, header, path = rng.choice(lines).split("\t")
-        name, value = header.split(": ", 1)
-        started = time.perf_counter()
-        try:
-            status, _h, _b = http(port, "GET", path, {name: value}, timeout=30)
-        except OSError:
-            status = 0
-        samples.setdefault(kind, []).append(((time.perf_counter() - started) * 1000, status))
+        line = rng.choice(lines)
+        samples.setdefault(line.split("\t", 1)[0], []).append(timed_get(port, line, timeout=WRK_TIMEOUT))
 
 
 # --- the run ---------------------------------------------------------------------------------------
 
 def run_wrk(port: int, requests_file: Path, seconds: int, connections: int, seed: int) -> dict:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", f"{WRK_TIMEOUT}s", "-s", str(LUA),
                           f"http://127.0.0.1:{port}", "--", str(requests_file), str(seed)],
                          capture_output=True, text=True)
     found = re.search(r"^MIXED_LOAD_JSON (.*)$", out.stdout, re.M)
@@ -363,7 +384,8 @@ def run_wrk(port: int, requests_file: Path, seconds: int, connections: int, seed
     return json.loads(found.group(1))
 
 
-def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dict, args, load: list) -> dict:
+def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dict, cold: dict, args,
+            load: list) -> dict:
     seconds = wrk["duration_us"] / 1e6
     errors = wrk["errors"]
     latency = {f"{p}_ms": wrk["latency_us"][p] / 1000 for p in ("p50", "p90", "p99")}
@@ -377,7 +399,7 @@ def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dic
         "kind_latency_ms": {k: {"samples": len(v), "p50": round(statistics.median(ms for ms, _ in v), 1),
                                 "max": round(max(ms for ms, _ in v), 1), "non_2xx_3xx": sum(not 200 <= s < 400 for _, s in v)}
                             for k, v in sorted(samples.items())},
-        "imports": imports, "loadavg": load,
+        "cold_ms": cold, "imports": imports, "loadavg": load,
     }
     done = [i for i in imports if i["status"] == 200]
     result["imports_summary"] = {
@@ -391,17 +413,29 @@ def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dic
     return result
 
 
-def serve(port: int, workers: int, threads: int) -> subprocess.Popen:
+def serve(port: int, workers: int, threads: int, log_file: Path) -> subprocess.Popen:
     command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120",
                "--log-level", "warning", "twintrack.wsgi:application"]
     if threads > 1:
         command[2:2] = ["-k", "gthread", "--threads", str(threads)]
-    return subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, TWINTRACK_ALLOWED_HOSTS="127.0.0.1"),
-                            start_new_session=True)
+    with log_file.open("w") as errors:  # the server's own errors, apart from this script's output
+        return subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, TWINTRACK_ALLOWED_HOSTS="127.0.0.1"),
+                                stdout=errors, stderr=errors, start_new_session=True)
+
+
+def analyze() -> None:
+    """Fresh planner statistics, as autovacuum keeps them on a server in service: right after a
+    bulk load the planner may pick plans that take minutes (seen on the completeness query)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def prepare(args) -> tuple[list[BenchUser], list[str]]:
     django_setup(args.database_url)
+    analyze()
     users = ensure_accounts(wanted_accounts(args.users))
     attach_scopes(users)
     issue_tokens(users)
@@ -429,15 +463,19 @@ def main(argv=None) -> None:
     log(f"{len(users)} users over {len({u.org for u in users})} units; imports of {len(jobs[0].codes)} rows "
         f"into {', '.join(j.unit for j in jobs)} for {periods[0]}")
     port = free_port()
-    server = serve(port, args.workers, args.threads)
+    requests_file = Path(args.requests_file)
+    requests_file.parent.mkdir(parents=True, exist_ok=True)
+    server_log = requests_file.with_name("mixed_load_gunicorn.log")
+    server = serve(port, args.workers, args.threads, server_log)
+    log(f"gunicorn on port {port}, its errors in {server_log}")
     try:
         wait_for(port)
         log("logging every user in")
         log_in_all(port, users)
         lines = request_lines(plan(users, periods, args.per_user))
-        requests_file = Path(args.requests_file)
-        requests_file.parent.mkdir(parents=True, exist_ok=True)
         requests_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        log("each page kind alone, cold")
+        cold = cold_probe(port, lines)
         log(f"warm-up: {args.warmup} s")
         run_wrk(port, requests_file, args.warmup, args.connections, seed=2)
         stop, imports, samples = threading.Event(), [], {}
@@ -454,7 +492,7 @@ def main(argv=None) -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    print(json.dumps(summary(wrk, users, imports, samples, args, load)))
+    print(json.dumps(summary(wrk, users, imports, samples, cold, args, load)))
 
 
 if __name__ == "__main__":
