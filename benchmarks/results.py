@@ -46,6 +46,8 @@ def render(results: dict, args) -> str:
         lines += _imports(r) + [""] + _reports(r) + [""] + _quality(r) + [""] + _loads(r) + [""]
         if "load" in r:
             lines += _load_test(r["load"]) + [""]
+        if "mixed" in r:
+            lines += _mixed_load(r["mixed"]) + [""]
     if len(results) > 1:
         lines += _growth(results)
     return "\n".join(lines) + "\n"
@@ -118,6 +120,38 @@ def _load_test(load: dict) -> list[str]:
     rows += ["", "Under load the same page is asked for again and again: it is answered from the page cache "
              "(web/pagecache.py) after one query. The last column is the full render after a write, "
              "when nothing cached applies."]
+    return rows
+
+
+def _mixed_load(m: dict) -> list[str]:
+    t = m["target"]
+    model = f"{m['workers']} sync workers" if m["threads"] == 1 else f"{m['workers']} gthread workers x {m['threads']} threads"
+    imports = m["imports_summary"]
+    rows = [f"### Mixed load: {m['users']} users over {m['units']} units, imports landing "
+            f"(benchmarks/mixed_load.py)", "",
+            f"wrk, {m['connections']} connections for {m['seconds']:g} s, gunicorn ({model}) on PostgreSQL; "
+            "each request a (user, page) pair drawn from the users' own scopes. Load average (1 / 5 / 15 min) "
+            f"at the end: {' / '.join(f'{x:.1f}' for x in m['loadavg'])}.", "",
+            "| requests/s | p50 | p90 | p99 | errors | target |", "| ---: | ---: | ---: | ---: | ---: | --- |",
+            f"| {m['rps']:,.0f} | {m['p50_ms']:.1f} ms | {m['p90_ms']:.1f} ms | {m['p99_ms']:.1f} ms | "
+            f"{m['error_total']} | >= {t['rps']}/s, p99 < {t['p99_ms']} ms, {t['errors']} errors, >= {t['users']} users "
+            f"over >= {t['units']} units, every import done: {'met' if t['met'] else 'missed'} |", "",
+            "| page kind | requests issued | share | alone, cold (median of 3) | under load: p50 (sampled) | max | samples |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    total = sum(m["kinds"].values()) or 1
+    for kind, count in sorted(m["kinds"].items(), key=lambda item: -item[1]):
+        s = m["kind_latency_ms"].get(kind)
+        sampled = f"{s['p50']:.0f} ms | {s['max']:.0f} ms | {s['samples']}" if s else " | | 0"
+        cold = m.get("cold_ms", {}).get(kind)
+        rows.append(f"| {kind} | {count:,} | {count / total:.0%} | {f'{cold:.0f} ms' if cold is not None else ''} | "
+                    f"{sampled} |")
+    errors = ", ".join(f"{k} {v}" for k, v in m["errors"].items() if v) or "none"
+    statuses = ", ".join(f"{k}: {v:,}" for k, v in sorted(m["statuses"].items()))
+    median = f"{imports['median_s']:.1f} s" if imports["median_s"] is not None else "-"
+    longest = f"{imports['max_s']:.1f} s" if imports["max_s"] is not None else "-"
+    rows += ["", f"Answers by status: {statuses}; wrk errors: {errors}. Imports through POST /api/v1/imports/progress: "
+             f"{imports['count']} started ({imports['ok']} answered 200), {imports['rows_each']:,} rows each, "
+             f"median {median}, longest {longest}, {imports['updated']:,} rows updated in all."]
     return rows
 
 

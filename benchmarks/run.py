@@ -10,7 +10,9 @@ SQLite and on PostgreSQL:
   3. `twintrack verify-rollups` on the loaded data;
   4. report latency for the root and one county against DuckDB on the same rows in memory;
      `twintrack quality` (data contract section 5) for the root's last month, timed;
-  5. the dashboard under `wrk` (PostgreSQL, gunicorn), as a district officer and the bureau.
+  5. the dashboard under `wrk` (PostgreSQL, gunicorn), as a district officer and the bureau;
+  6. the mixed load (benchmarks/mixed_load.py): 200+ users over every unit, every page kind,
+     a 10,000-row import landing every 10 seconds.
 Results go to benchmarks/RESULTS.md and standard output.
 """
 from __future__ import annotations
@@ -142,6 +144,16 @@ def bench_dashboard(engine_result: dict, data: Path) -> dict | None:
     return json.loads(out)
 
 
+def bench_mixed_load(engine_result: dict) -> dict | None:
+    """Many users and page kinds, imports landing, on the PostgreSQL database the engine run left behind."""
+    if shutil.which("wrk") is None:
+        return None
+    log("mixed load (wrk, 50 connections, imports every 10 s)")
+    env = dict(os.environ, TWINTRACK_DATABASE_URL=engine_result["database_url"])
+    out = timed([str(BIN / "python"), str(HERE / "mixed_load.py"), "--seconds", "60"], env)["stdout"]
+    return json.loads(out)
+
+
 def report_units(data: Path) -> tuple[str, str]:
     orgs = generate.org_rows({"city": "city", "province": "province", "national": "national"}[data.name])
     leaves = generate.leaf_codes(orgs)
@@ -182,6 +194,9 @@ def main(argv=None) -> None:
             load = bench_dashboard(results[scale]["engines"]["postgresql"], data)
             if load is not None:
                 results[scale]["load"] = load
+            mixed = bench_mixed_load(results[scale]["engines"]["postgresql"])
+            if mixed is not None:
+                results[scale]["mixed"] = mixed
     import results as results_file
 
     text = results_file.render(results, args)

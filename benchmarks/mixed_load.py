@@ -1,0 +1,516 @@
+"""Real traffic under load (issue 19): many users, many pages, imports landing throughout.
+
+On a PostgreSQL database holding an org tree and programme data (the one benchmarks/run.py
+leaves behind, or any other):
+
+1. accounts: bureau officers at the root, two district officers per unit below it (or more, to
+   reach --users), a supervisor per unit with units below; made once with the service layer of
+   `twintrack user add` and kept for later runs. Each gets a read token for the API.
+2. gunicorn serves the database (WORKERS x THREADS); every account logs in through the login
+   page, so its session and CSRF cookies are the ones a browser holds.
+3. a requests file: for each user, --per-user requests within their scope, drawn by WEIGHTS:
+   dashboards for several months and units, project lists and details, the bulletins, quality
+   and month pages, and GET /api/v1/reports/{code}/{YYYY-MM} with the user's Bearer token.
+4. wrk (50 connections) with benchmarks/mixed_load.lua, which picks a line of that file per
+   request, after a warm-up; meanwhile a 10,000-row progress file for one unit (rotating among
+   --import-units units) is posted to POST /api/v1/imports/progress every 10 seconds with that
+   unit's district officer's write token, its values changed each time so rows are updated, for
+   the latest month (which must not be approved or locked). A sampling client times one request
+   every half second for the latency per page kind under the load; before the load, three
+   pages of each kind are timed alone (a full render each).
+
+Prints JSON: requests/s, p50/p90/p99, errors, requests per page kind, the imports, the target
+(>= 500 requests/s, p99 < 250 ms, 0 errors, >= 200 users over >= 100 units) and the load average.
+Accounts and tokens stay in the database; gunicorn's own errors go to mixed_load_gunicorn.log
+beside the requests file.
+
+    .venv/bin/python benchmarks/mixed_load.py \
+        --database-url postgresql://postgres@127.0.0.1:5432/twintrack_bench_province --seconds 60
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = ROOT / ".venv" / "bin"
+LUA = HERE / "mixed_load.lua"
+PASSWORD = "mixed-load-benchmark-2023"
+PREFIX = "mixed-"  # user names of this benchmark's accounts
+WEIGHTS = {"dashboard": 40, "project_list": 10, "project_detail": 12, "api_report": 14, "bulletins": 8,
+           "quality": 8, "monthly": 8}
+MONTHS_SHOWN = 6
+# WORKER_MODEL: 4 gthread workers x 4 threads by default. Measured on this 2-core machine (30 s
+# each, other jobs running, load average 10-16): sync 4 workers 3.8 requests/s, sync 8 5.3,
+# gthread 2x4 4.8, gthread 4x4 5.8. Beyond the noise: gthread keeps wrk's connections alive (a
+# sync worker closes each one), and its threads overlap the PostgreSQL time of cold pages (the
+# GIL is released while a query runs) while 4 processes keep both cores busy with Python.
+WRK_TIMEOUT = 60  # wrk counts a slower answer as an error and leaves it out of the percentiles
+TARGET = {"rps": 500, "p99_ms": 250, "errors": 0, "users": 200, "units": 100}
+
+sys.path.insert(0, str(HERE))
+from load_test import free_port, wait_for  # noqa: E402
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] {message}", file=sys.stderr, flush=True)
+
+
+# --- accounts and their scope (Django, in this process) --------------------------------------
+
+@dataclass
+class BenchUser:
+    username: str
+    role: str
+    org: str
+    units: list[str] = field(default_factory=list)  # codes of the units it sees, its own first
+    projects: list[int] = field(default_factory=list)  # a sample of project pks in its scope
+    token: str = ""
+    cookie: str = ""
+
+
+def django_setup(database_url: str | None) -> None:
+    if database_url:
+        os.environ["TWINTRACK_DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twintrack.settings")
+    import django
+
+    django.setup()
+
+
+def wanted_accounts(min_users: int) -> list[tuple[str, str, str]]:
+    """(username, role, org code): bureau at the root, district officers in every other unit
+    (enough of them for min_users), a supervisor in every unit with units below."""
+    from twintrack.orgs.models import OrgUnit, Role
+
+    units = list(OrgUnit.objects.order_by("depth", "code").values_list("code", "parent_id", "id"))
+    roots = [code for code, parent, _ in units if parent is None]
+    below = [code for code, parent, _ in units if parent is not None]
+    parents = {parent for _, parent, _ in units}
+    per_unit = max(2, math.ceil((min_users - 2 * len(roots)) / max(len(below), 1)))
+    accounts = [(f"{PREFIX}bureau-{code}-{n}", Role.BUREAU, code) for code in roots for n in range(2)]
+    accounts += [(f"{PREFIX}district-{code}-{n}", Role.DISTRICT, code) for code in below for n in range(per_unit)]
+    accounts += [(f"{PREFIX}supervisor-{code}", Role.SUPERVISOR, code) for code, _, pk in units if pk in parents]
+    return accounts
+
+
+def ensure_accounts(accounts: list[tuple[str, str, str]]) -> list[BenchUser]:
+    """Create the accounts that do not exist yet with `twintrack user add`'s service, then give
+    them all the password PASSWORD, hashed once (one Argon2 hash per account takes minutes)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from twintrack.orgs.models import OrgUnit
+    from twintrack.web.accounts import create_account
+
+    existing = set(get_user_model().objects.filter(username__startswith=PREFIX).values_list("username", flat=True))
+    orgs = {o.code: o for o in OrgUnit.objects.all()}
+    created = []
+    for username, role, code in accounts:
+        if username not in existing:
+            create_account({"username": username, "role": role, "org": orgs[code], "password1": None},
+                           actor=None, must_change_password=False)
+            created.append(username)
+    get_user_model().objects.filter(username__in=created).update(password=make_password(PASSWORD))
+    return [BenchUser(username, str(role), code) for username, role, code in accounts]
+
+
+def attach_scopes(users: list[BenchUser], projects_per_unit: int = 20) -> None:
+    """Each user's visible units (own unit first) and a sample of the projects in them."""
+    from twintrack.orgs.models import OrgUnit
+    from twintrack.programme.models import Project
+
+    units = list(OrgUnit.objects.values_list("code", "path", "id"))
+    sample = {}
+    for code, _path, pk in units:
+        sample[code] = list(Project.objects.filter(enterprise__org_id=pk, is_active=True).order_by("pk")
+                            .values_list("pk", flat=True)[:projects_per_unit])
+    by_code = {code: path for code, path, _ in units}
+    for user in users:
+        own = by_code[user.org]
+        user.units = [user.org] + sorted(code for code, path, _ in units if path.startswith(own) and code != user.org)
+        user.projects = [pk for code in user.units for pk in sample[code]]
+
+
+def issue_tokens(users: list[BenchUser]) -> None:
+    from django.contrib.auth import get_user_model
+
+    from twintrack.orgs.tokens import create_token
+
+    accounts = get_user_model().objects.in_bulk([u.username for u in users], field_name="username")
+    for user in users:
+        user.token = create_token(accounts[user.username], "mixed load benchmark", days=1)[1]
+
+
+def write_token(username: str) -> str:
+    from django.contrib.auth import get_user_model
+
+    from twintrack.orgs.tokens import create_token
+
+    return create_token(get_user_model().objects.get(username=username), "mixed load imports", write=True, days=1)[1]
+
+
+def shown_periods(n: int = MONTHS_SHOWN) -> list[str]:
+    """The latest month with figures for the root and the n-1 before it, newest first."""
+    from twintrack.metrics.periods import default_period
+    from twintrack.orgs.models import OrgUnit
+
+    year, month = default_period(OrgUnit.objects.filter(parent=None).order_by("code").first())
+    periods = []
+    for _ in range(n):
+        periods.append(f"{year}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return periods
+
+
+# --- what each user asks for ------------------------------------------------------------------
+
+def kinds_for(user: BenchUser) -> list[str]:
+    kinds = [k for k in WEIGHTS if k != "monthly" or user.role != "supervisor"]  # supervisors enter no data
+    return [k for k in kinds if k != "project_detail" or user.projects]
+
+
+def path_for(kind: str, user: BenchUser, periods: list[str], rng: random.Random) -> str:
+    unit = user.org if rng.random() < 0.5 else rng.choice(user.units)
+    period = rng.choice(periods)
+    if kind == "dashboard":
+        return "/?" + urlencode({"period": period, "org": unit})
+    if kind == "project_list":
+        return "/projects/?" + urlencode({"org": unit})
+    if kind == "project_detail":
+        return f"/projects/{rng.choice(user.projects)}/"
+    if kind == "api_report":
+        return f"/api/v1/reports/{unit}/{period}"
+    page = {"bulletins": "/bulletins/", "quality": "/quality/", "monthly": "/monthly/"}[kind]
+    return page + "?" + urlencode({"org": unit, "period": period})
+
+
+def plan(users: list[BenchUser], periods: list[str], per_user: int, seed: int = 1) -> list[tuple[str, BenchUser, str]]:
+    """(kind, user, path) triples: per_user for each user, kinds drawn by WEIGHTS."""
+    rng = random.Random(seed)
+    entries = []
+    for user in users:
+        kinds = kinds_for(user)
+        for kind in rng.choices(kinds, weights=[WEIGHTS[k] for k in kinds], k=per_user):
+            entries.append((kind, user, path_for(kind, user, periods, rng)))
+    return entries
+
+
+def request_lines(entries) -> list[str]:
+    """The requests file of mixed_load.lua: kind, the one header that authenticates, path."""
+    return [f"{kind}\t{'Authorization: Bearer ' + user.token if kind == 'api_report' else 'Cookie: ' + user.cookie}"
+            f"\t{path}" for kind, user, path in entries]
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+def fetch(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None,
+         timeout: float = 600) -> tuple[int, http.client.HTTPMessage, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def _cookie_header(jar: dict) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def _keep_cookies(jar: dict, headers) -> None:
+    for line in headers.get_all("Set-Cookie") or []:
+        for name, morsel in SimpleCookie(line).items():
+            jar[name] = morsel.value
+
+
+def log_in(port: int, user: BenchUser) -> None:
+    """Through the login page, as a browser: its CSRF cookie and token, then the credentials.
+    The login's answer sets the session and a new CSRF cookie, which pages then keep (checked:
+    the dashboard sets no other cookie). Leaves the Cookie header in user.cookie."""
+    jar: dict = {}
+    status, headers, body = fetch(port, "GET", "/login/")
+    _keep_cookies(jar, headers)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if status != 200 or token is None:
+        raise SystemExit(f"login page answered {status}")
+    form = urlencode({"username": user.username, "password": PASSWORD,
+                      "csrfmiddlewaretoken": token.group(1).decode()}).encode()
+    status, headers, _ = fetch(port, "POST", "/login/", {"Cookie": _cookie_header(jar),
+                                                         "Content-Type": "application/x-www-form-urlencoded"}, form)
+    _keep_cookies(jar, headers)
+    if status != 302 or "sessionid" not in jar:
+        raise SystemExit(f"login of {user.username} answered {status}")
+    user.cookie = _cookie_header(jar)
+
+
+def log_in_all(port: int, users: list[BenchUser]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda u: log_in(port, u), users))
+
+
+# --- imports landing during the run --------------------------------------------------------------
+
+@dataclass
+class ImportJob:
+    unit: str
+    token: str
+    codes: list[str]
+    period: str
+
+
+def import_jobs(users: list[BenchUser], period: str, rows: int, count: int) -> list[ImportJob]:
+    """Units whose month `period` is open and whose subtree holds `rows` progress rows of it (the
+    deepest such units; else the units with the most), each with its first district officer."""
+    from django.db.models import Count
+
+    from twintrack.approvals.services import is_locked, state_of
+    from twintrack.orgs.models import OrgUnit
+    from twintrack.programme.models import Progress
+
+    year, month = (int(x) for x in period.split("-"))
+    per_org = dict(Progress.objects.filter(year=year, month=month).values("project__enterprise__org_id")
+                   .annotate(n=Count("id")).values_list("project__enterprise__org_id", "n"))
+    units = list(OrgUnit.objects.exclude(parent=None))
+    in_subtree = {u.id: sum(n for pk, n in per_org.items() if pk in ids)
+                  for u in units for ids in [set(u.subtree().values_list("id", flat=True))]}
+    officers = {u.org: u.username for u in users if u.role == "district"}
+    open_units = [u for u in units if u.code in officers and state_of(u, year, month) != "approved"
+                  and not is_locked(u, year, month)]
+    big = [u for u in open_units if in_subtree[u.id] >= rows]
+    chosen = (sorted(big, key=lambda u: (-u.depth, u.code)) if big
+              else sorted(open_units, key=lambda u: -in_subtree[u.id]))[:count]
+    if not chosen:
+        raise SystemExit(f"no open unit for {period} to import into")
+    jobs = []
+    for unit in chosen:
+        in_unit = Progress.objects.filter(year=year, month=month, project__enterprise__org__path__startswith=unit.path)
+        codes = list(in_unit.order_by("project__code").values_list("project__code", flat=True)[:rows])
+        jobs.append(ImportJob(unit.code, write_token(officers[unit.code]), codes, period))
+    return jobs
+
+
+def progress_csv(job: ImportJob, salt: int) -> bytes:
+    """Every row's values differ from the previous import's (salt changes each time)."""
+    lines = ["project_code,month,investment_yuan,energy_saved_tce,note"]
+    for i, code in enumerate(job.codes):
+        invest = (i * 7919 + salt * 104729) % 5_000_000 / 100
+        energy = (i * 131 + salt * 977) % 100_000 / 1000
+        lines.append(f"{code},{job.period},{invest:.2f},{energy:.3f},mixed load {salt}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def post_import(port: int, job: ImportJob, salt: int) -> dict:
+    boundary = uuid.uuid4().hex
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{job.unit}-{job.period}.csv\""
+            f"\r\nContent-Type: text/csv\r\n\r\n")
+    body = head.encode() + progress_csv(job, salt) + f"\r\n--{boundary}--\r\n".encode()
+    started = time.perf_counter()
+    status, _headers, answer = fetch(port, "POST", "/api/v1/imports/progress", {
+        "Authorization": f"Bearer {job.token}", "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Accept-Language": "en"}, body)
+    result = {"unit": job.unit, "rows": len(job.codes), "seconds": round(time.perf_counter() - started, 3),
+              "status": status}
+    if status == 200:
+        out = json.loads(answer)
+        result |= {k: out[k] for k in ("created", "updated", "unchanged")} | {"warnings": len(out["warnings"])}
+    else:
+        result["answer"] = answer[:300].decode(errors="replace")
+    return result
+
+
+def import_loop(port: int, jobs: list[ImportJob], every: float, stop: threading.Event, results: list) -> None:
+    """An import every `every` seconds from now until `stop` (at once if the last took longer)."""
+    salt, start = int(time.time()), time.monotonic()
+    n = 0
+    while not stop.is_set():
+        at = time.monotonic() - start
+        results.append({"at_s": round(at, 1)} | post_import(port, jobs[n % len(jobs)], salt + n))
+        n += 1
+        stop.wait(max(0.0, start + n * every - time.monotonic()))
+
+
+def timed_get(port: int, line: str, timeout: float = 120) -> tuple[float, int]:
+    """One request of the requests file: milliseconds and status (0: no answer)."""
+    _kind, header, path = line.split("\t")
+    name, value = header.split(": ", 1)
+    started = time.perf_counter()
+    try:
+        status = fetch(port, "GET", path, {name: value}, timeout=timeout)[0]
+    except OSError:
+        status = 0
+    return (time.perf_counter() - started) * 1000, status
+
+
+def cold_probe(port: int, lines: list[str], per_kind: int = 3) -> dict:
+    """Each page kind alone, before any load: the median of `per_kind` requests for pages no
+    one asked for yet (a full render), one at a time."""
+    rng = random.Random(11)
+    by_kind: dict[str, list[str]] = {}
+    for line in lines:
+        by_kind.setdefault(line.split("\t", 1)[0], []).append(line)
+    return {kind: round(statistics.median(timed_get(port, line)[0]
+                                          for line in rng.sample(found, min(per_kind, len(found)))), 1)
+            for kind, found in sorted(by_kind.items())}
+
+
+def sample_loop(port: int, lines: list[str], stop: threading.Event, samples: dict, every: float = 0.5) -> None:
+    """One request every `every` seconds, timed: the latency of each page kind under the load."""
+    rng = random.Random(7)
+    while not stop.wait(every):
+        line = rng.choice(lines)
+        samples.setdefault(line.split("\t", 1)[0], []).append(timed_get(port, line, timeout=WRK_TIMEOUT))
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+def run_wrk(port: int, requests_file: Path, seconds: int, connections: int, seed: int) -> dict:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", f"{WRK_TIMEOUT}s",
+                          "-s", str(LUA), f"http://127.0.0.1:{port}", "--", str(requests_file), str(seed)],
+                         capture_output=True, text=True)
+    found = re.search(r"^MIXED_LOAD_JSON (.*)$", out.stdout, re.M)
+    if found is None:
+        raise SystemExit(f"wrk printed no result:\n{out.stdout}\n{out.stderr}")
+    return json.loads(found.group(1))
+
+
+def kind_latency(samples: dict) -> dict:
+    return {kind: {"samples": len(found), "p50": round(statistics.median(ms for ms, _ in found), 1),
+                   "max": round(max(ms for ms, _ in found), 1),
+                   "non_2xx_3xx": sum(not 200 <= status < 400 for _, status in found)}
+            for kind, found in sorted(samples.items())}
+
+
+def imports_summary(imports: list[dict]) -> dict:
+    done = [i for i in imports if i["status"] == 200]
+    seconds = [i["seconds"] for i in imports]
+    return {"count": len(imports), "ok": len(done), "rows_each": imports[0]["rows"] if imports else 0,
+            "median_s": statistics.median(seconds) if seconds else None, "max_s": max(seconds, default=None),
+            "updated": sum(i["updated"] for i in done)}
+
+
+def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dict, cold: dict, args,
+            load: list) -> dict:
+    seconds = wrk["duration_us"] / 1e6
+    by_kind = kind_latency(samples)
+    error_total = sum(wrk["errors"].values()) + sum(k["non_2xx_3xx"] for k in by_kind.values())
+    result = {
+        "users": len(users), "units": len({u.org for u in users}), "connections": args.connections,
+        "seconds": round(seconds, 1), "workers": args.workers, "threads": args.threads, "requests": wrk["requests"],
+        "rps": round(wrk["requests"] / seconds, 1),
+        **{f"{p}_ms": wrk["latency_us"][p] / 1000 for p in ("p50", "p90", "p99")},
+        "mean_ms": wrk["latency_us"]["mean"] / 1000, "errors": wrk["errors"], "error_total": error_total,
+        "kinds": wrk["kinds"], "statuses": wrk["statuses"], "kind_latency_ms": by_kind, "cold_ms": cold,
+        "imports": imports, "imports_summary": imports_summary(imports), "loadavg": load,
+    }
+    i = result["imports_summary"]
+    result["target"] = dict(TARGET) | {"met": (
+        result["rps"] >= TARGET["rps"] and result["p99_ms"] < TARGET["p99_ms"] and error_total == TARGET["errors"]
+        and result["users"] >= TARGET["users"] and result["units"] >= TARGET["units"] and i["ok"] == i["count"] > 0)}
+    return result
+
+
+def serve(port: int, workers: int, threads: int, log_file: Path) -> subprocess.Popen:
+    model = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else ["-k", "sync"]
+    command = [str(BIN / "gunicorn"), "-w", str(workers), *model, "-b", f"127.0.0.1:{port}", "--timeout", "120",
+               "--log-level", "warning", "twintrack.wsgi:application"]
+    with log_file.open("w") as errors:  # the server's own errors, apart from this script's output
+        return subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, TWINTRACK_ALLOWED_HOSTS="127.0.0.1"),
+                                stdout=errors, stderr=errors, start_new_session=True)
+
+
+def analyze() -> None:
+    """Fresh planner statistics, as autovacuum keeps them on a server in service: right after a
+    bulk load the planner may pick plans that take minutes (seen on the completeness query)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def prepare(args) -> tuple[list[BenchUser], list[str]]:
+    django_setup(args.database_url)
+    analyze()
+    users = ensure_accounts(wanted_accounts(args.users))
+    attach_scopes(users)
+    issue_tokens(users)
+    return users, shown_periods()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="default: TWINTRACK_DATABASE_URL")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (WORKER_MODEL above)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker; over 1: gthread workers")
+    parser.add_argument("--users", type=int, default=200, help="at least this many accounts")
+    parser.add_argument("--per-user", type=int, default=20, help="distinct requests per user in the mix")
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--import-every", type=float, default=10, help="seconds; 0: no imports (not the target's run)")
+    parser.add_argument("--import-units", type=int, default=4)
+    parser.add_argument("--requests-file", default=str(HERE / "data" / "mixed_load_requests.tsv"))
+    args = parser.parse_args(argv)
+    log("accounts, scopes and tokens")
+    users, periods = prepare(args)
+    jobs = import_jobs(users, periods[0], args.import_rows, args.import_units)
+    log(f"{len(users)} users over {len({u.org for u in users})} units; imports of {len(jobs[0].codes)} rows "
+        f"into {', '.join(j.unit for j in jobs)} for {periods[0]}")
+    port = free_port()
+    requests_file = Path(args.requests_file)
+    requests_file.parent.mkdir(parents=True, exist_ok=True)
+    server_log = requests_file.with_name("mixed_load_gunicorn.log")
+    server = serve(port, args.workers, args.threads, server_log)
+    log(f"gunicorn on port {port}, its errors in {server_log}")
+    try:
+        wait_for(port)
+        log("logging every user in")
+        log_in_all(port, users)
+        lines = request_lines(plan(users, periods, args.per_user))
+        requests_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        log("each page kind alone, cold")
+        cold = cold_probe(port, lines)
+        log(f"warm-up: {args.warmup} s")
+        run_wrk(port, requests_file, args.warmup, args.connections, seed=2)
+        stop, imports, samples = threading.Event(), [], {}
+        helpers = [threading.Thread(target=sample_loop, args=(port, lines, stop, samples))]
+        if args.import_every > 0:
+            helpers.append(threading.Thread(target=import_loop, args=(port, jobs, args.import_every, stop, imports)))
+        log(f"measured run: {args.seconds} s, {args.connections} connections, an import every {args.import_every:g} s")
+        for helper in helpers:
+            helper.start()
+        wrk = run_wrk(port, requests_file, args.seconds, args.connections, seed=1)
+        load = [round(x, 2) for x in os.getloadavg()]
+        stop.set()
+        for helper in helpers:
+            helper.join()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    print(json.dumps(summary(wrk, users, imports, samples, cold, args, load)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
