@@ -499,7 +499,8 @@ def main(argv=None) -> None:
         helpers = [threading.Thread(target=sample_loop, args=(port, lines, stop, samples))]
         if args.import_every > 0:
             helpers.append(threading.Thread(target=import_loop, args=(port, jobs, args.import_every, stop, imports)))
-        log(f"measured run: {args.seconds} s, {args.connections} connections, an import every {args.import_every:g} s")
+        pace = f"an import every {args.import_every:g} s" if args.import_every > 0 else "no imports"
+        log(f"measured run: {args.seconds} s, {args.connections} connections, {pace}")
         for helper in helpers:
             helper.start()
         wrk = run_wrk(port, requests_file, args.seconds, args.connections, seed=1)
