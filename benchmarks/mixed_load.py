@@ -421,7 +421,8 @@ def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dic
         **{f"{p}_ms": wrk["latency_us"][p] / 1000 for p in ("p50", "p90", "p99")},
         "mean_ms": wrk["latency_us"]["mean"] / 1000, "errors": wrk["errors"], "error_total": error_total,
         "kinds": wrk["kinds"], "statuses": wrk["statuses"], "kind_latency_ms": by_kind, "cold_ms": cold,
-        "imports": imports, "imports_summary": imports_summary(imports), "loadavg": load,
+        "import_every_s": args.import_every, "imports": imports, "imports_summary": imports_summary(imports),
+        "loadavg": load,
     }
     i = result["imports_summary"]
     result["target"] = dict(TARGET) | {"met": (
@@ -498,7 +499,8 @@ def main(argv=None) -> None:
         helpers = [threading.Thread(target=sample_loop, args=(port, lines, stop, samples))]
         if args.import_every > 0:
             helpers.append(threading.Thread(target=import_loop, args=(port, jobs, args.import_every, stop, imports)))
-        log(f"measured run: {args.seconds} s, {args.connections} connections, an import every {args.import_every:g} s")
+        pace = f"an import every {args.import_every:g} s" if args.import_every > 0 else "no imports"
+        log(f"measured run: {args.seconds} s, {args.connections} connections, {pace}")
         for helper in helpers:
             helper.start()
         wrk = run_wrk(port, requests_file, args.seconds, args.connections, seed=1)

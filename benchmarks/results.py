@@ -133,7 +133,7 @@ def _mixed_load(m: dict) -> list[str]:
             "each request a (user, page) pair drawn from the users' own scopes. Load average (1 / 5 / 15 min) "
             f"at the end: {' / '.join(f'{x:.1f}' for x in m['loadavg'])}.", "",
             "| requests/s | p50 | p90 | p99 | errors | target |", "| ---: | ---: | ---: | ---: | ---: | --- |",
-            f"| {m['rps']:,.0f} | {m['p50_ms']:.1f} ms | {m['p90_ms']:.1f} ms | {m['p99_ms']:.1f} ms | "
+            f"| {m['rps']:,.1f} | {m['p50_ms']:.1f} ms | {m['p90_ms']:.1f} ms | {m['p99_ms']:.1f} ms | "
             f"{m['error_total']} | >= {t['rps']}/s, p99 < {t['p99_ms']} ms, {t['errors']} errors, >= {t['users']} users "
             f"over >= {t['units']} units, every import done: {'met' if t['met'] else 'missed'} |", "",
             "| page kind | requests issued | share | alone, cold (median of 3) | under load: p50 (sampled) | max | samples |",
@@ -149,9 +149,12 @@ def _mixed_load(m: dict) -> list[str]:
     statuses = ", ".join(f"{k}: {v:,}" for k, v in sorted(m["statuses"].items()))
     median = f"{imports['median_s']:.1f} s" if imports["median_s"] is not None else "-"
     longest = f"{imports['max_s']:.1f} s" if imports["max_s"] is not None else "-"
-    rows += ["", f"Answers by status: {statuses}; wrk errors: {errors}. Imports through POST /api/v1/imports/progress: "
-             f"{imports['count']} started ({imports['ok']} answered 200), {imports['rows_each']:,} rows each, "
-             f"median {median}, longest {longest}, {imports['updated']:,} rows updated in all."]
+    every = m.get("import_every_s", 10)
+    rows += ["", f"Answers by status: {statuses}; wrk errors: {errors}. Imports through POST /api/v1/imports/progress, "
+             f"one due every {every:g} s (the next starts at once when one takes longer): {imports['count']} started "
+             f"({imports['ok']} answered 200), {imports['rows_each']:,} rows each, median {median}, longest {longest}, "
+             f"{imports['updated']:,} rows updated in all. \"Alone, cold\": three pages of the kind, one at a time, "
+             "before the load; \"under load\": a sampling client's request every half second during it."]
     return rows
 
 
