@@ -5,6 +5,7 @@ import platform
 import subprocess
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 
 def _version(args: list[str]) -> str:
@@ -43,7 +44,9 @@ def render(results: dict, args) -> str:
         lines += [f"## {scale}", "",
                   f"{c['orgunits']:,} org units, {c['enterprises']:,} enterprises, {c['projects']:,} projects, "
                   f"{c['progress-base'] + c['progress-last']:,} progress rows.", ""]
-        lines += _imports(r) + [""] + _reports(r) + [""] + _quality(r) + [""] + _loads(r) + [""]
+        lines += _imports(r) + [""] + _xlsx(r) + [""] + _reports(r) + [""] + _quality(r) + [""] + _loads(r) + [""]
+        if "cold" in r:
+            lines += _cold_dashboard(r["cold"]) + [""]
         if "load" in r:
             lines += _load_test(r["load"]) + [""]
         if "mixed" in r:
@@ -68,6 +71,32 @@ def _imports(r: dict) -> list[str]:
                     f"{raw['seconds']:.1f} s ({method}) | {theirs:,.0f} | {ratio:.2f} | >= 0.33 and < 500 MB: "
                     f"{verdict} |")
     return rows
+
+
+def _xlsx(r: dict) -> list[str]:
+    rows = ["### A progress .xlsx: `import_file` (dry run, in process) against python-calamine reading it", "",
+            "| engine | rows | python-calamine read | import_file | import / calamine | target | "
+            "`twintrack import --dry-run` (wall) |", "| --- | ---: | ---: | ---: | ---: | --- | ---: |"]
+    for engine, e in r["engines"].items():
+        x = e.get("xlsx")
+        if x:
+            rows.append(f"| {engine} | {x['rows']:,} | {x['calamine_s']:.2f} s | {x['import_s']:.2f} s | "
+                        f"{x['ratio']:.1f} | <= 2: {'met' if x['ratio'] <= 2 else 'missed'} | "
+                        f"{x['cli_dry_run_s']:.1f} s |")
+    return rows
+
+
+def _cold_dashboard(c: dict) -> list[str]:
+    root, sibling = c["root_after_write"], c["sibling_after_write"]
+    return ["### The root's dashboard right after a write (gunicorn on PostgreSQL, one request at a time)", "",
+            f"Each of {c['rounds']} rounds writes one progress row in {c['written']}, then asks for "
+            f"{c['root']}'s dashboard as the bureau and {c['sibling']}'s as its officer.", "",
+            "| page | median | p95 | answered from the page cache | target |", "| --- | ---: | ---: | ---: | --- |",
+            f"| {c['root']} (bureau), right after the write | {root['median_ms']:.1f} ms | {root['p95_ms']:.1f} ms | "
+            f"| median < 100 ms: {'met' if root['median_ms'] < 100 else 'missed'} |",
+            f"| {c['sibling']} (another city's district) | {sibling['median_ms']:.1f} ms | {sibling['p95_ms']:.1f} ms | "
+            f"{c['sibling_cache_hits']} of {c['rounds']} | stays cached: "
+            f"{'met' if c['sibling_cache_hits'] == c['rounds'] else 'missed'} |"]
 
 
 def _reports(r: dict) -> list[str]:
@@ -97,14 +126,28 @@ def _quality(r: dict) -> list[str]:
     return rows
 
 
+TEN_MILLION_ON_POSTGRESQL_SECONDS = 300  # issue 19: 10^7 progress rows into PostgreSQL in under 5 minutes
+
+
+def _load_target(engine: str, file: str, load: dict) -> str:
+    if engine == "postgresql" and file == "progress-base" and load["rows"] >= 10_000_000:
+        return f"< 5 min: {'met' if load['seconds'] < TEN_MILLION_ON_POSTGRESQL_SECONDS else 'missed'}"
+    return ""
+
+
 def _loads(r: dict) -> list[str]:
     rows = ["### Loading the rest of the data set through `twintrack import`", "",
-            "| engine | file | rows | seconds | rows/s | peak memory |", "| --- | --- | ---: | ---: | ---: | ---: |"]
+            "| engine | file | rows | seconds | rows/s | peak memory | target |",
+            "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
     for engine, e in r["engines"].items():
+        if e.get("base"):
+            rows.append(f"| {engine} | orgunits, enterprises, projects | | | | | copied from `{Path(e['base']).name}`, "
+                        f"loaded through `twintrack import` before this run |")
         for file, load in e["loads"].items():
             rows.append(f"| {engine} | {file} | {load['rows']:,} | {load['seconds']:.1f} | "
-                        f"{rate(load['rows'], load['seconds']):,.0f} | {load['peak_mb']:.0f} MB |")
-        rows.append(f"| {engine} | verify-rollups | | {e['verify']['seconds']:.1f} | | {e['verify']['output']} |")
+                        f"{rate(load['rows'], load['seconds']):,.0f} | {load['peak_mb']:.0f} MB | "
+                        f"{_load_target(engine, file, load)} |")
+        rows.append(f"| {engine} | verify-rollups | | {e['verify']['seconds']:.1f} | | {e['verify']['output']} | |")
     return rows
 
 

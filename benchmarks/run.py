@@ -60,18 +60,22 @@ def timed(args: list[str], env: dict) -> dict:
     return {"seconds": seconds, "peak_mb": peak_kb / 1024, "stdout": proc.stdout}
 
 
-def database_url(engine: str, scale: str) -> str:
+def database_url(engine: str, scale: str, base: str | None = None) -> str:
+    """A fresh database for the run: empty, or a copy of `base` (a SQLite file, or the name of
+    a PostgreSQL database used as a template)."""
     if engine == "sqlite":
         path = HERE / "data" / scale / "bench.sqlite3"
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+        if base:
+            shutil.copyfile(base, path)
         return f"sqlite:///{path}"
     import psycopg
 
     name = f"twintrack_bench_{scale}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as con:
         con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        con.execute(f"CREATE DATABASE {name}")
+        con.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {base}" if base else ""))
     return f"postgresql://postgres@127.0.0.1:5432/{name}"
 
 
@@ -92,13 +96,19 @@ def twintrack(*args: str) -> list[str]:
     return [str(BIN / "twintrack"), *args]
 
 
-def bench_engine(scale: str, engine: str, data: Path) -> dict:
-    env = dict(os.environ, TWINTRACK_DATABASE_URL=database_url(engine, scale), TWINTRACK_VAR_DIR=str(data / "var"))
+REGISTRY_FILES = (("orgunits", "orgunits"), ("enterprises", "enterprises"), ("projects", "projects"))
+
+
+def bench_engine(scale: str, engine: str, data: Path, base: str | None = None) -> dict:
+    """`base`: a database already holding the scale's org units, enterprises and projects
+    (loaded through `twintrack import` beforehand); then only the progress is loaded and timed."""
+    env = dict(os.environ, TWINTRACK_DATABASE_URL=database_url(engine, scale, base),
+               TWINTRACK_VAR_DIR=str(data / "var"))
     counts = counts_of(data)
-    result = {"engine": engine, "loads": {}}
+    result = {"engine": engine, "loads": {}, "base": base}
     timed(twintrack("init"), env)
-    for kind, file in (("orgunits", "orgunits"), ("enterprises", "enterprises"), ("projects", "projects"),
-                       ("progress", "progress-base")):
+    files = (() if base else REGISTRY_FILES) + (("progress", "progress-base"),)
+    for kind, file in files:
         log(f"{scale}/{engine}: import {file} ({counts[file]:,} rows)")
         t = timed(twintrack("import", kind, str(data / f"{file}.csv")), env)
         result["loads"][file] = {"rows": counts[file], "seconds": t["seconds"], "peak_mb": t["peak_mb"]}
@@ -154,6 +164,33 @@ def bench_mixed_load(engine_result: dict) -> dict | None:
     return json.loads(out)
 
 
+def bench_xlsx(engine_result: dict, data: Path) -> dict:
+    """A 10^5-row progress .xlsx (or the whole last month, if smaller): import_file against
+    python-calamine reading it (benchmarks/import_speed.py)."""
+    log(f"{data.name}/{engine_result['engine']}: progress .xlsx against python-calamine")
+    env = dict(os.environ, TWINTRACK_DATABASE_URL=engine_result["database_url"], TWINTRACK_VAR_DIR=str(data / "var"))
+    with tempfile.NamedTemporaryFile(suffix=".md") as out:
+        stdout = timed([str(BIN / "python"), str(HERE / "import_speed.py"), "--skip-csv", "--file",
+                        str(data / "progress-last.csv"), "--out", out.name], env)["stdout"]
+    return json.loads(stdout)["xlsx"]
+
+
+def bench_cold_dashboard(engine_result: dict, data: Path) -> dict:
+    """The root's dashboard right after a write in one district, and another city's district
+    page after it (benchmarks/cold_dashboard.py)."""
+    orgs = generate.org_rows(data.name)
+    root = orgs[0][0]
+    leaves = generate.leaf_codes(orgs)
+    parent = {code: up for code, _, _, _, up in orgs}
+    written = leaves[0]
+    sibling = next((leaf for leaf in leaves if parent[leaf] != parent[written]), leaves[-1])
+    log(f"{data.name}: root dashboard right after a write in {written} (and {sibling}'s page)")
+    env = dict(os.environ, TWINTRACK_DATABASE_URL=engine_result["database_url"])
+    out = timed([str(BIN / "python"), str(HERE / "cold_dashboard.py"), "--root", root, "--written", written,
+                 "--sibling", sibling, "--period", PERIOD, "--rounds", "20"], env)["stdout"]
+    return json.loads(out)
+
+
 def report_units(data: Path) -> tuple[str, str]:
     orgs = generate.org_rows({"city": "city", "province": "province", "national": "national"}[data.name])
     leaves = generate.leaf_codes(orgs)
@@ -181,16 +218,23 @@ def main(argv=None) -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"),
                         help="where the results go (a partial run should not overwrite RESULTS.md)")
+    parser.add_argument("--base-sqlite", help="a SQLite file already holding the chosen scale's org units, "
+                        "enterprises and projects: copied, and only the progress is loaded")
+    parser.add_argument("--base-postgresql", help="the same as a PostgreSQL database name (used as a template)")
     args = parser.parse_args(argv)
     scales = ["city"] if args.scale == "city" else ["city", args.scale]
+    bases = {"sqlite": args.base_sqlite, "postgresql": args.base_postgresql}
     results = {}
     for scale in scales:
         data = ensure_data(scale)
         results[scale] = {"counts": counts_of(data), "duckdb": bench_duckdb(data), "engines": {}}
         for engine in args.engines.split(","):
-            results[scale]["engines"][engine] = bench_engine(scale, engine, data)
+            base = bases[engine] if scale == args.scale and scale != "city" else None
+            results[scale]["engines"][engine] = bench_engine(scale, engine, data, base)
+            results[scale]["engines"][engine]["xlsx"] = bench_xlsx(results[scale]["engines"][engine], data)
         check_figures(results[scale])
         if "postgresql" in results[scale]["engines"]:
+            results[scale]["cold"] = bench_cold_dashboard(results[scale]["engines"]["postgresql"], data)
             load = bench_dashboard(results[scale]["engines"]["postgresql"], data)
             if load is not None:
                 results[scale]["load"] = load
