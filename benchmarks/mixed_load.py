@@ -422,7 +422,7 @@ def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dic
         "mean_ms": wrk["latency_us"]["mean"] / 1000, "errors": wrk["errors"], "error_total": error_total,
         "kinds": wrk["kinds"], "statuses": wrk["statuses"], "kind_latency_ms": by_kind, "cold_ms": cold,
         "import_every_s": args.import_every, "imports": imports, "imports_summary": imports_summary(imports),
-        "loadavg": load,
+        "loadavg": load, "cache": args.cache_url or "per worker",
     }
     i = result["imports_summary"]
     result["target"] = dict(TARGET) | {"met": (
@@ -431,13 +431,29 @@ def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dic
     return result
 
 
-def serve(port: int, workers: int, threads: int, log_file: Path) -> subprocess.Popen:
+def shared_cache(url: str) -> str:
+    """The cache the workers share, emptied for the run; "" (per-process memory) when none answers.
+    Several workers each with its own memory cache render every page once per worker: a
+    deployment with more than one worker sets TWINTRACK_CACHE_URL (README, deployment)."""
+    if not url:
+        return ""
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except Exception as error:  # noqa: BLE001 - no server, no client: per-process caches, said in the log
+        log(f"no shared cache at {url} ({error}): each worker caches on its own")
+        return ""
+    return url
+
+
+def serve(port: int, workers: int, threads: int, log_file: Path, cache_url: str = "") -> subprocess.Popen:
     model = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else ["-k", "sync"]
     command = [str(BIN / "gunicorn"), "-w", str(workers), *model, "-b", f"127.0.0.1:{port}", "--timeout", "120",
                "--log-level", "warning", "twintrack.wsgi:application"]
+    env = dict(os.environ, TWINTRACK_ALLOWED_HOSTS="127.0.0.1", TWINTRACK_CACHE_URL=cache_url)
     with log_file.open("w") as errors:  # the server's own errors, apart from this script's output
-        return subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, TWINTRACK_ALLOWED_HOSTS="127.0.0.1"),
-                                stdout=errors, stderr=errors, start_new_session=True)
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=errors, stderr=errors, start_new_session=True)
 
 
 def analyze() -> None:
@@ -472,6 +488,8 @@ def main(argv=None) -> None:
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--import-every", type=float, default=10, help="seconds; 0: no imports (not the target's run)")
     parser.add_argument("--import-units", type=int, default=4)
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/5",
+                        help="the workers' shared cache (emptied first); '' for per-process memory caches")
     parser.add_argument("--requests-file", default=str(HERE / "data" / "mixed_load_requests.tsv"))
     args = parser.parse_args(argv)
     log("accounts, scopes and tokens")
@@ -483,8 +501,9 @@ def main(argv=None) -> None:
     requests_file = Path(args.requests_file)
     requests_file.parent.mkdir(parents=True, exist_ok=True)
     server_log = requests_file.with_name("mixed_load_gunicorn.log")
-    server = serve(port, args.workers, args.threads, server_log)
-    log(f"gunicorn on port {port}, its errors in {server_log}")
+    cache_url = args.cache_url = shared_cache(args.cache_url)
+    server = serve(port, args.workers, args.threads, server_log, cache_url)
+    log(f"gunicorn on port {port} (cache: {cache_url or 'per worker'}), its errors in {server_log}")
     try:
         wait_for(port)
         log("logging every user in")

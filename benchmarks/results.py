@@ -172,7 +172,8 @@ def _mixed_load(m: dict) -> list[str]:
     imports = m["imports_summary"]
     rows = [f"### Mixed load: {m['users']} users over {m['units']} units, imports landing "
             f"(benchmarks/mixed_load.py)", "",
-            f"wrk, {m['connections']} connections for {m['seconds']:g} s, gunicorn ({model}) on PostgreSQL; "
+            f"wrk, {m['connections']} connections for {m['seconds']:g} s, gunicorn ({model}) on PostgreSQL, "
+            f"cache: {m.get('cache', 'per worker')}; "
             "each request a (user, page) pair drawn from the users' own scopes. Load average (1 / 5 / 15 min) "
             f"at the end: {' / '.join(f'{x:.1f}' for x in m['loadavg'])}.", "",
             "| requests/s | p50 | p90 | p99 | errors | target |", "| ---: | ---: | ---: | ---: | ---: | --- |",
