@@ -177,6 +177,19 @@ def test_month_report_reported_and_missing(nanhu_user, jiaxing):
     assert [r.project.code for r in july.reported_rows] == ["P1"]
     assert [p.code for p in july.missing] == ["P0"]
     assert (july.expected, july.reported) == (2, 1)
+    assert (july.reported_count, july.missing_count) == (1, 1)
+
+
+def test_month_report_counts_the_whole_subtree_but_lists_only_the_shown_rows(nanhu_user, jiaxing):
+    from twintrack.programme.models import Progress, Project
+    from twintrack.web.monthdata import month_report
+
+    Progress.objects.create(project=Project.objects.get(code="P0"), year=2023, month=7, investment_yuan=1)
+    whole = month_report(nanhu_user, jiaxing["330402"], 2023, 7)
+    first = month_report(nanhu_user, jiaxing["330402"], 2023, 7, shown=1)
+    assert [r.project.code for r in whole.reported_rows] == ["P0", "P1"] and whole.reported_count == 2
+    assert [r.project.code for r in first.reported_rows] == ["P0"] and first.reported_count == 2
+    assert (first.expected, first.missing_count, first.reported) == (whole.expected, whole.missing_count, 2)
 
 
 def test_month_page_shows_totals_missing_and_the_submit_step(nanhu_client):

@@ -79,24 +79,32 @@ def month_totals(org: OrgUnit, year: int, month: int) -> list[MetricMonth]:
     return [MetricMonth(m, this[m], last[m], cumulative[m], targets.get((org.id, m, month))) for m in MONTH_METRICS]
 
 
+SHOWN_ROWS = 20  # progress rows and missing projects listed; the rest are counted (and linked)
+
+
 @dataclass
 class MonthReport:
+    """Counts over the whole subtree, rows only as many as a page lists: at a province's root
+    the month holds 10^6 progress rows, and the page shows twenty."""
+
     expected: int
-    reported_rows: list[Progress]
-    missing: list[Project]
+    reported_count: int  # progress rows of the month in the subtree
+    reported_rows: list[Progress]  # the first SHOWN_ROWS of them, by project code
+    missing_count: int
+    missing: list[Project]  # the first SHOWN_ROWS missing projects, by code
 
     @property
     def reported(self) -> int:
-        return self.expected - len(self.missing)
+        return self.expected - self.missing_count
 
 
-def month_report(user, org: OrgUnit, year: int, month: int) -> MonthReport:
+def month_report(user, org: OrgUnit, year: int, month: int, shown: int = SHOWN_ROWS) -> MonthReport:
     """The month's progress rows in the subtree and the expected projects without a report."""
-    missing_codes = [code for code, _org_id in missing_projects(year, month, org.path)]
+    missing_codes = sorted(code for code, _org_id in missing_projects(year, month, org.path))
     projects = subtree_projects(user, org)
-    missing = list(projects.filter(code__in=missing_codes).select_related("enterprise").order_by("code"))
-    rows = list(Progress.objects.filter(project__in=projects, year=year, month=month)
-                .select_related("project__enterprise").order_by("project__code"))
+    missing = list(projects.filter(code__in=missing_codes[:shown]).select_related("enterprise").order_by("code"))
+    rows = Progress.objects.filter(project__in=projects, year=year, month=month)
+    shown_rows = list(rows.select_related("project__enterprise").order_by("project__code")[:shown])
     expected = (projects.filter(status=ProjectStatus.IN_PROGRESS, is_active=True,
                                 start_date__lt=next_month_first(year, month)).count())
-    return MonthReport(expected, rows, missing)
+    return MonthReport(expected, rows.count(), shown_rows, len(missing_codes), missing)

@@ -29,7 +29,7 @@ from twintrack.jobs.models import Failure, Job, JobStatus
 from twintrack.jobs.services import fail_lost_jobs, latest_job, live_workers, start_job
 from twintrack.web import tasks, uploads
 from twintrack.web.import_templates import template_file_name, template_workbook
-from twintrack.web.monthdata import month_report, month_totals
+from twintrack.web.monthdata import SHOWN_ROWS, month_report, month_totals
 from twintrack.web.prefilled import file_name as prefilled_file_name
 from twintrack.web.prefilled import prefilled_workbook
 from twintrack.web.roles import may_submit_data, require_data_entry
@@ -100,9 +100,6 @@ def monthly(request: HttpRequest) -> HttpResponse:
     })
 
 
-SHOWN_ROWS = 20  # progress rows and missing projects listed on the month page; the rest are counted and linked
-
-
 def month_totals_rows(unit, year: int, month: int, lang: str) -> list[dict]:
     def amount(metric, value):
         return format_amount(metric, value, lang, short=True)
@@ -119,12 +116,12 @@ def reported_rows(report, lang: str) -> list[dict]:
     return [{"pk": row.project.pk, "code": row.project.code, "title": row.project.title,
              "investment": format_amount("investment_yuan", row.investment_yuan, lang, short=True),
              "energy": format_amount("energy_saved_tce", row.energy_saved_tce, lang, short=True)}
-            for row in report.reported_rows[:SHOWN_ROWS]]
+            for row in report.reported_rows]
 
 
 def missing_rows(report, lang: str) -> list[dict]:
     return [{"pk": p.pk, "code": p.code, "title": p.title, "enterprise": p.enterprise.display_name(lang)}
-            for p in report.missing[:SHOWN_ROWS]]
+            for p in report.missing]
 
 
 @require_GET
