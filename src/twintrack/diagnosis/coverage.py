@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 
 from twintrack.diagnosis.models import Assessment, CoverageSetting
 from twintrack.display import amounts
 from twintrack.enterprises.models import Enterprise
-from twintrack.metrics.version import cached_per_unit
+from twintrack.metrics.version import cached_subtree_sums
 from twintrack.orgs.models import OrgUnit
 
 DEFAULT_FRAMEWORK = "miit_sme_digital_2022"
@@ -137,24 +137,21 @@ def coverage_for(org: OrgUnit, as_of: date, rule: Rule | None = None) -> Coverag
 
 
 def coverage_from_parts(org: OrgUnit, as_of: date) -> Coverage:
-    """coverage_for(org, as_of), summed from the unit's own enterprises and each child's subtree,
-    the children's parts cached by their versions (metrics.version): after a write in one
-    district only that district's enterprises are counted again (the dashboard's panel)."""
+    """coverage_for(org, as_of), summed from each unit's own enterprises, each unit's sum cached
+    by its version (metrics.version): after a write in one district only that district's
+    enterprises are counted again (the dashboard's panel)."""
     rule = rule_for(org)
-    return _coverage(org, as_of, rule, _tally_below(org, as_of, rule))
+    key = f"coverage-tally:{as_of.isoformat()}:{rule.framework_key}:{rule.min_level}:{rule.valid_months}"
+    sums = cached_subtree_sums(key, [org], lambda ids: _own_tallies(ids, as_of, rule),
+                               lambda a, b: [x + y for x, y in zip(a, b)], lambda: [0] * 6)
+    return _coverage(org, as_of, rule, sums[org.id])
 
 
-def _tally_below(org: OrgUnit, as_of: date, rule: Rule) -> list[int]:
-    rows = (Enterprise.objects.filter(is_active=True, org_id=org.id)
+def _own_tallies(org_ids: list[int], as_of: date, rule: Rule) -> dict[int, list[int]]:
+    rows = (Enterprise.objects.filter(is_active=True, org_id__in=org_ids)
             .annotate(latest_level=_latest_level(rule, as_of))
-            .values("above_scale", "size", "latest_level").order_by().annotate(n=Count("id")))
-    total = _tally(rows, rule).get(None) or [0, 0, 0, 0, 0, 0]
-    children = list(org.children.order_by("id"))
-    if children:
-        key = f"coverage-tally:{as_of.isoformat()}:{rule.framework_key}:{rule.min_level}:{rule.valid_months}"
-        for part in cached_per_unit(key, children, lambda child: _tally_below(child, as_of, rule)).values():
-            total = [a + b for a, b in zip(total, part)]
-    return total
+            .values("above_scale", "size", "latest_level", unit=F("org_id")).order_by().annotate(n=Count("id")))
+    return _tally(rows, rule)
 
 
 def coverage_for_units(orgs: list[OrgUnit], as_of: date, rule: Rule | None = None) -> dict[int, Coverage]:

@@ -108,25 +108,42 @@ def _full_key(seen: tuple[int, ...], ids: Sequence[int], key: str) -> str:
     return f"v{'.'.join(map(str, seen))}:{','.join(map(str, ids))}:{key}"
 
 
-def cached_per_unit(key: str, units: Sequence, compute: Callable[[object], object]) -> dict[int, object]:
-    """{unit id: compute(unit)} for each unit, each cached by its own version (and the global one):
-    one query for all the versions and one cache round trip, so a write below one unit
-    recomputes that unit's value only. `key` names everything else the values depend on."""
+def cached_per_unit(key: str, units: Sequence, compute_many: Callable[[list], dict]) -> dict[int, object]:
+    """{unit id: value} for each unit, each value cached by the unit's own version (and the global
+    one); the units whose value is missing are computed together, `compute_many(units)` returning
+    {unit id: value}. One query for all the versions and one cache round trip, so a write below
+    one unit recomputes that unit's value only. `key` names everything else the values depend on."""
     ids = [unit.pk for unit in units]
     seen = versions(ids)
-    keys = {unit.pk: _full_key((seen[0], unit_version), [unit.pk], key)
-            for unit, unit_version in zip(units, seen[1:])}
+    keys = {unit_id: _full_key((seen[0], unit_version), [unit_id], key) for unit_id, unit_version in zip(ids, seen[1:])}
     cache = caches["default"]
     found = cache.get_many(list(keys.values()))
-    values, computed = {}, {}
-    for unit in units:
-        full_key = keys[unit.pk]
-        if full_key not in found:
-            found[full_key] = computed[full_key] = compute(unit)
-        values[unit.pk] = found[full_key]
-    if computed:
+    missing = [unit for unit in units if keys[unit.pk] not in found]
+    if missing:
+        computed = {keys[unit_id]: value for unit_id, value in compute_many(missing).items()}
         cache.set_many(computed, CACHE_SECONDS)
-    return values
+        found.update(computed)
+    return {unit_id: found[keys[unit_id]] for unit_id in ids}
+
+
+def cached_subtree_sums(key: str, units: Sequence, own_of: Callable[[list[int]], dict], add: Callable,
+                        zero: Callable[[], object]) -> dict[int, object]:
+    """For each unit, the sum over its subtree of what belongs to each unit itself (`own_of(unit
+    ids)` -> {unit id: part}, absent = zero()), each unit's sum cached by its version: after a write
+    in one district its own part and its ancestors' sums are computed again, the rest comes from
+    the cache; with nothing cached, one `own_of` call per level of the tree."""
+
+    def compute_many(missing: list) -> dict[int, object]:
+        own = own_of([unit.pk for unit in missing])
+        totals = {unit.pk: own.get(unit.pk, zero()) for unit in missing}
+        children = list(OrgUnit.objects.filter(parent_id__in=list(totals)).order_by("id"))
+        if children:
+            below = cached_subtree_sums(key, children, own_of, add, zero)
+            for child in children:
+                totals[child.parent_id] = add(totals[child.parent_id], below[child.pk])
+        return totals
+
+    return cached_per_unit(key, units, compute_many)
 
 
 def cached(key: str, compute: Callable[[], object], orgs: Iterable):

@@ -296,17 +296,18 @@ def completeness_by_org(year: int, month: int, path: str) -> dict[int, Completen
             for org_id, count, done in _fetch(sql, [*params, path + "%"])}
 
 
-def own_completeness(year: int, month: int, org_id: int) -> Completeness:
-    """Expected and reported projects of the month of the enterprises directly at one unit: an
-    indexed probe per project of the unit, not the month's reporters of every unit."""
-    reported = " OR ".join(f"EXISTS (SELECT 1 FROM {table} x WHERE x.project_id = p.id AND x.year = %s "
-                           f"AND x.month = %s)" for table in (G, L))
-    rows = _fetch(f"SELECT COUNT(*), SUM(CASE WHEN {reported} THEN 1 ELSE 0 END) FROM {P} p "
-                  f"JOIN {E} e ON e.id = p.enterprise_id WHERE e.org_id = %s AND p.status = %s AND p.is_active "
-                  f"AND p.start_date < %s",
-                  [year, month, year, month, org_id, "in_progress", _next_month_first(year, month)])
-    count, done = rows[0] if rows else (0, 0)
-    return Completeness(int(count or 0), int(done or 0))
+def own_completeness(year: int, month: int, org_ids: list[int]) -> dict[int, Completeness]:
+    """Expected and reported projects of the month of the enterprises directly at each unit (one
+    grouped query; a few units are probed project by project, many are joined in bulk)."""
+    in_units = ", ".join(["%s"] * len(org_ids))
+    lines = f"EXISTS (SELECT 1 FROM {L} x WHERE x.project_id = p.id AND x.year = %s AND x.month = %s)"
+    rows = _fetch(f"SELECT e.org_id, COUNT(*), COUNT(CASE WHEN g.project_id IS NOT NULL THEN 1 WHEN {lines} THEN 1 END) "
+                  f"FROM {P} p JOIN {E} e ON e.id = p.enterprise_id "
+                  f"LEFT JOIN {G} g ON g.project_id = p.id AND g.year = %s AND g.month = %s "
+                  f"WHERE e.org_id IN ({in_units}) AND p.status = %s AND p.is_active AND p.start_date < %s "
+                  f"GROUP BY e.org_id",
+                  [year, month, year, month, *org_ids, "in_progress", _next_month_first(year, month)])
+    return {org_id: Completeness(int(count), int(done or 0)) for org_id, count, done in rows}
 
 
 def missing_projects(year: int, month: int, path: str) -> list[tuple[str, int]]:

@@ -16,7 +16,7 @@ from twintrack.approvals.models import MonthApproval
 from twintrack.display.periods import format_period
 from twintrack.orgs.models import OrgUnit
 from twintrack.quality import rules as R
-from twintrack.metrics.version import cached_per_unit
+from twintrack.metrics.version import cached_subtree_sums
 from twintrack.quality.evaluate import (Completeness, Finding, Scope, completeness_by_org, findings_for,
                                         missing_projects, own_completeness, subtree_paths, sum_under)
 from twintrack.quality.models import FindingReview, QualityRule, QualitySettings, ReviewStatus
@@ -90,18 +90,16 @@ def quality_report(org: OrgUnit, year: int, month: int) -> dict:
 
 
 def completeness_of(org: OrgUnit, year: int, month: int) -> Completeness:
-    """The subtree's completeness alone (the dashboard's card): the unit's own projects counted,
-    each child's subtree from the cache while nothing below that child changed, so a write in
-    one district counts that district's projects again, not the province's."""
-    total = own_completeness(year, month, org.id)
-    children = list(org.children.order_by("id"))
-    if children:
-        below = cached_per_unit(f"completeness:{year}-{month}", children,
-                                lambda child: completeness_of(child, year, month))
-        for child in below.values():
-            total.expected += child.expected
-            total.reported += child.reported
-    return total
+    """The subtree's completeness alone (the dashboard's card): each unit's part cached by its
+    version (metrics.version), so a write in one district counts that district's projects
+    again, not the province's."""
+    sums = cached_subtree_sums(f"completeness:{year}-{month}", [org], lambda ids: own_completeness(year, month, ids),
+                               _added, Completeness)
+    return sums[org.id]
+
+
+def _added(a: Completeness, b: Completeness) -> Completeness:
+    return Completeness(a.expected + b.expected, a.reported + b.reported)
 
 
 # --- timeliness --------------------------------------------------------------------------------
