@@ -186,3 +186,16 @@ def test_an_approval_above_renews_the_pages_below(jiaxing, nanhu_user, pinghu_us
     nanhu, pinghu = logged_in(nanhu_user), logged_in(pinghu_user)
     MonthApproval.objects.create(org=jiaxing["330400"], year=YEAR, month=7, state=MonthState.APPROVED)
     assert not served_from_cache(nanhu) and not served_from_cache(pinghu)  # their month 7 is locked now
+
+
+@pytest.mark.parametrize("page", ["/projects/", "/quality/?period=2023-07", "/monthly/?period=2023-07"])
+def test_the_list_quality_and_month_pages_are_cached_per_subtree_too(page, jiaxing, nanhu_user, pinghu_user):
+    nanhu, pinghu = Client(), Client()
+    nanhu.force_login(nanhu_user)
+    pinghu.force_login(pinghu_user)
+    warm(nanhu, page)
+    warm(pinghu, page)
+    assert served_from_cache(nanhu, page) and served_from_cache(pinghu, page)
+    pinghu_target(jiaxing)
+    assert served_from_cache(nanhu, page)  # Pinghu's write shows nowhere on Nanhu's pages
+    assert not served_from_cache(pinghu, page)
