@@ -82,11 +82,23 @@ def calamine_read(path: Path) -> tuple[float, int]:
     return time.perf_counter() - start, count
 
 
-def in_process_import(path: Path) -> tuple[float, str]:
+def django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twintrack.settings")
     import django
 
     django.setup()
+
+
+def database_counts() -> dict:
+    """What the database held when the import ran (the import's cost grows with it)."""
+    django_setup()
+    from twintrack.programme.models import Progress, Project
+
+    return {"projects": Project.objects.count(), "progress_rows": Progress.objects.count()}
+
+
+def in_process_import(path: Path) -> tuple[float, str]:
+    django_setup()
     from twintrack.web.import_kinds import import_file
 
     start = time.perf_counter()
@@ -111,8 +123,11 @@ def xlsx_comparison(csv_path: Path, rows: int, env: dict) -> dict:
 def render(result: dict) -> str:
     c, x = result.get("csv"), result.get("xlsx")
     lines = ["# Import speed (benchmarks/import_speed.py)", "",
-             f"Engine: {result['engine']}; run at {result['at']} UTC. Load averages (1, 5, 15 min) are",
-             "quoted beside each figure: the machine may have been shared.", ""]
+             f"Engine: {result['engine']}; run at {result['at']} UTC, on a database holding "
+             f"{result['database_before']['projects']:,} projects and {result['database_before']['progress_rows']:,} "
+             "progress rows before the import.",
+             "Load averages (1, 5, 15 min, before / after) are quoted beside each figure: the machine may have "
+             "been shared.", ""]
     if c:
         lines += ["## `twintrack import progress` against the raw bulk load of the same rows", "",
                   "| rows | import (wall) | peak RSS | raw load | raw / import | target | load average |",
@@ -140,7 +155,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     url = os.environ.get("TWINTRACK_DATABASE_URL", "")
     env = dict(os.environ)
-    result = {"engine": engine_of(url), "at": time.strftime("%Y-%m-%d %H:%M", time.gmtime())}
+    result = {"engine": engine_of(url), "at": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+              "database_before": database_counts()}
     if not args.skip_csv:
         result["csv"] = cli_and_raw(args.file, env)
     if not args.skip_xlsx:

@@ -47,6 +47,9 @@ class TqdmProgress:
 
 class Command(TwintrackCommand):
     help = "Import one .csv or .xlsx file; KIND is one of orgunits, enterprises, targets, projects, progress."
+    # Django's system checks import every page's module (matplotlib among them) to check the URL
+    # tree: seconds of start-up for a command that reads a file and uses no page (as `serve`).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("kind", help=f"one of {kind_names()}")
