@@ -43,6 +43,8 @@ def test_backup_during_an_import_restores_to_identical_reports_and_attachments(d
     importing.join()
     ok(result["done"])
     assert during, "no backup was started while the import ran"
+    archives.append(tmp_path / "backup-after.tar.gz")  # one more, certainly after the import's commit
+    ok(twintrack(env, "backup", archives[-1]))
     after = report(env)
     assert before != after
 

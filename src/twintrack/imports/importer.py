@@ -178,8 +178,8 @@ def _import_columns(importer: Kind, file: ColumnarFile, name: str, reason: str, 
     """The kind's fast path, when it has one and the file is plain; None to go the general way."""
     if type(importer).import_columns is Kind.import_columns or not plain_table(file.table):
         return None
-    if progress is not None:
-        progress.start(_("checking"), file.table.estimated_rows)
+    if progress is not None:  # one transaction checks and writes: no progress is shown from inside it
+        progress.start(_("checking and writing"), file.table.estimated_rows)
     try:
         with transaction.atomic():
             wait_for_other_writers(f"twintrack import {importer.name}")
