@@ -38,9 +38,11 @@ lint-imports: dev
 	@echo "== import layers"
 	$(BIN)/lint-imports
 
+# Two processes as well (a file's tests together): once the PostgreSQL pass ends, the SQLite
+# pass takes both cores instead of finishing alone on one.
 test-sqlite: dev
 	@echo "== test suite on SQLite"
-	TWINTRACK_DATABASE_URL= $(BIN)/pytest
+	TWINTRACK_DATABASE_URL= $(BIN)/pytest -n 2 --dist loadfile
 
 # PostgreSQL runs whenever a server answers; in CI (CI=true) a missing server fails the build.
 # The throwaway test databases need not wait for the disk at each commit (synchronous_commit
