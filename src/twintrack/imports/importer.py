@@ -173,10 +173,14 @@ class _FallBack(Exception):
     """The fast path declined: roll back what it did and read the file the general way."""
 
 
+def _has_fast_path(importer: Kind) -> bool:
+    return type(importer).import_columns is not Kind.import_columns
+
+
 def _import_columns(importer: Kind, file: ColumnarFile, name: str, reason: str, user, progress,
                     dry_run: bool, warn) -> ImportResult | None:
     """The kind's fast path, when it has one and the file is plain; None to go the general way."""
-    if type(importer).import_columns is Kind.import_columns or not plain_table(file.table):
+    if not _has_fast_path(importer) or not plain_table(file.table):
         return None
     if progress is not None:  # one transaction checks and writes: no progress is shown from inside it
         progress.start(_("checking and writing"), file.table.estimated_rows)
@@ -204,7 +208,7 @@ def _open_workbook_columns(importer: Kind, source: Source, name: str, reason: st
                            warn) -> ImportResult | None:
     """A workbook for a kind with a fast path, opened by calamine alone (no openpyxl unless the
     fast path declines)."""
-    if type(importer).import_columns is Kind.import_columns:
+    if not _has_fast_path(importer):
         return None
     table = open_workbook(source, importer, name)
     if table is None:

@@ -12,7 +12,7 @@ It is optimistic: the moment anything is not plain or not clean (a cell in anoth
 any check that would refuse a row), it answers None and the importer rolls back and reads
 the file the general way, which names every problem by row and column as it always has.
 So a refusal's messages cannot differ between the two paths, and a clean file gives the
-same rows, history and rollups either way (tests/programme/test_fast_progress.py).
+same rows, history and rollups either way (tests/imports/test_import_progress_columns.py).
 """
 from __future__ import annotations
 
