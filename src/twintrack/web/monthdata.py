@@ -100,7 +100,7 @@ class MonthReport:
 
 def month_report(user, org: OrgUnit, year: int, month: int, shown: int = SHOWN_ROWS) -> MonthReport:
     """The month's progress rows in the subtree and the expected projects without a report."""
-    missing_codes = sorted(code for code, _org_id in missing_projects(year, month, org.path))
+    missing_codes = [code for code, _org_id in missing_projects(year, month, org.path)]  # sorted by code
     projects = subtree_projects(user, org)
     missing = list(projects.filter(code__in=missing_codes[:shown]).select_related("enterprise").order_by("code"))
     rows = Progress.objects.filter(project__in=projects, year=year, month=month)
