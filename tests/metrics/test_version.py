@@ -76,8 +76,8 @@ def test_an_approval_moves_the_units_below_too(units, project_factory):
 def test_two_bumps_in_one_transaction_lock_the_root_first(units):
     """Ancestors before descendants: the lock order that keeps concurrent writers from deadlocking."""
     nanhu, city = units["330402"], units["330400"]
-    assert version._with_ancestors({nanhu.id}, False) == [city.id, nanhu.id]
-    assert version._with_ancestors({city.id}, True)[0] == city.id
+    assert version._with_ancestors({nanhu.path}, False) == [city.id, nanhu.id]
+    assert version._with_ancestors({city.path}, True)[0] == city.id
 
 
 def test_cached_values_are_recomputed_after_a_write_below_them_only(units):

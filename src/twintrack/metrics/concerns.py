@@ -20,21 +20,48 @@ from twintrack.orgs.models import Membership
 GLOBAL_MODELS = {"orgs.orgunit", "orgs.membership", "orgs.accesstoken", "diagnosis.coveragesetting"}
 
 
-# The links through which a record belongs to a unit, and the unit's path from the linked model.
-LINKS = (("org", None), ("enterprise", "org_id"), ("project", "enterprise__org_id"), ("requirement", "org_id"))
+# The links through which a record belongs to a unit, and the path of the unit's path from the
+# linked model.
+LINKS = (("org", None), ("enterprise", "org__path"), ("project", "enterprise__org__path"), ("requirement", "org__path"))
 
 
-def _unit_of(record) -> int | None:
-    """The unit a record (or a historical record) belongs to, or None if it names none."""
-    for link, unit_path in LINKS:
-        linked_id = getattr(record, f"{link}_id", None)
-        if linked_id is None:
-            continue
-        if unit_path is None:
-            return linked_id
-        linked_model = record._meta.get_field(link).related_model
-        return linked_model._base_manager.filter(pk=linked_id).values_list(unit_path, flat=True).first()
+def _link_of(values) -> tuple[str, int] | None:
+    """(link, linked id) of the first link a record (or its previous version's values) names."""
+    for link, _path in LINKS:
+        linked_id = values.get(f"{link}_id")
+        if linked_id is not None:
+            return link, linked_id
     return None
+
+
+def _links_of_model(model) -> list[str]:
+    names = {f.attname for f in model._meta.concrete_fields}
+    return [f"{link}_id" for link, _path in LINKS if f"{link}_id" in names]
+
+
+def _previous_values(history_instance, model) -> dict:
+    """The link ids of the version before this change (as simple-history's prev_record, in one
+    query for the link columns only)."""
+    fields = _links_of_model(model)
+    if not fields:
+        return {}
+    manager = type(history_instance)._default_manager
+    pk = model._meta.pk.attname
+    return (manager.filter(**{pk: getattr(history_instance, pk)}, history_date__lt=history_instance.history_date)
+            .order_by("-history_date").values(*fields).first()) or {}
+
+
+def _paths_of(instance, links: set[tuple[str, int]]) -> list[str]:
+    """The org paths of the units the links lead to: one query per kind of link (one in practice)."""
+    paths = []
+    for link, path_lookup in LINKS:
+        ids = [linked_id for name, linked_id in links if name == link]
+        if not ids:
+            continue
+        related = instance._meta.get_field(link).related_model
+        lookup = "path" if path_lookup is None else path_lookup
+        paths += related._base_manager.filter(pk__in=ids).values_list(lookup, flat=True)
+    return paths
 
 
 def units_of_users(user_ids) -> set[int] | None:
@@ -48,20 +75,26 @@ def units_of_users(user_ids) -> set[int] | None:
 
 
 def bump_for_record(instance, history_instance=None, **kwargs) -> None:
-    """The post_create_historical_record receiver."""
+    """The post_create_historical_record receiver: two queries for a new record (the unit's path,
+    the bump), three for a changed one (its previous link first)."""
     label = instance._meta.label_lower
     if label in GLOBAL_MODELS or isinstance(instance, get_user_model()):
         version.bump()
         return
-    units = {_unit_of(instance)}
+    links = [_link_of(vars(instance))]
     if history_instance is not None and history_instance.history_type == "~":
-        previous = history_instance.prev_record
-        if previous is not None:
-            units.add(_unit_of(previous))
-    if None in units:
+        previous = _previous_values(history_instance, type(instance))
+        if previous:
+            links.append(_link_of(previous))
+    if None in links:
         version.bump()
         return
-    version.bump(units, with_descendants=isinstance(instance, MonthApproval))
+    links = set(links)
+    paths = _paths_of(instance, links)
+    if len(paths) < len(links):  # a linked record that is gone: its unit is unknown
+        version.bump()
+        return
+    version.bump_paths(paths, with_descendants=isinstance(instance, MonthApproval))
 
 
 def bump_for_notices(users=(), **kwargs) -> None:

@@ -36,7 +36,14 @@ def bump(org_ids: Iterable[int] | None = None, with_descendants: bool = False) -
     if org_ids is None:
         _bump_global()
         return
-    units = _with_ancestors(set(org_ids), with_descendants)
+    ids = set(org_ids)
+    if ids:
+        bump_paths(OrgUnit.objects.filter(id__in=ids).values_list("path", flat=True), with_descendants)
+
+
+def bump_paths(paths: Iterable[str], with_descendants: bool = False) -> None:
+    """`bump` for the units with these org paths (the paths name their ancestors: no look-up)."""
+    units = _with_ancestors(set(paths), with_descendants)
     if units:
         _bump_units(units)
 
@@ -52,11 +59,8 @@ def _bump_global() -> None:
             cursor.execute(f"INSERT INTO {table} (id, counter) VALUES (%s, 1)", [GLOBAL_ID])
 
 
-def _with_ancestors(ids: set[int], with_descendants: bool) -> list[int]:
-    """The units and their ancestors, root first (the lock order)."""
-    if not ids:
-        return []
-    paths = list(OrgUnit.objects.filter(id__in=ids).values_list("path", flat=True))
+def _with_ancestors(paths: set[str], with_descendants: bool) -> list[int]:
+    """The units of these paths and their ancestors, root first (the lock order)."""
     depth = {}
     for path in paths:
         for position, part in enumerate(path.strip("/").split("/")):
