@@ -250,6 +250,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("TWINTRACK_SESSION_IDLE_MINUTES", "60"))
 # The idle clock restarts on activity: web.security.SessionIdleMiddleware saves the session
 # at most once a minute, not on every request (a write per page view costs more than the page).
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "twintrack.web.sessions"  # Django's database sessions; the idle clock in the expiry alone
 TWINTRACK_SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -107,6 +107,17 @@ def test_an_active_session_keeps_going_and_an_idle_one_ends(bureau_client, setti
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
+def test_restarting_the_idle_clock_keeps_the_cached_page(bureau_client, settings, django_assert_num_queries):
+    """The clock lives in the row's expiry alone: the session data the page was stored with stays."""
+    warm(bureau_client)
+    before = Session.objects.get(session_key=bureau_client.session.session_key)
+    settings.TWINTRACK_SESSION_TOUCH_SECONDS = 0  # a minute later
+    with django_assert_num_queries(2):  # the session row and versions, then the new expiry: no render
+        assert bureau_client.get(URL)["X-Page-Cache"] == "hit"
+    after = Session.objects.get(session_key=bureau_client.session.session_key)
+    assert after.session_data == before.session_data and after.expire_date > before.expire_date
+
+
 # --- versions per subtree: a write invalidates the pages of its unit and the units above -------
 
 def logged_in(user):

@@ -17,13 +17,13 @@ Safety rests on the versions, not on expiry:
   last-login time: orgs.apps, notices: they bump the recipient's unit);
 - a page that names no unit is never stored, nor is a response that sets a new cookie value,
   changes the session or carries messages;
-- once a minute a session's idle clock is due (web.security.SessionIdleMiddleware): that
-  request takes the full path, which restarts the clock.
+- an expired session misses; a live one's idle clock is restarted here when due, in its row's
+  expiry alone (web.sessions), so the session data the entries were stored with stays the same.
 """
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from datetime import timezone as dt_timezone
 from functools import wraps
 
@@ -33,6 +33,7 @@ from django.db import connection
 from django.utils import timezone
 
 from twintrack.metrics import version
+from twintrack.web.sessions import restart_if_due
 
 CACHE_SECONDS = 3600
 _MARK = "_twintrack_page_cache"
@@ -140,10 +141,9 @@ class PageCacheMiddleware:
         if found is None:
             return None
         data, expires, versions = found
-        idle_clock_due = expires - timezone.now() < timedelta(
-            seconds=settings.SESSION_COOKIE_AGE - settings.TWINTRACK_SESSION_TOUCH_SECONDS)
-        if idle_clock_due:  # also true once expired: the full path refuses or restarts it
+        if expires <= timezone.now():  # the full path refuses it
             return None
+        restart_if_due(request, session_key, expires)
         setattr(request, _GLOBAL, versions[0])
         if entry is not None and entry[0] == data and entry[2] == versions:
             return key, entry[3], data

@@ -4,15 +4,13 @@
   anywhere: every page keeps its JS and CSS in static files) and a permissions policy.
 - UploadLimitMiddleware: a request body over the upload limit is refused with 413 and a
   clear message before anything reads it (CSRF checking would otherwise spool it).
-- SessionIdleMiddleware: a session's idle hour restarts on activity, saved at most once
-  a minute.
+- SessionIdleMiddleware: a session's idle hour restarts on activity, written at most once
+  a minute (web.sessions).
 - UserLanguageMiddleware: the language a user chose is kept on their account, so it
   follows them to another browser; the cookie carries it before login.
 - PasswordChangeRequiredMiddleware: a password someone else chose is changed first.
 """
 from __future__ import annotations
-
-import time
 
 from django.conf import settings
 from django.shortcuts import redirect, render
@@ -21,6 +19,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 
 from twintrack.orgs.access import membership_of
+from twintrack.web.sessions import restart_if_due
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
@@ -40,10 +39,8 @@ class SecurityHeadersMiddleware:
 
 
 class SessionIdleMiddleware:
-    """Restart an existing session's idle clock, writing it at most once per
+    """Restart an existing session's idle clock (web.sessions), at most once per
     TWINTRACK_SESSION_TOUCH_SECONDS (Django's SESSION_SAVE_EVERY_REQUEST writes on every view)."""
-
-    KEY = "_touched"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,10 +48,8 @@ class SessionIdleMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key and not session.is_empty():
-            now = int(time.time())
-            if now - session.get(self.KEY, 0) >= settings.TWINTRACK_SESSION_TOUCH_SECONDS:
-                session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it
+        if session is not None and session.session_key and not session.modified:  # a saved one restarts
+            restart_if_due(request, session.session_key, getattr(session, "loaded_expiry", None))
         return response
 
 
