@@ -11,8 +11,9 @@ leaves behind, or any other):
 3. a requests file: for each user, --per-user requests within their scope, drawn by WEIGHTS:
    dashboards for several months and units, project lists and details, the bulletins, quality
    and month pages, and GET /api/v1/reports/{code}/{YYYY-MM} with the user's Bearer token.
-4. wrk (50 connections) with benchmarks/mixed_load.lua, which picks a line of that file per
-   request, after a warm-up; meanwhile a 10,000-row progress file for one unit (rotating among
+4. priming: every distinct line of that file is asked for once (four at a time), as a server in
+   service has rendered each page since its last change; then wrk (50 connections) with
+   benchmarks/mixed_load.lua, which picks a line of that file per request, after a warm-up; meanwhile a 10,000-row progress file for one unit (rotating among
    --import-units units) is posted to POST /api/v1/imports/progress every 10 seconds with that
    unit's district officer's write token, its values changed each time so rows are updated, for
    the latest month (which must not be approved or locked). A sampling client times one request
@@ -374,6 +375,21 @@ def cold_probe(port: int, lines: list[str], per_kind: int = 3) -> dict:
             for kind, found in sorted(by_kind.items())}
 
 
+def prime(port: int, lines: list[str], threads: int = 4) -> dict:
+    """Every distinct request once, `threads` at a time: the steady state of a server in service,
+    where each page has been rendered since its last change, before the measured run's imports
+    invalidate their units' pages again. Returns the count, seconds and slowest page."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    distinct = sorted(set(lines))
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        timings = list(pool.map(lambda line: timed_get(port, line, timeout=600), distinct))
+    return {"requests": len(distinct), "seconds": round(time.perf_counter() - started, 1),
+            "max_ms": round(max(ms for ms, _ in timings), 1),
+            "non_2xx_3xx": sum(not 200 <= status < 400 for _, status in timings)}
+
+
 def sample_loop(port: int, lines: list[str], stop: threading.Event, samples: dict, every: float = 0.5) -> None:
     """One request every `every` seconds, timed: the latency of each page kind under the load."""
     rng = random.Random(7)
@@ -480,6 +496,8 @@ def main(argv=None) -> None:
     parser.add_argument("--database-url", help="default: TWINTRACK_DATABASE_URL")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=15)
+    parser.add_argument("--prime", action=argparse.BooleanOptionalAction, default=True,
+                        help="ask for every distinct request once before the warm-up (the steady state)")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (WORKER_MODEL above)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker; over 1: gthread workers")
@@ -512,6 +530,11 @@ def main(argv=None) -> None:
         requests_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
         log("each page kind alone, cold")
         cold = cold_probe(port, lines)
+        primed = None
+        if args.prime:
+            log(f"priming: each of the {len(set(lines))} distinct requests once")
+            primed = prime(port, lines)
+            log(f"primed in {primed['seconds']} s")
         log(f"warm-up: {args.warmup} s")
         run_wrk(port, requests_file, args.warmup, args.connections, seed=2)
         stop, imports, samples = threading.Event(), [], {}
@@ -530,7 +553,7 @@ def main(argv=None) -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    print(json.dumps(summary(wrk, users, imports, samples, cold, args, load)))
+    print(json.dumps(summary(wrk, users, imports, samples, cold, args, load) | {"primed": primed}))
 
 
 if __name__ == "__main__":

@@ -166,6 +166,13 @@ def _load_test(load: dict) -> list[str]:
     return rows
 
 
+def _primed(primed: dict | None) -> str:
+    if not primed:
+        return "not primed (a cold start); "
+    return (f"primed first (each of the {primed['requests']:,} distinct requests once, four at a time: "
+            f"{primed['seconds']:,.0f} s, slowest {primed['max_ms']:,.0f} ms); ")
+
+
 def _mixed_load(m: dict) -> list[str]:
     t = m["target"]
     model = f"{m['workers']} sync workers" if m["threads"] == 1 else f"{m['workers']} gthread workers x {m['threads']} threads"
@@ -174,6 +181,7 @@ def _mixed_load(m: dict) -> list[str]:
             f"(benchmarks/mixed_load.py)", "",
             f"wrk, {m['connections']} connections for {m['seconds']:g} s, gunicorn ({model}) on PostgreSQL, "
             f"cache: {m.get('cache', 'per worker')}; "
+            f"{_primed(m.get('primed'))}"
             "each request a (user, page) pair drawn from the users' own scopes. Load average (1 / 5 / 15 min) "
             f"at the end: {' / '.join(f'{x:.1f}' for x in m['loadavg'])}.", "",
             "| requests/s | p50 | p90 | p99 | errors | target |", "| ---: | ---: | ---: | ---: | ---: | --- |",
