@@ -2,8 +2,9 @@
 
 SQLite: `PRAGMA integrity_check` and `PRAGMA foreign_key_check`. PostgreSQL: amcheck's
 `bt_index_check` on every B-tree index of the schema, when the extension is installed or
-can be (otherwise the check says it was skipped). Then the rollups against a full
-recomputation, as `twintrack verify-rollups` does."""
+can be (otherwise the check says it was skipped). On both, the references the application
+keeps without a database constraint. Then the rollups against a full recomputation, as
+`twintrack verify-rollups` does."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -76,6 +77,35 @@ def postgres_problems(report: CheckReport) -> list[str]:
     return problems
 
 
+def loose_references():
+    """(model, field) of each reference the application keeps without a database constraint (the
+    progress table's project, its history's user: see programme.models.Progress); the references
+    simple-history copies into history rows are left out, as they may outlive their target."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        historical = hasattr(model, "instance_type")
+        for field in model._meta.concrete_fields:
+            if field.many_to_one and not field.db_constraint and (not historical or field.name == "history_user"):
+                yield model, field
+
+
+def missing_references() -> list[str]:
+    """One line per loose reference with rows that refer to a missing row."""
+    problems = []
+    for model, field in loose_references():
+        target = field.related_model
+        sql = (f"SELECT COUNT(*) FROM {model._meta.db_table} x WHERE x.{field.column} IS NOT NULL AND NOT EXISTS "
+               f"(SELECT 1 FROM {target._meta.db_table} t WHERE t.{target._meta.pk.column} = x.{field.column})")
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            count = cursor.fetchone()[0]
+        if count:
+            problems.append(_("table %(table)s: %(count)d rows refer to a missing row of %(parent)s")
+                            % {"table": model._meta.db_table, "count": count, "parent": target._meta.db_table})
+    return problems
+
+
 def rollup_problems() -> list[str]:
     differences = rollup_differences()
     lines = [_("rollup of org %(org)s %(year)d-%(month)02d: stored %(stored)s, expected %(expected)s")
@@ -95,6 +125,7 @@ def check_data() -> CheckReport:
             report.notes.append(_("SQLite integrity_check and foreign_key_check run"))
         else:
             report.problems += postgres_problems(report)
+        report.problems += missing_references()
         rollups = rollup_problems()
     except DatabaseError as error:
         if is_database_busy(error):

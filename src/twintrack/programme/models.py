@@ -92,13 +92,20 @@ class Progress(models.Model):
     """One project's completed investment and energy savings in one month (not cumulative)."""
     access_policy = "twintrack.programme.access.ProgressPolicy"
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="progress")
+    # The table that takes 10^6 rows a month-end: no database constraint behind the reference
+    # (PostgreSQL checks a foreign key row by row, locking each project: 12 of a 10^6-row
+    # import's 60 s), and no index of its own (the natural key's index starts with it). The
+    # importers resolve every row to an active project first, projects are never deleted (the
+    # ORM's PROTECT still refuses it), and `twintrack check-data` finds a row whose project is
+    # missing (operations.checks.missing_references).
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="progress", db_constraint=False,
+                                db_index=False)
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
     investment_yuan = models.DecimalField(_("investment completed (yuan)"), **YUAN)
     energy_saved_tce = models.DecimalField(_("energy saved (tce)"), null=True, blank=True, **TCE)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(user_db_constraint=False)  # users are deactivated, never deleted
 
     class Meta:
         constraints = [
