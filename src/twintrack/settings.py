@@ -131,6 +131,10 @@ TWINTRACK_WRITE_HOOKS = {
     "contributions_move": "twintrack.programme.contributions.ContributionsMove",
 }
 
+# The units of the top bar on every page (the work queue), which a cached page depends on
+# besides what its body shows (twintrack.metrics.pages.depends_on).
+TWINTRACK_PAGE_UNITS = "twintrack.web.workqueue.queue_units"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

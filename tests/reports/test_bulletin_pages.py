@@ -198,3 +198,22 @@ def test_the_page_has_no_inline_code_and_shows_versions_to_a_supervisor(city, tm
     assert 'id="zh-v1"' in body and "首次发布" in body and "（命令行）" in body and 'id="publish"' not in body
     assert client.get(file_url("xlsx")).status_code == 200
     assert client.post(publish_url(), {"lang": "zh", "reason": "x", "unapproved": "on"}).status_code == 403
+
+
+def test_the_page_is_cached_until_a_version_is_published_or_its_files_are_stored(city):
+    """The bulletins page is page-cached (metrics.pages); publishing and the stored files bump the unit."""
+    nanhu = OrgUnit.objects.get(code="330402")
+    bureau = client_of("bureau")
+    for _ in range(2):  # the first answer teaches the cache the path, the second is stored
+        assert bureau.get(page()).status_code == 200
+    assert bureau.get(page())["X-Page-Cache"] == "hit"
+
+    publishing.publish_bulletin(nanhu, 2023, 7, lang="zh", reason="test")  # the command line, not the page
+    rendering = bureau.get(page())
+    assert "X-Page-Cache" not in rendering and "bulletin-rendering" in rendering.content.decode()
+    assert bureau.get(page())["X-Page-Cache"] == "hit"
+
+    run_pending()  # the worker stores the files
+    done = bureau.get(page())
+    assert "X-Page-Cache" not in done and file_url("pdf") in done.content.decode()
+    assert "bulletin-rendering" not in done.content.decode()

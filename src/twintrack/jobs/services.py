@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from twintrack import hooks
 from twintrack.busy import is_database_busy
 from twintrack.jobs.models import UNFINISHED, Failure, Job, JobStatus, WorkerProcess
 
@@ -136,6 +137,7 @@ def _finish(job: Job, status: str, outcome: dict, failure: str) -> None:
     job.status, job.outcome, job.failure, job.finished_at = status, outcome, failure, timezone.now()
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
         status=status, outcome=outcome, failure=failure, finished_at=job.finished_at, phase="")
+    hooks.bump_data_version([job.org_id] if job.org_id else None)  # a cached page showing it running
 
 
 # --- workers that are gone -------------------------------------------------------------------
@@ -212,6 +214,7 @@ def fail_lost_jobs() -> int:
         status=JobStatus.FAILED, failure=Failure.WORKER_LOST, finished_at=now, phase="")
     WorkerProcess.objects.filter(worker_id__in=gone).delete()
     if count:
+        hooks.bump_data_version()  # rare: whatever page showed those jobs running
         logger.warning("%d jobs failed: their worker stopped (%s)", count, ", ".join(sorted(gone)) or "unknown")
     return count
 

@@ -28,6 +28,7 @@ from twintrack.display.labels import metric_keys
 from twintrack.display.periods import format_period
 from twintrack.jobs.models import Job
 from twintrack.jobs.services import fail_lost_jobs, start_job, unfinished
+from twintrack.metrics import version
 from twintrack.notify.services import notify_bulletin
 from twintrack.orgs.access import may
 from twintrack.orgs.models import OrgUnit
@@ -172,6 +173,7 @@ def publish_bulletin(org: OrgUnit, year: int, month: int, user=None, lang: str =
                 previous=previous,
             )
             bulletin.save()
+            version.bump([org.id])  # frozen rows leave no history record: the bulletins page's version
             start_rendering(bulletin, user)
             notify_bulletin(bulletin, user)
     except IntegrityError:
@@ -222,6 +224,7 @@ def render_files(bulletin: PublishedBulletin) -> list[BulletinFile]:
                              name=file_name(bulletin.org.code, period, bulletin.lang, fmt, bulletin.version),
                              content_type=CONTENT_TYPES[fmt], content=content, size=len(content),
                              sha256=hashlib.sha256(content).hexdigest()).save()
+            version.bump([bulletin.org_id])
     except IntegrityError:
         pass  # another job stored them at the same moment: the same bytes
     return list(bulletin.files.order_by("format"))

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from twintrack.display.language import active_lang
 from twintrack.display.periods import Period, current_month, format_period, period_from_query, period_label, shift_month
+from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.metrics.periods import default_period
 from twintrack.orgs.access import get_visible_org_or_404, may, require, require_scope_root, visible_orgs
 from twintrack.orgs.models import OrgUnit
@@ -199,12 +200,15 @@ def _page(request: HttpRequest, org: OrgUnit, year: int, month: int, form: Publi
 # --- pages ---------------------------------------------------------------------------------------
 
 @require_GET
+@cache_per_session
 @login_required
 def bulletins(request: HttpRequest) -> HttpResponse:
-    """?org=CODE&period=YYYY-MM; by default the user's top unit and the dashboard's month."""
+    """?org=CODE&period=YYYY-MM; by default the user's top unit and the dashboard's month.
+    Cached until the unit's version changes: publishing and a version's files bump it."""
     root = require_scope_root(request.user)
     code = request.GET.get("org", "").strip()
     org = get_visible_org_or_404(request.user, code) if code else root
+    depends_on(request, [org])
     year, month = period_from_query(request, lambda: default_period(org))
     return _page(request, org, year, month)
 

@@ -1,7 +1,7 @@
 """Whole pages served from the cache while nothing they show has changed.
 
 A view opts in with `@cache_per_session` and names the org units whose subtrees the page shows
-with `depends_on(request, units)` before it reads any data. Its response is stored under a key
+with `depends_on(request, units)` before it reads any data (both in `metrics.pages`). Its response is stored under a key
 made of the session key, the cookies and headers that choose the language, the full path and
 the day, together with the session row as stored and the data versions the page was computed
 under (`metrics.version`: the global one, read before the view ran, and each unit's). A later
@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from datetime import timezone as dt_timezone
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
@@ -33,32 +32,14 @@ from django.db import connection
 from django.utils import timezone
 
 from twintrack.metrics import version
+from twintrack.metrics.pages import MARK as _MARK
+from twintrack.metrics.pages import UNITS as _UNITS
+from twintrack.metrics.pages import cache_per_session, depends_on  # noqa: F401 - the views' names
 from twintrack.web.sessions import restart_if_due
 
 CACHE_SECONDS = 3600
-_MARK = "_twintrack_page_cache"
-_UNITS = "_twintrack_page_units"  # (unit ids, their versions), set by depends_on
 _GLOBAL = "_twintrack_page_global"  # the global version, read before the view ran
 _paths: set[str] = set()  # paths whose view has opted in, learnt from their responses
-
-
-def cache_per_session(view):
-    """Mark a GET view's successful responses as storable by PageCacheMiddleware."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        setattr(response, _MARK, True)
-        return response
-
-    return wrapper
-
-
-def depends_on(request, units) -> None:
-    """The page shows these units' subtrees (OrgUnits or ids): it stays cached until one of
-    them, or the global version, changes. Call it before reading the data the page shows."""
-    ids = version.unit_ids(units)
-    setattr(request, _UNITS, (tuple(ids), version.versions(ids)[1:]))
 
 
 def _session_and_versions(session_key: str, unit_ids: tuple[int, ...]) -> tuple[str, object, tuple] | None:

@@ -1,0 +1,44 @@
+"""What a view declares for the page cache (`twintrack.web.pagecache`, which serves the pages).
+
+A view opts in with `@cache_per_session` and names, with `depends_on(request, units)`, the
+org units whose subtrees the page shows, before it reads any data: its response stays valid
+until the data version of one of those units (or the global one) changes. The units of the
+top bar every page carries (the work queue) are added here, named by the setting
+TWINTRACK_PAGE_UNITS, so a view names only what its own body shows. This half lives beside
+the data versions so that apps below the web layer (the bulletins page of reports) can opt in.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from twintrack.metrics import version
+
+MARK = "_twintrack_page_cache"
+UNITS = "_twintrack_page_units"  # (unit ids, their versions), set by depends_on
+
+
+def cache_per_session(view):
+    """Mark a GET view's successful responses as storable by the page cache."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        setattr(response, MARK, True)
+        return response
+
+    return wrapper
+
+
+def _top_bar_units(user) -> list:
+    name = getattr(settings, "TWINTRACK_PAGE_UNITS", "")
+    return list(import_string(name)(user)) if name else []
+
+
+def depends_on(request, units) -> None:
+    """The page shows these units' subtrees (OrgUnits or ids), and the top bar: it stays cached
+    until one of them, or the global version, changes. Call it before reading the page's data."""
+    ids = version.unit_ids([*units, *_top_bar_units(request.user)])
+    setattr(request, UNITS, (tuple(ids), version.versions(ids)[1:]))
