@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from twintrack.orgs.models import OrgUnit
-from twintrack.quality.evaluate import Finding, Scope, findings_for
+from twintrack.quality.evaluate import Finding, Scope, findings_for, findings_of_rows
 
 COLUMN = "investment_yuan"
 
@@ -73,21 +73,27 @@ def evaluated_paths(org_ids) -> list[str]:
 
 
 def findings_of_written(written) -> list[tuple[int, Finding]]:
-    """(row, finding) of each finding on a project-month the file wrote, in row order: the
-    months written are evaluated for the units written (set-based, as `twintrack quality`),
-    then the file is read again only to number the rows of what was found."""
+    """(row, finding) of each finding on a project-month the file wrote, in row order. When the
+    writer kept the file's project-months in a table (`written.project_months`), only those rows
+    are evaluated; otherwise the months written are evaluated for the units written (set-based,
+    as `twintrack quality`). Then the file is read again only to number the rows of what was found."""
     found: dict[tuple[str, int, int], list[Finding]] = {}
-    paths = evaluated_paths(written.org_ids)
-    for year, month in sorted(written.months):
-        for path in paths:
-            for finding in findings_for(year, month, Scope(path)):
-                found.setdefault((finding.project, year, month), []).append(finding)
+    for finding in _findings(written):
+        found.setdefault((finding.project, finding.year, finding.month), []).append(finding)
     if not found:
         return []
     rows = written.rows_of(set(found))
     pairs = [(rows[key], finding) for key, findings in found.items() if key in rows for finding in findings]
     pairs.sort(key=lambda pair: (pair[0], pair[1].rule))
     return pairs
+
+
+def _findings(written) -> list[Finding]:
+    if getattr(written, "project_months", None):
+        return findings_of_rows(written.project_months)
+    paths = evaluated_paths(written.org_ids)
+    return [finding for year, month in sorted(written.months) for path in paths
+            for finding in findings_for(year, month, Scope(path))]
 
 
 def import_warnings(written) -> list[str]:
