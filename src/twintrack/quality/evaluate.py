@@ -1,28 +1,28 @@
-"""Evaluating data contract section 5 for one unit's subtree and one month, set-based.
+"""Evaluating data contract section 5 for one month, set-based: over one unit's subtree (the
+quality page), or over the project-months an import wrote, listed in a table (its warnings).
 
 Every query reads only the month asked for (and, for a flagged candidate, that project's own
 earlier rows through the progress table's unique index on (project, year, month)) and only
-the projects of enterprises in the unit's subtree (the materialised org path). SQL narrows
+the projects of enterprises in the unit's subtree (the materialised org path), or only the
+projects the table lists for the month. SQL narrows
 the plausibility rules to a few candidates with a slightly loose bound; the plain functions
 of `rules.py` then decide each candidate exactly, in decimals, on both engines.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Iterable, Iterator, Sequence
 
-from django.db import connection, transaction
+from django.db import connection
 
 from twintrack.display.periods import format_period
 from twintrack.display.periods import shift_month
 from twintrack.energy.models import EnergyLine
 from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.models import OrgUnit
-from twintrack.programme import bulk
 from twintrack.programme.models import Progress, Project
 from twintrack.quality import rules as R
 from twintrack.quality.models import FindingReview, QualityRule, ReviewStatus
@@ -97,6 +97,11 @@ def _fetch(sql: str, params: Sequence) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _fetch_nothing(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
 # --- rules in force ----------------------------------------------------------------------------
 
 def rules_in_force() -> dict[str, Decimal]:
@@ -112,7 +117,7 @@ def rules_in_force() -> dict[str, Decimal]:
 @dataclass(frozen=True)
 class Candidate:
     """A month row (investment > 0, active project) that some enabled rule may flag, with the
-    project's figures the rules need (the total to date only where there is a planned investment)."""
+    project's figures the rules need, all from one pass over the progress table."""
 
     project_id: int
     project: str
@@ -122,58 +127,12 @@ class Candidate:
     planned: Decimal | None
     status: str
     planned_end: date | None
-    to_date: Decimal | None
-    year: int
-    month: int
+    to_date: Decimal
 
 
-def _month_keys(year: int, month: int, scope: Scope) -> Iterator[tuple[str, list]]:
-    """(SQL giving (project_id, year, month), its parameters) of the month's rows in the scope,
-    once per chunk of the scope's project ids."""
-    for condition, params in scope.chunks():
-        yield (f"SELECT c.project_id, c.year, c.month FROM {G} c JOIN {P} p ON p.id = c.project_id "
-               f"JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
-               f"WHERE c.year = %s AND c.month = %s AND p.is_active AND {condition}", [year, month, *params])
-
-
-def _window(rules: dict[str, Decimal]) -> int:
-    """How many months before a month the spike and repeated rules look at."""
-    return max(12, max(int(rules.get("repeated", 2)), 2) - 1)
-
-
-def _candidate_sql(keys: str, rules: dict[str, Decimal]) -> tuple[str, list]:
-    """The candidates of the month rows that `keys` names: `k`, those rows with investment > 0
-    (after_completion needs nothing more), and `a`, each one's earlier rows aggregated in one
-    pass, read through the unique index on (project, year, month) by a range of years: the
-    total to date (over_plan); the 12 months' non-zero count and how many of them are below this
-    month / factor (spike); the run of months ending with this one, its length and its smallest
-    and largest amount (repeated). Answers (sql up to the rules' conditions, its parameters
-    after the keys' own)."""
-    runs = max(int(rules.get("repeated", 2)), 2)
-    spike = "h.investment_yuan > 0 AND h.idx BETWEEN k.idx - 12 AND k.idx - 1"
-    run = "h.idx >= k.idx - %s"
-    spike_factor = rules.get("spike", Decimal(1)) * LOOSE
-    sql = (f"WITH k AS (SELECT c.project_id, c.year, c.month, c.investment_yuan AS investment, "
-           f"{MONTH_OF.format(alias='c')} AS idx FROM ({keys}) x JOIN {G} c ON c.project_id = x.project_id "
-           f"AND c.year = x.year AND c.month = x.month WHERE c.investment_yuan > 0), "
-           f"a AS (SELECT k.project_id, k.idx, MAX(k.investment) AS investment, SUM(h.investment_yuan) AS to_date, "
-           f"COUNT(*) FILTER (WHERE {spike}) AS spike_n, "
-           f"COUNT(*) FILTER (WHERE {spike} AND %s * h.investment_yuan < k.investment) AS spike_below, "
-           f"COUNT(*) FILTER (WHERE {run}) AS run_n, "
-           f"MIN(h.investment_yuan) FILTER (WHERE {run}) AS run_min, "
-           f"MAX(h.investment_yuan) FILTER (WHERE {run}) AS run_max "
-           f"FROM k JOIN (SELECT project_id, year, investment_yuan, {MONTH_OF.format(alias=G)} AS idx FROM {G}) h "
-           f"ON h.project_id = k.project_id AND h.year <= k.year WHERE h.idx <= k.idx GROUP BY k.project_id, k.idx) "
-           f"SELECT p.id, p.code, o.id, o.code, a.investment, p.planned_investment_yuan, p.status, "
-           f"p.planned_end_date, a.to_date, a.idx "
-           f"FROM a JOIN {P} p ON p.id = a.project_id JOIN {E} e ON e.id = p.enterprise_id "
-           f"JOIN {O} o ON o.id = e.org_id WHERE p.is_active AND ")
-    return sql, [spike_factor, runs - 1, runs - 1, runs - 1]
-
-
-def _prefilters(rules: dict[str, Decimal]) -> tuple[list[str], list]:
-    """SQL conditions on a candidate (a, p), one per enabled rule: loose by LOOSE where a
-    rule compares decimals (rules.py decides those exactly), exact where it counts months."""
+def _prefilters(rules: dict[str, Decimal], year: int, month: int) -> tuple[list[str], list]:
+    """SQL conditions on the aggregated month rows, one per enabled rule: loose by LOOSE where
+    a rule compares decimals (rules.py decides those exactly), exact where it counts months."""
     conditions, params = [], []
     if "over_plan" in rules:
         conditions.append("(p.planned_investment_yuan > 0 AND a.to_date > %s * p.planned_investment_yuan)")
@@ -187,53 +146,60 @@ def _prefilters(rules: dict[str, Decimal]) -> tuple[list[str], list]:
         params.append(int(rules["repeated"]))
     if "after_completion" in rules:
         # late months > threshold  <=>  planned end month <= this month - floor(threshold) - 1
-        # (a date compared with the first of month idx - floor(threshold), as an index: idx - months)
-        conditions.append(f"(p.status = %s AND p.planned_end_date IS NOT NULL AND "
-                          f"{_date_month('p.planned_end_date')} < a.idx - %s)")
-        params += ["completed", int(rules["after_completion"])]
+        conditions.append("(p.status = %s AND p.planned_end_date < %s)")
+        params += ["completed", date(*shift_month(year, month, -int(rules["after_completion"])), 1)]
     return conditions, params
 
 
-def _date_month(column: str) -> str:
-    """The month index of a date column, as rules.month_index."""
-    year, month = bulk._year_month(column)
-    return f"({year} * 12 + {month} - 1)"
+def _in_scope(scope: Scope) -> Iterator[tuple[str, list]]:
+    """(SQL giving the ids of the scope's active projects, its parameters), once per chunk."""
+    for condition, params in scope.chunks():
+        yield (f"SELECT p.id FROM {P} p JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
+               f"WHERE p.is_active AND {condition}", params)
 
 
-AGGREGATE_MEMORY = "128MB"  # PostgreSQL's work_mem for the candidates' grouping (a month-end file: 10^6 groups)
+def _in_table(table: str, year: int, month: int) -> Iterator[tuple[str, list]]:
+    """(SQL giving the ids of the active projects `table` lists for the month, its parameters)."""
+    yield (f"SELECT t.project_id FROM {table} t JOIN {P} p ON p.id = t.project_id "
+           f"WHERE t.year = %s AND t.month = %s AND p.is_active", [year, month])
 
 
-@contextmanager
-def _aggregating_in_memory():
-    """On PostgreSQL, the candidates' hash aggregate (one group per row evaluated) kept in memory
-    rather than spilled to disk in batches, as the default work_mem (4 MB) makes it from about
-    10^5 rows on; the setting is put back afterwards (SET LOCAL, inside a transaction)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SHOW work_mem")
-        (previous,) = cursor.fetchone()
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [AGGREGATE_MEMORY])
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [previous])
-
-
-def _candidates(keys: Iterable[tuple[str, list]], rules: dict[str, Decimal]) -> list[Candidate]:
-    """The rows named by `keys` (SQL giving (project_id, year, month), with its parameters) that
-    some enabled rule may flag, with the figures the rules need."""
-    conditions, having = _prefilters(rules)
+def _candidates(year: int, month: int, projects: Iterable[tuple[str, list]],
+                rules: dict[str, Decimal]) -> list[Candidate]:
+    """The month's rows some rule may flag. Each project's history is aggregated beside its month
+    row in one pass (total to date; the 12 months' non-zero count and how many of them are below
+    this month / factor; the run of months ending with this one, its length and its smallest and
+    largest amount): no sub-query per row, and the grouping key is one integer. `projects`: the
+    projects to look at, as SQL giving their ids (a chunk at a time)."""
+    index = R.month_index(year, month)
+    conditions, having = _prefilters(rules, year, month)
     if not conditions:
         return []
+    runs = max(int(rules.get("repeated", 2)), 2)
+    h = MONTH_OF.format(alias="h")
+    spike = f"h.investment_yuan > 0 AND {h} BETWEEN %s AND %s"
+    run = f"{h} BETWEEN %s AND %s"
+    aggregates = (f"MAX(c.investment_yuan) AS investment, SUM(h.investment_yuan) AS to_date, "
+                  f"SUM(CASE WHEN {spike} THEN 1 ELSE 0 END) AS spike_n, "
+                  f"SUM(CASE WHEN {spike} AND %s * h.investment_yuan < c.investment_yuan THEN 1 ELSE 0 END)"
+                  f" AS spike_below, "
+                  f"SUM(CASE WHEN {run} THEN 1 ELSE 0 END) AS run_n, "
+                  f"MIN(CASE WHEN {run} THEN h.investment_yuan END) AS run_min, "
+                  f"MAX(CASE WHEN {run} THEN h.investment_yuan END) AS run_max")
+    spike_factor = rules.get("spike", Decimal(1)) * LOOSE
+    aggregate_params = [index - 12, index - 1, index - 12, index - 1, spike_factor] + [index - (runs - 1), index] * 3
     rows = []
-    for keys_sql, keys_params in keys:
-        sql, before = _candidate_sql(keys_sql, rules)
-        with _aggregating_in_memory():
-            rows.extend(_fetch(f"{sql}({' OR '.join(conditions)})", [*keys_params, *before, *having]))
-    return [Candidate(r[0], r[1], r[2], r[3], decimal(r[4]), decimal(r[5]), r[6], _as_date(r[7]), decimal(r[8]),
-                      r[9] // 12, r[9] % 12 + 1) for r in rows]
+    for in_scope, params in projects:
+        sql = (f"SELECT p.id, p.code, o.id, o.code, a.investment, p.planned_investment_yuan, p.status, "
+               f"p.planned_end_date, a.to_date "
+               f"FROM (SELECT h.project_id, {aggregates} FROM {G} h JOIN {G} c ON c.project_id = h.project_id "
+               f"AND c.year = %s AND c.month = %s AND c.investment_yuan > 0 "
+               f"WHERE {h} <= %s AND c.project_id IN ({in_scope}) GROUP BY h.project_id) a "
+               f"JOIN {P} p ON p.id = a.project_id JOIN {E} e ON e.id = p.enterprise_id "
+               f"JOIN {O} o ON o.id = e.org_id WHERE {' OR '.join(conditions)}")
+        rows.extend(_fetch(sql, [*aggregate_params, year, month, index, *params, *having]))
+    return [Candidate(r[0], r[1], r[2], r[3], decimal(r[4]), decimal(r[5]), r[6], _as_date(r[7]), decimal(r[8]))
+            for r in rows]
 
 
 def _as_date(value) -> date | None:
@@ -250,9 +216,8 @@ def _history(project_ids: Iterable[int], first: int, last: int) -> dict[int, dic
     for start in range(0, len(ids), CHUNK):
         batch = ids[start:start + CHUNK]
         sql = (f"SELECT h.project_id, {month_of}, h.investment_yuan FROM {G} h "
-               f"WHERE h.project_id IN ({', '.join(['%s'] * len(batch))}) AND h.year BETWEEN %s AND %s "
-               f"AND {month_of} BETWEEN %s AND %s")
-        for pid, index, amount in _fetch(sql, [*batch, first // 12, last // 12, first, last]):
+               f"WHERE h.project_id IN ({', '.join(['%s'] * len(batch))}) AND {month_of} BETWEEN %s AND %s")
+        for pid, index, amount in _fetch(sql, [*batch, first, last]):
             found[pid][index] = decimal(amount)
     return found
 
@@ -271,36 +236,35 @@ def _decisions(c: Candidate, index: int, rules: dict[str, Decimal], history: dic
         yield "after_completion", R.after_completion(c.investment, c.status, end, index, rules["after_completion"])
 
 
-def _decided(candidates: list[Candidate], rules: dict[str, Decimal]) -> list[Finding]:
-    """The findings among the candidates, each decided exactly by rules.py on the project's rows
-    of the months before (read for the candidates only, a month at a time)."""
-    by_month: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
-    for c in candidates:
-        by_month[(c.year, c.month)].append(c)
+def plausibility_findings(year: int, month: int, scope: Scope, rules: dict[str, Decimal]) -> list[Finding]:
+    return _decided(year, month, _candidates(year, month, _in_scope(scope), rules), rules)
+
+
+def _decided(year: int, month: int, candidates: list[Candidate], rules: dict[str, Decimal]) -> list[Finding]:
+    """The findings among the month's candidates, each decided exactly by rules.py."""
+    index = R.month_index(year, month)
+    runs = max(int(rules.get("repeated", 2)), 2)
+    history = _history((c.project_id for c in candidates), index - max(12, runs - 1), index - 1)
     found = []
-    for (year, month), group in sorted(by_month.items()):
-        index = R.month_index(year, month)
-        history = _history((c.project_id for c in group), index - _window(rules), index - 1)
-        for c in group:
-            for rule, flagged in _decisions(c, index, rules, history[c.project_id]):
-                if flagged:
-                    value, threshold = flagged
-                    found.append(Finding(rule, c.project_id, c.project, c.org_id, c.org, year, month, value,
-                                         threshold))
+    for c in candidates:
+        for rule, flagged in _decisions(c, index, rules, history[c.project_id]):
+            if flagged:
+                value, threshold = flagged
+                found.append(Finding(rule, c.project_id, c.project, c.org_id, c.org, year, month, value, threshold))
     return found
 
 
-def plausibility_findings(year: int, month: int, scope: Scope, rules: dict[str, Decimal]) -> list[Finding]:
-    return _decided(_candidates(_month_keys(year, month, scope), rules), rules)
-
-
 def findings_of_rows(table: str, rules: dict[str, Decimal] | None = None) -> list[Finding]:
-    """Every enabled rule's findings on the project-months listed in `table` (a table of
-    (project_id, year, month), e.g. what an import wrote), as `findings_for` would find them on
-    those rows over their whole unit and month, without reviews; sorted by month, rule, project."""
+    """Every enabled rule's findings on the project-months listed in `table` (project_id, year,
+    month; e.g. what an import wrote), exactly those `findings_for` finds on these rows over
+    their units' months, without reviews; sorted by month, then rule and project code."""
     rules = rules_in_force() if rules is None else rules
-    found = _decided(_candidates([(f"SELECT project_id, year, month FROM {table}", [])], rules), rules)
-    found.sort(key=lambda f: (f.year, f.month, f.rule, f.project))
+    if connection.vendor == "postgresql":
+        _fetch_nothing(f"ANALYZE {table}")  # a temporary table has no statistics until asked: plans need them
+    found = []
+    for year, month in sorted(_fetch(f"SELECT DISTINCT year, month FROM {table}", [])):
+        month_found = _decided(year, month, _candidates(year, month, _in_table(table, year, month), rules), rules)
+        found.extend(sorted(month_found, key=lambda f: (f.rule, f.project)))
     return found
 
 
