@@ -216,8 +216,9 @@ def _history(project_ids: Iterable[int], first: int, last: int) -> dict[int, dic
     for start in range(0, len(ids), CHUNK):
         batch = ids[start:start + CHUNK]
         sql = (f"SELECT h.project_id, {month_of}, h.investment_yuan FROM {G} h "
-               f"WHERE h.project_id IN ({', '.join(['%s'] * len(batch))}) AND {month_of} BETWEEN %s AND %s")
-        for pid, index, amount in _fetch(sql, [*batch, first, last]):
+               f"WHERE h.project_id IN ({', '.join(['%s'] * len(batch))}) AND h.year BETWEEN %s AND %s "
+               f"AND {month_of} BETWEEN %s AND %s")  # the years: a range the unique index can use
+        for pid, index, amount in _fetch(sql, [*batch, first // 12, last // 12, first, last]):
             found[pid][index] = decimal(amount)
     return found
 
