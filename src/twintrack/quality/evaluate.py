@@ -151,17 +151,23 @@ def _prefilters(rules: dict[str, Decimal], year: int, month: int) -> tuple[list[
     return conditions, params
 
 
-def _in_scope(scope: Scope) -> Iterator[tuple[str, list]]:
-    """(SQL giving the ids of the scope's active projects, its parameters), once per chunk."""
+def _in_scope(year: int, month: int, scope: Scope) -> Iterator[tuple[str, list]]:
+    """(SQL giving (project_id, investment_yuan) of the month's rows with investment > 0 of the
+    scope's active projects, its parameters), once per chunk of the scope."""
     for condition, params in scope.chunks():
-        yield (f"SELECT p.id FROM {P} p JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
-               f"WHERE p.is_active AND {condition}", params)
+        in_scope = (f"SELECT p.id FROM {P} p JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
+                    f"WHERE p.is_active AND {condition}")
+        yield (f"SELECT c.project_id, c.investment_yuan FROM {G} c WHERE c.year = %s AND c.month = %s "
+               f"AND c.investment_yuan > 0 AND c.project_id IN ({in_scope})", [year, month, *params])
 
 
 def _in_table(table: str, year: int, month: int) -> Iterator[tuple[str, list]]:
-    """(SQL giving the ids of the active projects `table` lists for the month, its parameters)."""
-    yield (f"SELECT t.project_id FROM {table} t JOIN {P} p ON p.id = t.project_id "
-           f"WHERE t.year = %s AND t.month = %s AND p.is_active", [year, month])
+    """The same for the rows `table` lists for the month, joined from the table: the planner
+    counts them from its statistics, not from the month's (which, for a month being written,
+    say it has no rows)."""
+    yield (f"SELECT c.project_id, c.investment_yuan FROM {table} t JOIN {G} c ON c.project_id = t.project_id "
+           f"AND c.year = t.year AND c.month = t.month JOIN {P} p ON p.id = t.project_id "
+           f"WHERE t.year = %s AND t.month = %s AND p.is_active AND c.investment_yuan > 0", [year, month])
 
 
 def _candidates(year: int, month: int, projects: Iterable[tuple[str, list]],
@@ -170,7 +176,7 @@ def _candidates(year: int, month: int, projects: Iterable[tuple[str, list]],
     row in one pass (total to date; the 12 months' non-zero count and how many of them are below
     this month / factor; the run of months ending with this one, its length and its smallest and
     largest amount): no sub-query per row, and the grouping key is one integer. `projects`: the
-    projects to look at, as SQL giving their ids (a chunk at a time)."""
+    month's rows to look at, as SQL giving (project_id, investment_yuan), a chunk at a time."""
     index = R.month_index(year, month)
     conditions, having = _prefilters(rules, year, month)
     if not conditions:
@@ -189,15 +195,14 @@ def _candidates(year: int, month: int, projects: Iterable[tuple[str, list]],
     spike_factor = rules.get("spike", Decimal(1)) * LOOSE
     aggregate_params = [index - 12, index - 1, index - 12, index - 1, spike_factor] + [index - (runs - 1), index] * 3
     rows = []
-    for in_scope, params in projects:
+    for month_rows, params in projects:
         sql = (f"SELECT p.id, p.code, o.id, o.code, a.investment, p.planned_investment_yuan, p.status, "
                f"p.planned_end_date, a.to_date "
-               f"FROM (SELECT h.project_id, {aggregates} FROM {G} h JOIN {G} c ON c.project_id = h.project_id "
-               f"AND c.year = %s AND c.month = %s AND c.investment_yuan > 0 "
-               f"WHERE {h} <= %s AND c.project_id IN ({in_scope}) GROUP BY h.project_id) a "
+               f"FROM (SELECT h.project_id, {aggregates} FROM {G} h JOIN ({month_rows}) c ON c.project_id = h.project_id "
+               f"WHERE {h} <= %s GROUP BY h.project_id) a "
                f"JOIN {P} p ON p.id = a.project_id JOIN {E} e ON e.id = p.enterprise_id "
                f"JOIN {O} o ON o.id = e.org_id WHERE {' OR '.join(conditions)}")
-        rows.extend(_fetch(sql, [*aggregate_params, year, month, index, *params, *having]))
+        rows.extend(_fetch(sql, [*aggregate_params, *params, index, *having]))
     return [Candidate(r[0], r[1], r[2], r[3], decimal(r[4]), decimal(r[5]), r[6], _as_date(r[7]), decimal(r[8]))
             for r in rows]
 
@@ -238,7 +243,7 @@ def _decisions(c: Candidate, index: int, rules: dict[str, Decimal], history: dic
 
 
 def plausibility_findings(year: int, month: int, scope: Scope, rules: dict[str, Decimal]) -> list[Finding]:
-    return _decided(year, month, _candidates(year, month, _in_scope(scope), rules), rules)
+    return _decided(year, month, _candidates(year, month, _in_scope(year, month, scope), rules), rules)
 
 
 def _decided(year: int, month: int, candidates: list[Candidate], rules: dict[str, Decimal]) -> list[Finding]:
