@@ -107,5 +107,18 @@ def test_the_rows_of_a_month_give_the_findings_of_its_unit(flagged, put):
                            list(Progress.objects.filter(year=2023, month=7).values_list("project_id", "year", "month")))
     key = lambda f: (f.rule, f.project, f.value, f.threshold)  # noqa: E731
     whole = [key(f) for f in findings_for(2023, 7, Scope("/"))]
-    assert [key(f) for f in findings_of_rows("tt_test_rows")] == whole
+    assert [key(f) for f in findings_of_rows("tt_test_rows", 2023, 7)] == whole
     assert {f[0] for f in whole} == {"over_plan", "repeated", "spike", "after_completion"}
+
+
+def test_a_month_of_many_rows_is_evaluated_over_its_units_with_the_same_warnings(flagged, tmp_path, monkeypatch):
+    """A month-end file (MANY_ROWS rows of a month or more) is evaluated over its units' month."""
+    from twintrack.quality import evaluate, warnings
+
+    evaluated = []
+    monkeypatch.setattr(warnings, "MANY_ROWS", len(flagged) * 5)  # each month of the file has this many rows
+    monkeypatch.setattr(warnings, "findings_of_rows",
+                        lambda *args: evaluated.append(args) or evaluate.findings_of_rows(*args))
+    by_rows, whole, _table = import_both_ways(tmp_path, rows_for(flagged))
+    assert by_rows == whole and len(by_rows) == len(flagged) * 8
+    assert evaluated == []

@@ -260,17 +260,21 @@ def _decided(year: int, month: int, candidates: list[Candidate], rules: dict[str
     return found
 
 
-def findings_of_rows(table: str, rules: dict[str, Decimal] | None = None) -> list[Finding]:
-    """Every enabled rule's findings on the project-months listed in `table` (project_id, year,
-    month; e.g. what an import wrote), exactly those `findings_for` finds on these rows over
-    their units' months, without reviews; sorted by month, then rule and project code."""
-    rules = rules_in_force() if rules is None else rules
+def months_of_rows(table: str) -> dict[tuple[int, int], int]:
+    """(year, month) -> how many rows `table` (project_id, year, month) lists for it."""
     if connection.vendor == "postgresql":
         _fetch_nothing(f"ANALYZE {table}")  # a temporary table has no statistics until asked: plans need them
-    found = []
-    for year, month in sorted(_fetch(f"SELECT DISTINCT year, month FROM {table}", [])):
-        month_found = _decided(year, month, _candidates(year, month, _in_table(table, year, month), rules), rules)
-        found.extend(sorted(month_found, key=lambda f: (f.rule, f.project)))
+    return {(year, month): count
+            for year, month, count in _fetch(f"SELECT year, month, COUNT(*) FROM {table} GROUP BY year, month", [])}
+
+
+def findings_of_rows(table: str, year: int, month: int, rules: dict[str, Decimal] | None = None) -> list[Finding]:
+    """Every enabled rule's findings on the rows of month Y-M listed in `table` (project_id,
+    year, month; e.g. what an import wrote), exactly those `findings_for` finds on these rows
+    over their units' month, without reviews; sorted by rule key then project code."""
+    rules = rules_in_force() if rules is None else rules
+    found = _decided(year, month, _candidates(year, month, _in_table(table, year, month), rules), rules)
+    found.sort(key=lambda f: (f.rule, f.project))
     return found
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from twintrack.orgs.models import OrgUnit
-from twintrack.quality.evaluate import Finding, Scope, findings_for, findings_of_rows
+from twintrack.quality.evaluate import Finding, Scope, findings_for, findings_of_rows, months_of_rows
 
 COLUMN = "investment_yuan"
 
@@ -88,12 +88,25 @@ def findings_of_written(written) -> list[tuple[int, Finding]]:
     return pairs
 
 
+MANY_ROWS = 300_000  # rows of one month from which the file's units are evaluated whole
+
+
 def _findings(written) -> list[Finding]:
-    if getattr(written, "project_months", None):
-        return findings_of_rows(written.project_months)
-    paths = evaluated_paths(written.org_ids)
-    return [finding for year, month in sorted(written.months) for path in paths
-            for finding in findings_for(year, month, Scope(path))]
+    """The findings on (at least) the file's rows: month by month, those rows alone when the writer
+    kept them in a table and they are not many; otherwise the month over the file's units (a
+    month-end file holds most of them: one pass over the units' month costs less than its rows
+    taken one by one, measured on PostgreSQL at 10^6 rows; the findings on other rows are dropped
+    when the rows are numbered)."""
+    table = getattr(written, "project_months", None)
+    months = months_of_rows(table) if table else {month: MANY_ROWS for month in written.months}
+    found: list[Finding] = []
+    for (year, month), count in sorted(months.items()):
+        if count < MANY_ROWS:
+            found.extend(findings_of_rows(table, year, month))
+        else:
+            found.extend(finding for path in evaluated_paths(written.org_ids)
+                         for finding in findings_for(year, month, Scope(path)))
+    return found
 
 
 def import_warnings(written) -> list[str]:
