@@ -145,6 +145,9 @@ class Written:
     months: set = field(default_factory=set)
     org_ids: set = field(default_factory=set)
     rows_of: Callable[[set], dict] | None = None
+    # a table of (project_id, year, month), one row per row of the file, when the writer kept
+    # one (valid inside the import's transaction): the warnings then read only these rows
+    project_months: str | None = None
 
 
 @dataclass
@@ -446,6 +449,7 @@ def import_file(kind: str, source: Source, *, kinds: Kinds, name: str | None = N
             if check.written is not None and check.written.months:
                 positions = dict(check.ctx.header.positions)
                 check.written.rows_of = lambda keys: _rows_of(source, importer, name, positions, keys)
+                check.written.project_months = importer.written_table()
                 warnings = _warnings(warn, check.written)
             if dry_run:
                 transaction.set_rollback(True)

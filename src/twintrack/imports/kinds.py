@@ -140,6 +140,11 @@ class Kind:
     def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
         raise NotImplementedError
 
+    def written_table(self) -> str | None:
+        """A table of (project_id, year, month) of every row this import's `write` calls wrote,
+        valid inside the import's transaction, for kinds that keep one (`Written.project_months`)."""
+        return None
+
 
 def good_records(records: list[Record]) -> list[Record]:
     """The rows that are ready to write so far: resolved, with no problem."""

@@ -193,12 +193,27 @@ def _progress_deltas(cursor) -> dict:
     return {(org, y, m): Totals(0, int(fen), int(micro)) for org, y, m, fen, micro in cursor.fetchall()}
 
 
-def write_progress_batch(rows: list[tuple], reason: str, user_id) -> tuple[dict, dict[str, int]]:
+KEPT = "tt_kept_progress"  # (project_id, year, month) of every row of the batches written with keep=True
+
+
+def start_keeping() -> str:
+    """An empty table of kept project-months (one import's, for its warnings); its name."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {KEPT} (project_id BIGINT, year INTEGER, month INTEGER)")
+        _empty(cursor, KEPT)
+    return KEPT
+
+
+def write_progress_batch(rows: list[tuple], reason: str, user_id, keep: bool = False) -> tuple[dict, dict[str, int]]:
     """Write (project_id, year, month, investment_yuan, energy_saved_tce, note, org_id) tuples
-    with unique keys. Returns the rollup deltas and the counts by state. Run inside a transaction."""
+    with unique keys. Returns the rollup deltas and the counts by state. Run inside a transaction.
+    `keep`: also add the batch's keys to KEPT (see start_keeping)."""
     with connection.cursor() as cursor:
         _create(cursor, PROGRESS)
         _load(cursor, PROGRESS, rows)
+        if keep:
+            cursor.execute(f"INSERT INTO {KEPT} (project_id, year, month) SELECT project_id, year, month "
+                           f"FROM {PROGRESS.stage}")
         _classify(cursor, PROGRESS)
         deltas = _progress_deltas(cursor)
         counts = _apply(cursor, PROGRESS, reason, user_id)

@@ -230,6 +230,7 @@ def import_columns(kind, file, reason: str, user, progress, checks) -> ColumnarO
             written = Written(*(_distinct(cursor, c) for c in ("year, month", "org_id")))
             written.org_ids = {org for (org,) in written.org_ids}
             written.rows_of = lambda keys: _rows_of(file, keys)
+            written.project_months = bulk.PROGRESS.stage  # the file's rows, kept by _write for the warnings
             counts = _write(cursor, reason, user)
     except (NotClean, NotColumnar):
         return None
@@ -249,11 +250,11 @@ def _read_into_raw(cursor, kind, file, progress) -> int:
 
 
 def _write(cursor, reason: str, user) -> dict:
-    """bulk.py's write over the whole (classified) stage: deltas, update, insert, history."""
+    """bulk.py's write over the whole (classified) stage: deltas, update, insert, history. The
+    stage keeps the file's rows (the warnings read their keys); its next use empties it."""
     s = bulk.PROGRESS
     deltas = bulk._progress_deltas(cursor)
     counts = bulk._apply(cursor, s, reason, getattr(user, "pk", None))
-    bulk._empty(cursor, s.stage)
     bulk._empty(cursor, RAW)
     hooks.apply_rollup_deltas(deltas)
     return counts

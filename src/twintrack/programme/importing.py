@@ -18,7 +18,7 @@ from twintrack.figures import METRICS, metric_from_label
 from twintrack.programme.contributions import contributions_of_projects
 from twintrack.orgs.models import OrgUnit
 from twintrack.orgs.importing import ScopedKind, no_org, org_ids_by_code, taken_outside
-from twintrack.programme import fastprogress
+from twintrack.programme import bulk, fastprogress
 from twintrack.programme.access import (refuse_project_month_rows_for_role, refuse_project_rows_for_role,
                                         refuse_target_rows_for_role)
 from twintrack.programme.lifecycle import refuse_deleted_in_projects, refuse_deleted_project_rows
@@ -275,6 +275,7 @@ class ProgressKind(ScopedKind):
         self.current = (today.year, today.month)
         self.projects: dict[str, tuple[int, int, int]] = {}  # code -> (id, org_id, start yyyymm), bounded
         self.months = ProjectMonths()
+        self.kept: str | None = None  # the table of what write() wrote, once it has written
 
     def parse(self, record: Record, ctx: Context) -> None:
         if self._parse_plain(record, ctx):
@@ -362,5 +363,10 @@ class ProgressKind(ScopedKind):
                                             v.get("energy_saved_tce"), v.get("note", ""))
 
     def write(self, outs: list, reason: str, user) -> tuple[int, int, int]:
-        result = save_progress(outs, reason, user)
+        if self.kept is None:
+            self.kept = bulk.start_keeping()
+        result = save_progress(outs, reason, user, keep=True)
         return result.created, result.updated, result.unchanged
+
+    def written_table(self) -> str | None:
+        return self.kept

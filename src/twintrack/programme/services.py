@@ -6,6 +6,7 @@ Callers pass already-validated values; these functions do not re-check business 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from decimal import Decimal
 from datetime import date
 from typing import Iterable
@@ -93,13 +94,14 @@ def _write_batches(tuples: list[tuple], write_batch, reason: str, user) -> Write
 
 
 @transaction.atomic
-def save_progress(rows: Iterable[ProgressValues], reason: str = "", user=None) -> WriteResult:
+def save_progress(rows: Iterable[ProgressValues], reason: str = "", user=None, keep: bool = False) -> WriteResult:
     """Create or update monthly progress by (project, year, month), adding the differences to
-    the rollups: an unchanged re-import writes nothing at all. Keys must be unique."""
+    the rollups: an unchanged re-import writes nothing at all. Keys must be unique. `keep`: also
+    list the keys in bulk.KEPT (emptied by bulk.start_keeping), for an import's warnings."""
     tuples = [(v.project_id, v.year, v.month, v.investment_yuan, v.energy_saved_tce, v.note or "", v.org_id)
               for v in rows]
     refuse_locked({(t[6], t[1], t[2]) for t in tuples})  # approved months are locked (twintrack.approvals)
-    return _write_batches(tuples, write_progress_batch, reason, user)
+    return _write_batches(tuples, partial(write_progress_batch, keep=keep), reason, user)
 
 
 @dataclass

@@ -1,8 +1,10 @@
-"""Evaluating data contract section 5 for one unit's subtree and one month, set-based.
+"""Evaluating data contract section 5 for one month, set-based: over one unit's subtree (the
+quality page), or over the project-months an import wrote, listed in a table (its warnings).
 
 Every query reads only the month asked for (and, for a flagged candidate, that project's own
 earlier rows through the progress table's unique index on (project, year, month)) and only
-the projects of enterprises in the unit's subtree (the materialised org path). SQL narrows
+the projects of enterprises in the unit's subtree (the materialised org path), or only the
+projects the table lists for the month. SQL narrows
 the plausibility rules to a few candidates with a slightly loose bound; the plain functions
 of `rules.py` then decide each candidate exactly, in decimals, on both engines.
 """
@@ -12,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from django.db import connection
 
@@ -95,6 +97,11 @@ def _fetch(sql: str, params: Sequence) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _fetch_nothing(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
 # --- rules in force ----------------------------------------------------------------------------
 
 def rules_in_force() -> dict[str, Decimal]:
@@ -144,11 +151,32 @@ def _prefilters(rules: dict[str, Decimal], year: int, month: int) -> tuple[list[
     return conditions, params
 
 
-def _candidates(year: int, month: int, scope: Scope, rules: dict[str, Decimal]) -> list[Candidate]:
+def _in_scope(year: int, month: int, scope: Scope) -> Iterator[tuple[str, list]]:
+    """(SQL giving (project_id, investment_yuan) of the month's rows with investment > 0 of the
+    scope's active projects, its parameters), once per chunk of the scope."""
+    for condition, params in scope.chunks():
+        in_scope = (f"SELECT p.id FROM {P} p JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
+                    f"WHERE p.is_active AND {condition}")
+        yield (f"SELECT c.project_id, c.investment_yuan FROM {G} c WHERE c.year = %s AND c.month = %s "
+               f"AND c.investment_yuan > 0 AND c.project_id IN ({in_scope})", [year, month, *params])
+
+
+def _in_table(table: str, year: int, month: int) -> Iterator[tuple[str, list]]:
+    """The same for the rows `table` lists for the month, joined from the table: the planner
+    counts them from its statistics, not from the month's (which, for a month being written,
+    say it has no rows)."""
+    yield (f"SELECT c.project_id, c.investment_yuan FROM {table} t JOIN {G} c ON c.project_id = t.project_id "
+           f"AND c.year = t.year AND c.month = t.month JOIN {P} p ON p.id = t.project_id "
+           f"WHERE t.year = %s AND t.month = %s AND p.is_active AND c.investment_yuan > 0", [year, month])
+
+
+def _candidates(year: int, month: int, projects: Iterable[tuple[str, list]],
+                rules: dict[str, Decimal]) -> list[Candidate]:
     """The month's rows some rule may flag. Each project's history is aggregated beside its month
     row in one pass (total to date; the 12 months' non-zero count and how many of them are below
     this month / factor; the run of months ending with this one, its length and its smallest and
-    largest amount): no sub-query per row, and the grouping key is one integer."""
+    largest amount): no sub-query per row, and the grouping key is one integer. `projects`: the
+    month's rows to look at, as SQL giving (project_id, investment_yuan), a chunk at a time."""
     index = R.month_index(year, month)
     conditions, having = _prefilters(rules, year, month)
     if not conditions:
@@ -167,17 +195,14 @@ def _candidates(year: int, month: int, scope: Scope, rules: dict[str, Decimal]) 
     spike_factor = rules.get("spike", Decimal(1)) * LOOSE
     aggregate_params = [index - 12, index - 1, index - 12, index - 1, spike_factor] + [index - (runs - 1), index] * 3
     rows = []
-    for condition, params in scope.chunks():
-        in_scope = (f"SELECT p.id FROM {P} p JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
-                    f"WHERE p.is_active AND {condition}")
+    for month_rows, params in projects:
         sql = (f"SELECT p.id, p.code, o.id, o.code, a.investment, p.planned_investment_yuan, p.status, "
                f"p.planned_end_date, a.to_date "
-               f"FROM (SELECT h.project_id, {aggregates} FROM {G} h JOIN {G} c ON c.project_id = h.project_id "
-               f"AND c.year = %s AND c.month = %s AND c.investment_yuan > 0 "
-               f"WHERE {h} <= %s AND c.project_id IN ({in_scope}) GROUP BY h.project_id) a "
+               f"FROM (SELECT h.project_id, {aggregates} FROM {G} h JOIN ({month_rows}) c ON c.project_id = h.project_id "
+               f"WHERE {h} <= %s GROUP BY h.project_id) a "
                f"JOIN {P} p ON p.id = a.project_id JOIN {E} e ON e.id = p.enterprise_id "
                f"JOIN {O} o ON o.id = e.org_id WHERE {' OR '.join(conditions)}")
-        rows.extend(_fetch(sql, [*aggregate_params, year, month, index, *params, *having]))
+        rows.extend(_fetch(sql, [*aggregate_params, *params, index, *having]))
     return [Candidate(r[0], r[1], r[2], r[3], decimal(r[4]), decimal(r[5]), r[6], _as_date(r[7]), decimal(r[8]))
             for r in rows]
 
@@ -196,8 +221,9 @@ def _history(project_ids: Iterable[int], first: int, last: int) -> dict[int, dic
     for start in range(0, len(ids), CHUNK):
         batch = ids[start:start + CHUNK]
         sql = (f"SELECT h.project_id, {month_of}, h.investment_yuan FROM {G} h "
-               f"WHERE h.project_id IN ({', '.join(['%s'] * len(batch))}) AND {month_of} BETWEEN %s AND %s")
-        for pid, index, amount in _fetch(sql, [*batch, first, last]):
+               f"WHERE h.project_id IN ({', '.join(['%s'] * len(batch))}) AND h.year BETWEEN %s AND %s "
+               f"AND {month_of} BETWEEN %s AND %s")  # the years: a range the unique index can use
+        for pid, index, amount in _fetch(sql, [*batch, first // 12, last // 12, first, last]):
             found[pid][index] = decimal(amount)
     return found
 
@@ -217,8 +243,12 @@ def _decisions(c: Candidate, index: int, rules: dict[str, Decimal], history: dic
 
 
 def plausibility_findings(year: int, month: int, scope: Scope, rules: dict[str, Decimal]) -> list[Finding]:
+    return _decided(year, month, _candidates(year, month, _in_scope(year, month, scope), rules), rules)
+
+
+def _decided(year: int, month: int, candidates: list[Candidate], rules: dict[str, Decimal]) -> list[Finding]:
+    """The findings among the month's candidates, each decided exactly by rules.py."""
     index = R.month_index(year, month)
-    candidates = _candidates(year, month, scope, rules)
     runs = max(int(rules.get("repeated", 2)), 2)
     history = _history((c.project_id for c in candidates), index - max(12, runs - 1), index - 1)
     found = []
@@ -227,6 +257,24 @@ def plausibility_findings(year: int, month: int, scope: Scope, rules: dict[str, 
             if flagged:
                 value, threshold = flagged
                 found.append(Finding(rule, c.project_id, c.project, c.org_id, c.org, year, month, value, threshold))
+    return found
+
+
+def months_of_rows(table: str) -> dict[tuple[int, int], int]:
+    """(year, month) -> how many rows `table` (project_id, year, month) lists for it."""
+    if connection.vendor == "postgresql":
+        _fetch_nothing(f"ANALYZE {table}")  # a temporary table has no statistics until asked: plans need them
+    return {(year, month): count
+            for year, month, count in _fetch(f"SELECT year, month, COUNT(*) FROM {table} GROUP BY year, month", [])}
+
+
+def findings_of_rows(table: str, year: int, month: int, rules: dict[str, Decimal] | None = None) -> list[Finding]:
+    """Every enabled rule's findings on the rows of month Y-M listed in `table` (project_id,
+    year, month; e.g. what an import wrote), exactly those `findings_for` finds on these rows
+    over their units' month, without reviews; sorted by rule key then project code."""
+    rules = rules_in_force() if rules is None else rules
+    found = _decided(year, month, _candidates(year, month, _in_table(table, year, month), rules), rules)
+    found.sort(key=lambda f: (f.rule, f.project))
     return found
 
 
