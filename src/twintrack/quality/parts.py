@@ -1,0 +1,129 @@
+"""Each unit's own part of a month's data quality (its own enterprises' projects, not the units
+below), for pages that sum a subtree from per-unit parts cached by each unit's data version
+(`metrics.version.cached_subtree_sums`): after a write in one district only that district's
+part is computed again.
+
+The parts are exact: the same "expected" rule as `evaluate.completeness_by_org` and
+`missing_projects`, and the findings of `evaluate.findings_for` (rules.py decides), only
+asked unit by unit.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+
+from twintrack.energy.models import EnergyLine
+from twintrack.enterprises.models import Enterprise
+from twintrack.orgs.models import OrgUnit
+from twintrack.programme.models import Progress, Project
+from twintrack.quality import rules as R
+from twintrack.quality.evaluate import Finding, Scope, findings_for, rules_in_force
+
+G, P, E, L = Progress._meta.db_table, Project._meta.db_table, Enterprise._meta.db_table, EnergyLine._meta.db_table
+
+
+@dataclass
+class MissingPart:
+    """How many expected projects have not reported, and the first `(code, org id)` of them
+    in the order of `evaluate.missing_projects` (Python's sort of the pairs)."""
+
+    count: int = 0
+    first: list[tuple[str, int]] = field(default_factory=list)
+
+
+def merged_missing(keep: int):
+    """add() for MissingPart sums: counts added, the first `keep` of both lists."""
+
+    def add(a: MissingPart, b: MissingPart) -> MissingPart:
+        return MissingPart(a.count + b.count, sorted(a.first + b.first)[:keep])
+
+    return add
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def own_missing(year: int, month: int, org_ids: list[int], keep: int) -> dict[int, MissingPart]:
+    """For each unit, its own enterprises' expected projects without a progress row or an energy
+    line for the month: their count and the first `keep` (code, org id) pairs."""
+    if not org_ids:
+        return {}
+    y, m = R.deadline_index(year, month)
+    in_units = ", ".join(["%s"] * len(org_ids))
+    rows = _fetch(f"SELECT p.code, e.org_id FROM {P} p JOIN {E} e ON e.id = p.enterprise_id "
+                  f"LEFT JOIN {G} g ON g.project_id = p.id AND g.year = %s AND g.month = %s "
+                  f"WHERE e.org_id IN ({in_units}) AND p.status = %s AND p.is_active AND p.start_date < %s "
+                  f"AND g.project_id IS NULL "
+                  f"AND NOT EXISTS (SELECT 1 FROM {L} x WHERE x.project_id = p.id AND x.year = %s AND x.month = %s)",
+                  [year, month, *org_ids, "in_progress", date(y, m, 1), year, month])
+    by_unit: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for code, org_id in rows:
+        by_unit[org_id].append((code, org_id))
+    return {org_id: MissingPart(len(pairs), sorted(pairs)[:keep]) for org_id, pairs in by_unit.items()}
+
+
+def joined_findings(a: list[Finding], b: list[Finding]) -> list[Finding]:
+    """add() for findings: both lists in `findings_for`'s order (rule key, then project code)."""
+    return sorted(a + b, key=lambda f: (f.rule, f.project))
+
+
+def own_findings(year: int, month: int, org_ids: list[int],
+                 rules: dict[str, Decimal] | None = None) -> dict[int, list[Finding]]:
+    """For each unit, the findings of its own enterprises' projects (`findings_for`, exact): a unit
+    with no unit below asks for its subtree; a unit with units below, for its own projects by id.
+    Where every unit below a parent is asked for, the parent's subtree is read once and split."""
+    rules = rules_in_force() if rules is None else rules
+    units = list(OrgUnit.objects.filter(id__in=org_ids).order_by("id"))
+    with_children = set(OrgUnit.objects.filter(parent_id__in=org_ids).values_list("parent_id", flat=True))
+    found: dict[int, list[Finding]] = {}
+    leaves = [unit for unit in units if unit.id not in with_children]
+    found.update(_leaf_findings(year, month, leaves, rules))
+    inner = [unit for unit in units if unit.id in with_children]
+    found.update(_inner_findings(year, month, inner, rules))
+    return found
+
+
+def _leaf_findings(year: int, month: int, leaves: list[OrgUnit], rules) -> dict[int, list[Finding]]:
+    by_parent: dict[int | None, list[OrgUnit]] = defaultdict(list)
+    for leaf in leaves:
+        by_parent[leaf.parent_id].append(leaf)
+    found: dict[int, list[Finding]] = {}
+    counts = _children_counts([p for p in by_parent if p is not None])
+    parents = {unit.id: unit for unit in OrgUnit.objects.filter(id__in=list(counts))}
+    for parent_id, group in by_parent.items():
+        if len(group) > 1 and len(group) == counts.get(parent_id):  # every unit below: one read
+            ids = {leaf.id for leaf in group}
+            split: dict[int, list[Finding]] = defaultdict(list)
+            for finding in findings_for(year, month, Scope(parents[parent_id].path), rules):
+                if finding.org_id in ids:
+                    split[finding.org_id].append(finding)
+            found.update(split)
+            continue
+        for leaf in group:
+            found[leaf.id] = findings_for(year, month, Scope(leaf.path), rules)
+    return found
+
+
+def _children_counts(parent_ids: list[int]) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for parent_id in OrgUnit.objects.filter(parent_id__in=parent_ids).values_list("parent_id", flat=True):
+        counts[parent_id] += 1
+    return counts
+
+
+def _inner_findings(year: int, month: int, units: list[OrgUnit], rules) -> dict[int, list[Finding]]:
+    if not units:
+        return {}
+    own: dict[int, list[int]] = defaultdict(list)
+    for project_id, org_id in Project.objects.filter(enterprise__org_id__in=[u.id for u in units],
+                                                     is_active=True).values_list("id", "enterprise__org_id"):
+        own[org_id].append(project_id)
+    return {unit.id: findings_for(year, month, Scope(unit.path, tuple(own[unit.id])), rules)
+            for unit in units if own.get(unit.id)}
