@@ -52,21 +52,29 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 def own_missing(year: int, month: int, org_ids: list[int], keep: int) -> dict[int, MissingPart]:
     """For each unit, its own enterprises' expected projects without a progress row or an energy
-    line for the month: their count and the first `keep` (code, org id) pairs."""
+    line for the month: their count and the first `keep` (code, org id) pairs, ranked in the
+    database by code in code point order (Python's, as `missing_projects` sorts; codes are unique)."""
     if not org_ids:
         return {}
     y, m = R.deadline_index(year, month)
     in_units = ", ".join(["%s"] * len(org_ids))
-    rows = _fetch(f"SELECT p.code, e.org_id FROM {P} p JOIN {E} e ON e.id = p.enterprise_id "
+    binary = ' COLLATE "C"' if connection.vendor == "postgresql" else ""  # SQLite compares bytes already
+    rows = _fetch(f"SELECT org_id, code, n FROM (SELECT e.org_id AS org_id, p.code AS code, "
+                  f"COUNT(*) OVER (PARTITION BY e.org_id) AS n, "
+                  f"ROW_NUMBER() OVER (PARTITION BY e.org_id ORDER BY p.code{binary}) AS row_number_in_unit "
+                  f"FROM {P} p JOIN {E} e ON e.id = p.enterprise_id "
                   f"LEFT JOIN {G} g ON g.project_id = p.id AND g.year = %s AND g.month = %s "
                   f"WHERE e.org_id IN ({in_units}) AND p.status = %s AND p.is_active AND p.start_date < %s "
                   f"AND g.project_id IS NULL "
-                  f"AND NOT EXISTS (SELECT 1 FROM {L} x WHERE x.project_id = p.id AND x.year = %s AND x.month = %s)",
-                  [year, month, *org_ids, "in_progress", date(y, m, 1), year, month])
-    by_unit: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for code, org_id in rows:
-        by_unit[org_id].append((code, org_id))
-    return {org_id: MissingPart(len(pairs), sorted(pairs)[:keep]) for org_id, pairs in by_unit.items()}
+                  f"AND NOT EXISTS (SELECT 1 FROM {L} x WHERE x.project_id = p.id AND x.year = %s AND x.month = %s)"
+                  f") ranked WHERE row_number_in_unit <= %s",
+                  [year, month, *org_ids, "in_progress", date(y, m, 1), year, month, keep])
+    parts: dict[int, MissingPart] = {}
+    for org_id, code, count in rows:
+        parts.setdefault(org_id, MissingPart(int(count))).first.append((code, org_id))
+    for part in parts.values():
+        part.first.sort()
+    return parts
 
 
 def joined_findings(a: list[Finding], b: list[Finding]) -> list[Finding]:
