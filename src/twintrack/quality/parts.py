@@ -102,21 +102,25 @@ def _leaf_findings(year: int, month: int, leaves: list[OrgUnit], rules) -> dict[
     by_parent: dict[int | None, list[OrgUnit]] = defaultdict(list)
     for leaf in leaves:
         by_parent[leaf.parent_id].append(leaf)
-    found: dict[int, list[Finding]] = {}
     counts = _children_counts([p for p in by_parent if p is not None])
     parents = {unit.id: unit for unit in OrgUnit.objects.filter(id__in=list(counts))}
+    found: dict[int, list[Finding]] = {}
     for parent_id, group in by_parent.items():
         if len(group) > 1 and len(group) == counts.get(parent_id):  # every unit below: one read
-            ids = {leaf.id for leaf in group}
-            split: dict[int, list[Finding]] = defaultdict(list)
-            for finding in findings_for(year, month, Scope(parents[parent_id].path), rules):
-                if finding.org_id in ids:
-                    split[finding.org_id].append(finding)
-            found.update(split)
-            continue
-        for leaf in group:
-            found[leaf.id] = findings_for(year, month, Scope(leaf.path), rules)
+            found.update(_split(findings_for(year, month, Scope(parents[parent_id].path), rules), group))
+        else:
+            found.update({leaf.id: findings_for(year, month, Scope(leaf.path), rules) for leaf in group})
     return found
+
+
+def _split(findings: list[Finding], units: list[OrgUnit]) -> dict[int, list[Finding]]:
+    """The findings of these units' own projects, by unit, in their order."""
+    ids = {unit.id for unit in units}
+    split: dict[int, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.org_id in ids:
+            split[finding.org_id].append(finding)
+    return dict(split)
 
 
 def _children_counts(parent_ids: list[int]) -> dict[int, int]:
