@@ -86,6 +86,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--src", help="another checkout's src/ directory to run (before/after on one database)")
     parser.add_argument("--page", choices=sorted(PAGES), default="dashboard")
+    parser.add_argument("--timeout", type=int, default=30, help="gunicorn's worker timeout, seconds (a cold render "
+                        "of a page computed at once may take longer on a loaded machine)")
     args = parser.parse_args()
     if args.writer:
         writer_loop(args.written, args.period)
@@ -95,7 +97,8 @@ def main() -> None:
         env["PYTHONPATH"] = args.src
     keys = sessions(args.root, args.sibling)
     port = free_port()
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+    server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}", "-t", str(args.timeout),
+                               "--log-level", "warning",
                                "twintrack.wsgi:application"], cwd=ROOT, env=env, start_new_session=True)
     writer = subprocess.Popen([sys.executable, __file__, "--writer", "--root", args.root, "--written", args.written,
                                "--sibling", args.sibling, "--period", args.period], env=env, text=True,
