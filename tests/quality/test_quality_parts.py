@@ -154,3 +154,20 @@ def test_the_pages_are_the_same_as_computed_at_once(client, province, monkeypatc
         url = reverse("monthly") + f"?org={code}&period=2023-07"
         assert (rendered(client, url, views_monthly, "month_report", monthdata.visible_month_report, monkeypatch)
                 == rendered(client, url, views_monthly, "month_report", None, monkeypatch))
+
+
+def test_findings_are_read_once_under_the_highest_unit_whose_leaves_are_all_asked_for(city):
+    from twintrack.orgs.services import OrgValues, save_orgunits
+    from twintrack.quality.parts import _read_together
+
+    save_orgunits([OrgValues("N1", "一区", "", "zone", "330402"), OrgValues("N2", "二区", "", "zone", "330402")])
+    unit = {code: OrgUnit.objects.get(code=code) for code in ("330400", "330402", "330482", "JXGQ", "N1", "N2")}
+
+    def groups(*codes):
+        return {(path, tuple(sorted(leaf.code for leaf in leaves)))
+                for path, leaves in _read_together([unit[code] for code in codes])}
+
+    assert groups("N1", "N2") == {(unit["330402"].path, ("N1", "N2"))}
+    assert groups("N1", "N2", "330482") == {(unit["330402"].path, ("N1", "N2")), (None, ("330482",))}
+    assert groups("N1", "N2", "330482", "JXGQ") == {(unit["330400"].path, ("330482", "JXGQ", "N1", "N2"))}
+    assert groups("N1", "330482") == {(None, ("330482", "N1"))}

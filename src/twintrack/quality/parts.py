@@ -99,18 +99,37 @@ def own_findings(year: int, month: int, org_ids: list[int],
 
 
 def _leaf_findings(year: int, month: int, leaves: list[OrgUnit], rules) -> dict[int, list[Finding]]:
-    by_parent: dict[int | None, list[OrgUnit]] = defaultdict(list)
-    for leaf in leaves:
-        by_parent[leaf.parent_id].append(leaf)
-    counts = _children_counts([p for p in by_parent if p is not None])
-    parents = {unit.id: unit for unit in OrgUnit.objects.filter(id__in=list(counts))}
     found: dict[int, list[Finding]] = {}
-    for parent_id, group in by_parent.items():
-        if len(group) > 1 and len(group) == counts.get(parent_id):  # every unit below: one read
-            found.update(_split(findings_for(year, month, Scope(parents[parent_id].path), rules), group))
-        else:
+    for ancestor, group in _read_together(leaves):
+        if ancestor is None:
             found.update({leaf.id: findings_for(year, month, Scope(leaf.path), rules) for leaf in group})
+        else:
+            found.update(_split(findings_for(year, month, Scope(ancestor), rules), group))
     return found
+
+
+def _read_together(leaves: list[OrgUnit]) -> list[tuple[str | None, list[OrgUnit]]]:
+    """The leaves grouped under the highest unit all of whose leaves are asked for (more than
+    one: its subtree is read once and split; with nothing cached, the root once), and (None,
+    the rest): each read on its own."""
+    asked = {leaf.id for leaf in leaves}
+    parents = set(OrgUnit.objects.exclude(parent_id=None).values_list("parent_id", flat=True))
+    leaves_under: dict[str, set[int]] = defaultdict(set)
+    for unit_id, path in OrgUnit.objects.values_list("id", "path"):
+        for ancestor in _ancestor_paths(path) if unit_id not in parents else ():
+            leaves_under[ancestor].add(unit_id)
+    groups: dict[str | None, list[OrgUnit]] = defaultdict(list)
+    for leaf in leaves:
+        whole = next((ancestor for ancestor in _ancestor_paths(leaf.path)
+                      if len(leaves_under[ancestor]) > 1 and leaves_under[ancestor] <= asked), None)
+        groups[whole].append(leaf)
+    return list(groups.items())
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """The materialised paths of a unit's ancestors, the root's first ("/1/10/81/" -> "/1/", "/1/10/")."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts))]
 
 
 def _split(findings: list[Finding], units: list[OrgUnit]) -> dict[int, list[Finding]]:
@@ -121,13 +140,6 @@ def _split(findings: list[Finding], units: list[OrgUnit]) -> dict[int, list[Find
         if finding.org_id in ids:
             split[finding.org_id].append(finding)
     return dict(split)
-
-
-def _children_counts(parent_ids: list[int]) -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    for parent_id in OrgUnit.objects.filter(parent_id__in=parent_ids).values_list("parent_id", flat=True):
-        counts[parent_id] += 1
-    return counts
 
 
 def _inner_findings(year: int, month: int, units: list[OrgUnit], rules) -> dict[int, list[Finding]]:
