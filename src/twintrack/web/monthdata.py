@@ -134,16 +134,18 @@ def _rows_added(a: RowsPart, b: RowsPart) -> RowsPart:
 
 
 def own_rows(year: int, month: int, org_ids: list[int], shown: int) -> dict[int, RowsPart]:
-    """Each unit's own enterprises' progress rows of the month (two grouped queries)."""
-    rows = Progress.objects.filter(year=year, month=month, project__enterprise__org_id__in=org_ids)
-    counts = dict(rows.values("project__enterprise__org_id").annotate(n=Count("id"))
-                  .values_list("project__enterprise__org_id", "n").order_by())
-    ranked = rows.annotate(rank=Window(RowNumber(), partition_by=F("project__enterprise__org_id"),
-                                       order_by=F("project__code").asc())).filter(rank__lte=shown)
-    first: dict[int, list[int]] = {}
-    for org_id, row_id in ranked.values_list("project__enterprise__org_id", "id"):
-        first.setdefault(org_id, []).append(row_id)
-    return {org_id: RowsPart(count, tuple(first.get(org_id, ()))) for org_id, count in counts.items()}
+    """Each unit's own enterprises' progress rows of the month (one pass: each row with its unit's
+    count and its rank by project code, kept while the rank is within `shown`)."""
+    unit = F("project__enterprise__org_id")
+    ranked = (Progress.objects.filter(year=year, month=month, project__enterprise__org_id__in=org_ids)
+              .annotate(count=Window(Count("id"), partition_by=unit),
+                        rank=Window(RowNumber(), partition_by=unit, order_by=F("project__code").asc()))
+              .filter(rank__lte=shown).values_list("project__enterprise__org_id", "id", "count"))
+    parts: dict[int, RowsPart] = {}
+    for org_id, row_id, count in ranked:
+        part = parts.setdefault(org_id, RowsPart(int(count)))
+        part.first += (row_id,)
+    return parts
 
 
 def cached_month_report(org: OrgUnit, year: int, month: int, shown: int = SHOWN_ROWS) -> MonthReport:
