@@ -94,14 +94,23 @@ class Spy:
     """Records the units whose own part was computed."""
 
     def __init__(self, monkeypatch, module, name):
-        self.units = set()
+        self.units, self.calls = set(), []
         real = getattr(module, name)
 
         def spied(year, month, ids, *args):
-            self.units.update(OrgUnit.objects.filter(id__in=ids).values_list("code", flat=True))
+            self.calls += OrgUnit.objects.filter(id__in=ids).values_list("code", flat=True)
+            self.units.update(self.calls)
             return real(year, month, ids, *args)
 
         monkeypatch.setattr(module, name, spied)
+
+
+def test_with_nothing_cached_each_units_part_is_computed_once(province, monkeypatch):
+    spies = [Spy(monkeypatch, services, name) for name in ("own_completeness", "own_missing", "own_findings")]
+    spies.append(Spy(monkeypatch, monthdata, "own_rows"))
+    quality_page(OrgUnit.objects.get(code="330400"), 2023, 7, 2)
+    monthdata.cached_month_report(OrgUnit.objects.get(code="330400"), 2023, 7, 2)
+    assert [sorted(spy.calls) for spy in spies] == [sorted(UNITS)] * 4
 
 
 def test_after_a_write_in_one_district_only_its_parts_and_its_ancestors_are_computed(province, put, monkeypatch):
