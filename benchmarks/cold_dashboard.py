@@ -13,6 +13,12 @@ the sibling's hit count, and the load average.
 
 `--src DIR` runs server and writer on another checkout's src/ (the same venv), to measure the
 code before a change on the same database.
+
+`--page quality|month` measures the data-quality page (/quality/) or the month page
+(/monthly/) instead of the dashboard, by the same steps. Before the rounds it also times the
+root's page cold (the server's first render of it, after one cheap page has loaded the code)
+and warm (a path the page cache has not seen, so the page is rendered from whatever the
+server has cached below it: `warm_render`).
 """
 from __future__ import annotations
 
@@ -27,6 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_test import BIN, ROOT, browser_cookies, free_port, sessions, wait_for  # noqa: E402
+
+
+PAGES = {"dashboard": "/", "quality": "/quality/", "month": "/monthly/"}
+WARM_UP = "/quality/rules/"  # a cheap page the bureau may open: loads the code, computes nothing cached
 
 
 def writer_loop(written: str, period: str) -> None:
@@ -75,6 +85,9 @@ def main() -> None:
     parser.add_argument("--period", required=True, help="YYYY-MM, a month with data")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--src", help="another checkout's src/ directory to run (before/after on one database)")
+    parser.add_argument("--page", choices=sorted(PAGES), default="dashboard")
+    parser.add_argument("--timeout", type=int, default=30, help="gunicorn's worker timeout, seconds (a cold render "
+                        "of a page computed at once may take longer on a loaded machine)")
     args = parser.parse_args()
     if args.writer:
         writer_loop(args.written, args.period)
@@ -84,17 +97,21 @@ def main() -> None:
         env["PYTHONPATH"] = args.src
     keys = sessions(args.root, args.sibling)
     port = free_port()
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+    server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}", "-t", str(args.timeout),
+                               "--log-level", "warning",
                                "twintrack.wsgi:application"], cwd=ROOT, env=env, start_new_session=True)
     writer = subprocess.Popen([sys.executable, __file__, "--writer", "--root", args.root, "--written", args.written,
                                "--sibling", args.sibling, "--period", args.period], env=env, text=True,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    root_ms, sibling_ms, hits = [], [], 0
+    root_ms, sibling_ms, hits, warm_ms = [], [], 0, []
     try:
         wait_for(port)
-        base = f"http://127.0.0.1:{port}/?period={args.period}&org="
+        base = f"http://127.0.0.1:{port}{PAGES[args.page]}?period={args.period}&org="
         root_url, sibling_url = base + args.root, base + args.sibling
-        bureau = browser_cookies(root_url, keys["bench-bureau"])
+        bureau = browser_cookies(f"http://127.0.0.1:{port}{WARM_UP}", keys["bench-bureau"])
+        cold_ms, _ = timed_get(root_url, bureau)
+        for number in range(3):
+            warm_ms.append(timed_get(f"{root_url}&warm={number}", bureau)[0])
         district = browser_cookies(sibling_url, keys["bench-district"])
         for url, header in ((root_url, bureau), (sibling_url, district)):
             for _ in range(2):  # the path learnt, then stored
@@ -115,6 +132,7 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     print(json.dumps({
+        "page": args.page, "root_cold_ms": round(cold_ms, 1), "root_warm_render": summary(warm_ms),
         "rounds": args.rounds, "root": args.root, "written": args.written, "sibling": args.sibling,
         "period": args.period, "root_after_write": summary(root_ms), "sibling_after_write": summary(sibling_ms),
         "sibling_cache_hits": hits, "loadavg": Path("/proc/loadavg").read_text().split()[:3],

@@ -20,6 +20,7 @@ from twintrack.metrics.version import cached_subtree_sums
 from twintrack.quality.evaluate import (Completeness, Finding, Scope, completeness_by_org, findings_for,
                                         missing_projects, own_completeness, subtree_paths, sum_under)
 from twintrack.quality.models import FindingReview, QualityRule, QualitySettings, ReviewStatus
+from twintrack.quality.parts import MissingPart, joined_findings, merged_missing, own_findings, own_missing
 
 
 class QualityRefused(Exception):
@@ -85,6 +86,60 @@ def quality_view(org: OrgUnit, year: int, month: int) -> QualityView:
     return QualityView(org, year, month, total, missing, findings, children, paths)
 
 
+@dataclass
+class QualityPage:
+    """What the quality page shows of a unit's month: as `QualityView`, but only the first
+    `shown` missing projects (and their count), every figure summed from per-unit parts cached
+    by each unit's data version, so the province root's page after a write in one district
+    computes that district's parts again and adds up the rest."""
+
+    org: OrgUnit
+    year: int
+    month: int
+    completeness: Completeness
+    missing: list[tuple[str, int]]  # the first `shown`, in missing_projects' order
+    missing_total: int
+    findings: list[Finding]
+    children: list[tuple[OrgUnit, Completeness, int]]
+
+    def open_findings(self) -> int:
+        return sum(1 for f in self.findings if f.status == ReviewStatus.OPEN)
+
+
+def quality_page(org: OrgUnit, year: int, month: int, shown: int) -> QualityPage:
+    children = children_of(org)
+    counts = completeness_parts(org, children, year, month)
+    missing = missing_part(org, year, month, shown)
+    findings = unit_and_children_sums(f"quality-findings:{year}-{month}", org, children,
+                                      lambda ids: own_findings(year, month, ids), joined_findings, list)
+    total = Completeness(counts[org.id].expected, counts[org.id].reported, [code for code, _org in missing.first])
+    return QualityPage(org, year, month, total, missing.first, missing.count, findings[org.id],
+                       [(child, counts[child.id], len(findings[child.id])) for child in children])
+
+
+def completeness_parts(org: OrgUnit, children: list[OrgUnit], year: int, month: int) -> dict[int, Completeness]:
+    """The completeness of the unit's subtree and of each child's (the dashboard card's cache)."""
+    return unit_and_children_sums(f"completeness:{year}-{month}", org, children,
+                                  lambda ids: own_completeness(year, month, ids), _added, Completeness)
+
+
+def unit_and_children_sums(key: str, org: OrgUnit, children: list[OrgUnit], own_of, add, zero) -> dict:
+    """`cached_subtree_sums` of the unit, then of its children: summing the unit caches the
+    children's sums on the way, where asking for both levels at once would compute the levels
+    below twice."""
+    sums = cached_subtree_sums(key, [org], own_of, add, zero)
+    if children:
+        sums.update(cached_subtree_sums(key, children, own_of, add, zero))
+    return sums
+
+
+def missing_part(org: OrgUnit, year: int, month: int, shown: int) -> MissingPart:
+    """How many of the subtree's expected projects have not reported, and the first `shown`."""
+    return cached_subtree_sums(f"missing:{year}-{month}:{shown}", [org],
+                               lambda ids: own_missing(year, month, ids, shown), merged_missing(shown),
+                               MissingPart)[org.id]
+
+
 def quality_report(org: OrgUnit, year: int, month: int) -> dict:
     return quality_view(org, year, month).as_json()
 
@@ -93,9 +148,7 @@ def completeness_of(org: OrgUnit, year: int, month: int) -> Completeness:
     """The subtree's completeness alone (the dashboard's card): each unit's part cached by its
     version (metrics.version), so a write in one district counts that district's projects
     again, not the province's."""
-    sums = cached_subtree_sums(f"completeness:{year}-{month}", [org], lambda ids: own_completeness(year, month, ids),
-                               _added, Completeness)
-    return sums[org.id]
+    return completeness_parts(org, [], year, month)[org.id]
 
 
 def _added(a: Completeness, b: Completeness) -> Completeness:

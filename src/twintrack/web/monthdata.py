@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from twintrack.display.periods import Period, shift_month
 from twintrack.metrics.models import Rollup
 from twintrack.metrics.report import subtree_totals, targets_for
 from twintrack.metrics.rules import ROLLUP_FIELDS, Totals, rate
-from twintrack.orgs.access import visible
-from twintrack.orgs.models import OrgUnit
+from twintrack.metrics.version import cached_subtree_sums
+from twintrack.orgs.access import role_of, scope_root, visible
+from twintrack.orgs.models import OrgUnit, Role
 from twintrack.programme.models import Progress, Project, ProjectStatus
 from twintrack.quality.evaluate import missing_projects
+from twintrack.quality.services import completeness_parts, missing_part
 
 MONTH_METRICS = ("investment_yuan", "energy_saved_tce", "projects")
 
@@ -99,7 +102,67 @@ class MonthReport:
 
 
 def month_report(user, org: OrgUnit, year: int, month: int, shown: int = SHOWN_ROWS) -> MonthReport:
-    """The month's progress rows in the subtree and the expected projects without a report."""
+    """The month's progress rows in the subtree and the expected projects without a report.
+
+    For a user who sees every project of the subtree (the bureau, a district officer in their
+    own subtree) from per-unit parts cached by each unit's version; otherwise computed here."""
+    if sees_whole_subtree(user, org):
+        return cached_month_report(org, year, month, shown)
+    return visible_month_report(user, org, year, month, shown)
+
+
+def sees_whole_subtree(user, org: OrgUnit) -> bool:
+    """True if `visible(user, Project)` holds every project of the unit's subtree: a user who sees
+    enterprises through their unit (not an enterprise's own account or a service provider)."""
+    root = scope_root(user)
+    return (root is not None and role_of(user) not in (Role.ENTERPRISE, Role.PROVIDER)
+            and org.path.startswith(root.path))
+
+
+@dataclass
+class RowsPart:
+    """A unit's progress rows of the month: how many, and the ids of the first `shown` by project
+    code in the database's order. A subtree's sum keeps every unit's first ids: the subtree's
+    first rows are among them, and the database orders them at the end."""
+
+    count: int = 0
+    first: tuple[int, ...] = ()
+
+
+def _rows_added(a: RowsPart, b: RowsPart) -> RowsPart:
+    return RowsPart(a.count + b.count, a.first + b.first)
+
+
+def own_rows(year: int, month: int, org_ids: list[int], shown: int) -> dict[int, RowsPart]:
+    """Each unit's own enterprises' progress rows of the month (one pass: each row with its unit's
+    count and its rank by project code, kept while the rank is within `shown`)."""
+    unit = F("project__enterprise__org_id")
+    ranked = (Progress.objects.filter(year=year, month=month, project__enterprise__org_id__in=org_ids)
+              .annotate(count=Window(Count("id"), partition_by=unit),
+                        rank=Window(RowNumber(), partition_by=unit, order_by=F("project__code").asc()))
+              .filter(rank__lte=shown).values_list("project__enterprise__org_id", "id", "count"))
+    parts: dict[int, RowsPart] = {}
+    for org_id, row_id, count in ranked:
+        part = parts.setdefault(org_id, RowsPart(int(count)))
+        part.first += (row_id,)
+    return parts
+
+
+def cached_month_report(org: OrgUnit, year: int, month: int, shown: int = SHOWN_ROWS) -> MonthReport:
+    """`month_report` for a user who sees the whole subtree, summed from per-unit cached parts."""
+    expected = completeness_parts(org, [], year, month)[org.id].expected
+    missing = missing_part(org, year, month, shown)
+    rows = cached_subtree_sums(f"month-rows:{year}-{month}:{shown}", [org],
+                               lambda ids: own_rows(year, month, ids, shown), _rows_added, RowsPart)[org.id]
+    shown_rows = list(Progress.objects.filter(id__in=rows.first).select_related("project__enterprise")
+                      .order_by("project__code")[:shown])
+    codes = [code for code, _org_id in missing.first]
+    missing_rows = list(Project.objects.filter(code__in=codes).select_related("enterprise").order_by("code"))
+    return MonthReport(expected, rows.count, shown_rows, missing.count, missing_rows)
+
+
+def visible_month_report(user, org: OrgUnit, year: int, month: int, shown: int = SHOWN_ROWS) -> MonthReport:
+    """`month_report` of the projects the user may see, computed at once."""
     missing_codes = [code for code, _org_id in missing_projects(year, month, org.path)]  # sorted by code
     projects = subtree_projects(user, org)
     missing = list(projects.filter(code__in=missing_codes[:shown]).select_related("enterprise").order_by("code"))

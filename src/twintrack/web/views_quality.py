@@ -24,8 +24,8 @@ from twintrack.orgs.access import get_visible_org_or_404, get_visible_or_404, ma
 from twintrack.programme.models import Project
 from twintrack.quality.evaluate import Scope, findings_for
 from twintrack.quality.models import QualityRule, ReviewStatus
-from twintrack.quality.services import (QualityRefused, confirm_finding, deadline_day, quality_view, set_deadline_day,
-                                        set_rule, timeliness_for)
+from twintrack.quality.services import (QualityRefused, confirm_finding, deadline_day, quality_page, quality_view,
+                                        set_deadline_day, set_rule, timeliness_for)
 from twintrack.quality.warnings import describe
 from twintrack.documents.xlsx_safe import safe_row
 from twintrack.web.views_registry import xlsx_response
@@ -66,12 +66,12 @@ def quality(request: HttpRequest) -> HttpResponse:
     depends_on(request, [org, *queue_units(request.user)])
     year, month = _period(request, org)
     lang = active_lang()
-    view = quality_view(org, year, month)
+    view = quality_page(org, year, month, MISSING_SHOWN)
     period = format_period(year, month)
     timeliness = {t.org.id: t for t in timeliness_for(org, year, month)}
     findings = _filtered(view.findings, request)
     projects = dict(Project.objects.filter(id__in={f.project_id for f in findings}).values_list("id", "pk"))
-    shown_missing = [code for code, _org in view.missing[:MISSING_SHOWN]]
+    shown_missing = [code for code, _org in view.missing]
     missing_pks = dict(Project.objects.filter(code__in=shown_missing).values_list("code", "pk"))
     editable = bool(findings) and may(request.user, "change", Project.objects.get(pk=findings[0].project_id))
     rules = {r.key: r for r in QualityRule.objects.all()}
@@ -85,7 +85,7 @@ def quality(request: HttpRequest) -> HttpResponse:
                       "timeliness": timeliness.get(child.id), "url": quality_url(child.code, period)}
                      for child, counts, count in view.children],
         "missing": [{"code": code, "pk": missing_pks.get(code)} for code in shown_missing],
-        "missing_total": len(view.missing),
+        "missing_total": view.missing_total,
         "findings": [{"f": f, "reason": describe(f), "pk": projects.get(f.project_id),
                       "rule_name": rules[f.rule].name(lang) if f.rule in rules else f.rule} for f in findings],
         "findings_total": len(view.findings), "editable": editable,
