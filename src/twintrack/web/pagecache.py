@@ -34,7 +34,7 @@ from django.utils import timezone
 from twintrack.metrics import version
 from twintrack.metrics.pages import MARK as _MARK
 from twintrack.metrics.pages import UNITS as _UNITS
-from twintrack.metrics.pages import cache_per_session, depends_on  # noqa: F401 - the views' names
+
 from twintrack.web.sessions import restart_if_due
 
 CACHE_SECONDS = 3600

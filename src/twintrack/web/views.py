@@ -17,9 +17,9 @@ from twintrack.orgs.access import get_visible_org_or_404, membership_of, role_of
 from twintrack.orgs.models import Role
 from twintrack.web.accounts import password_changed_by_owner
 from twintrack.web.dashboard import dashboard_page
-from twintrack.web.pagecache import cache_per_session, depends_on
+from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.web.roles import home_url
-from twintrack.web.workqueue import queue_units, work_queue
+from twintrack.web.workqueue import work_queue
 
 
 class LoginView(auth_views.LoginView):
@@ -94,7 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             _("Your account is not attached to an org unit yet. Ask the bureau to assign one."), 403)
     code = request.GET.get("org", "").strip()
     org = get_visible_org_or_404(request.user, code) if code else root
-    depends_on(request, [org, *queue_units(request.user)])
+    depends_on(request, [org])
     year, month = period_from_query(request, lambda: default_period(root))
     approved_only = request.GET.get("approved") == "1"
     page = dashboard_page(request, org, year, month, approved_only)

@@ -35,8 +35,7 @@ from twintrack.web.prefilled import prefilled_workbook
 from twintrack.web.roles import may_submit_data, require_data_entry
 from twintrack.web.security import max_upload_megabytes
 from twintrack.web.views_registry import xlsx_response
-from twintrack.web.pagecache import cache_per_session, depends_on
-from twintrack.web.workqueue import queue_units
+from twintrack.metrics.pages import cache_per_session, depends_on
 
 KIND_LABELS = {
     "orgunits": gettext_lazy("Org units"), "enterprises": gettext_lazy("Enterprises"),
@@ -80,7 +79,7 @@ def _month_unit(request):
 @login_required
 def monthly(request: HttpRequest) -> HttpResponse:
     unit = _month_unit(request)
-    depends_on(request, [unit, *queue_units(request.user)])
+    depends_on(request, [unit])
     year, month = period_from_query(request, lambda: default_period(unit))
     lang = active_lang()
     kinds = uploads.upload_kinds(request.user)

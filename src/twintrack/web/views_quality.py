@@ -29,8 +29,7 @@ from twintrack.quality.services import (QualityRefused, confirm_finding, deadlin
 from twintrack.quality.warnings import describe
 from twintrack.documents.xlsx_safe import safe_row
 from twintrack.web.views_registry import xlsx_response
-from twintrack.web.pagecache import cache_per_session, depends_on
-from twintrack.web.workqueue import queue_units
+from twintrack.metrics.pages import cache_per_session, depends_on
 
 MISSING_SHOWN = 200
 
@@ -63,7 +62,7 @@ def quality_url(org_code: str, period: str, **extra) -> str:
 @login_required
 def quality(request: HttpRequest) -> HttpResponse:
     org = _org(request)
-    depends_on(request, [org, *queue_units(request.user)])
+    depends_on(request, [org])
     year, month = _period(request, org)
     lang = active_lang()
     view = quality_page(org, year, month, MISSING_SHOWN)

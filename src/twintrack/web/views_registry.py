@@ -34,8 +34,7 @@ from twintrack.web import listing
 from twintrack.web.exports import enterprises_xlsx, projects_xlsx
 from twintrack.web.formrows import write_rows
 from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries, record_title, removed_months
-from twintrack.web.pagecache import cache_per_session, depends_on
-from twintrack.web.workqueue import queue_units
+from twintrack.metrics.pages import cache_per_session, depends_on
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -192,7 +191,7 @@ def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", Project)
-    depends_on(request, queue_units(request.user))  # the user's own subtree: everything the list may show
+    depends_on(request, [])  # the user's own subtree (the top bar's units): all the list may show
     filters = listing.project_filters(request.user, request.GET)
     page = listing.page_of(listing.search_projects(request.user, filters), request.GET.get("page"))
     return render(request, "web/project_list.html", {
@@ -249,7 +248,7 @@ def _project_page(request, project: Project, form: dict | None = None, errors: d
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(request.user, Project, pk=pk)
-    depends_on(request, [project.enterprise.org_id, *queue_units(request.user)])
+    depends_on(request, [project.enterprise.org_id])
     return _project_page(request, project)
 
 
