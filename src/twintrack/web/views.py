@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from twintrack.display.periods import BadPeriod, period_from_query
+from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.metrics.periods import default_period
 from twintrack.orgs.access import get_visible_org_or_404, membership_of, role_of, scope_root
 from twintrack.orgs.models import Role
 from twintrack.web.accounts import password_changed_by_owner
 from twintrack.web.dashboard import dashboard_page
-from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.web.roles import home_url
 from twintrack.web.workqueue import work_queue
 

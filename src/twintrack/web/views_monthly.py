@@ -21,6 +21,7 @@ from twintrack.display.labels import metric_label
 from twintrack.display.periods import (
     Period, current_month, format_period, month_label, period_from_query, period_label, shift_month,
 )
+from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.metrics.periods import default_period
 from twintrack.web.import_kinds import IMPORT_KINDS
 from twintrack.orgs.access import get_visible_org_or_404, may, require, require_scope_root, visible_orgs
@@ -35,7 +36,6 @@ from twintrack.web.prefilled import prefilled_workbook
 from twintrack.web.roles import may_submit_data, require_data_entry
 from twintrack.web.security import max_upload_megabytes
 from twintrack.web.views_registry import xlsx_response
-from twintrack.metrics.pages import cache_per_session, depends_on
 
 KIND_LABELS = {
     "orgunits": gettext_lazy("Org units"), "enterprises": gettext_lazy("Enterprises"),

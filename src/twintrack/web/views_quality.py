@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from twintrack.display.amounts import percent_number
 from twintrack.display.language import active_lang
 from twintrack.display.periods import current_month, format_period, period_from_query, shift_month
+from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.metrics.periods import default_period
 from twintrack.orgs.access import get_visible_org_or_404, get_visible_or_404, may, require, require_scope_root
 from twintrack.programme.models import Project
@@ -29,7 +30,6 @@ from twintrack.quality.services import (QualityRefused, confirm_finding, deadlin
 from twintrack.quality.warnings import describe
 from twintrack.documents.xlsx_safe import safe_row
 from twintrack.web.views_registry import xlsx_response
-from twintrack.metrics.pages import cache_per_session, depends_on
 
 MISSING_SHOWN = 200
 

@@ -21,6 +21,7 @@ from twintrack.display.amounts import format_amount
 from twintrack.display.language import active_lang
 from twintrack.display.periods import MONTH_ABBREVIATIONS, MONTH_NAMES, current_month, format_period, year_from_query
 from twintrack.enterprises.models import Enterprise, Size
+from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.metrics.periods import default_period
 from twintrack.metrics.rules import METRICS
 from twintrack.orgs.access import (
@@ -34,7 +35,6 @@ from twintrack.web import listing
 from twintrack.web.exports import enterprises_xlsx, projects_xlsx
 from twintrack.web.formrows import write_rows
 from twintrack.web.history import HISTORY_MODELS, KIND_LABELS, history_entries, record_title, removed_months
-from twintrack.metrics.pages import cache_per_session, depends_on
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
