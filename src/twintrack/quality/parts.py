@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from django.db import connection
@@ -20,8 +19,7 @@ from twintrack.energy.models import EnergyLine
 from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Progress, Project
-from twintrack.quality import rules as R
-from twintrack.quality.evaluate import Finding, Scope, findings_for, rules_in_force
+from twintrack.quality.evaluate import Finding, Scope, _fetch, _next_month_first, findings_for, rules_in_force
 
 G, P, E, L = Progress._meta.db_table, Project._meta.db_table, Enterprise._meta.db_table, EnergyLine._meta.db_table
 
@@ -44,19 +42,12 @@ def merged_missing(keep: int):
     return add
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def own_missing(year: int, month: int, org_ids: list[int], keep: int) -> dict[int, MissingPart]:
     """For each unit, its own enterprises' expected projects without a progress row or an energy
     line for the month: their count and the first `keep` (code, org id) pairs, ranked in the
     database by code in code point order (Python's, as `missing_projects` sorts; codes are unique)."""
     if not org_ids:
         return {}
-    y, m = R.deadline_index(year, month)
     in_units = ", ".join(["%s"] * len(org_ids))
     binary = ' COLLATE "C"' if connection.vendor == "postgresql" else ""  # SQLite compares bytes already
     rows = _fetch(f"SELECT org_id, code, n FROM (SELECT e.org_id AS org_id, p.code AS code, "
@@ -68,7 +59,7 @@ def own_missing(year: int, month: int, org_ids: list[int], keep: int) -> dict[in
                   f"AND g.project_id IS NULL "
                   f"AND NOT EXISTS (SELECT 1 FROM {L} x WHERE x.project_id = p.id AND x.year = %s AND x.month = %s)"
                   f") ranked WHERE row_number_in_unit <= %s",
-                  [year, month, *org_ids, "in_progress", date(y, m, 1), year, month, keep])
+                  [year, month, *org_ids, "in_progress", _next_month_first(year, month), year, month, keep])
     parts: dict[int, MissingPart] = {}
     for org_id, code, count in rows:
         parts.setdefault(org_id, MissingPart(int(count))).first.append((code, org_id))
