@@ -21,7 +21,9 @@ leaves behind, or any other):
    pages of each kind are timed alone (a full render each).
 
 Prints JSON: requests/s, p50/p90/p99, errors, requests per page kind, the imports, the target
-(>= 500 requests/s, p99 < 250 ms, 0 errors, >= 200 users over >= 100 units) and the load average.
+(>= 500 requests/s, p99 < 250 ms, 0 errors, >= 200 users over >= 100 units), the load average,
+and ("served") per page kind the measured run's answers from the page cache and rendered ones
+with the server's own times, read from gunicorn's access log (mixed_load_access.log).
 Accounts and tokens stay in the database; gunicorn's own errors go to mixed_load_gunicorn.log
 beside the requests file.
 
@@ -425,8 +427,37 @@ def imports_summary(imports: list[dict]) -> dict:
             "updated": sum(i["updated"] for i in done)}
 
 
+def kind_of_path(path: str) -> str:
+    if path.startswith("/api/v1/reports/"):
+        return "api_report"
+    if path.startswith("/projects/"):
+        return "project_list" if path == "/projects/" else "project_detail"
+    return {"/bulletins/": "bulletins", "/quality/": "quality", "/monthly/": "monthly", "/": "dashboard"}.get(path, "other")
+
+
+def served(access_lines: list[str]) -> dict:
+    """Per page kind, from gunicorn's access log of the measured run: answers, how many came from
+    the page cache (the API report has its own cache: "-"), and the server's median and p99 time
+    for hits and for the rest (rendered), in ms. Where the time goes when the load is short."""
+    times: dict = {}
+    for line in access_lines:
+        parts = line.split()
+        if len(parts) != 3 or not parts[2].isdigit():
+            continue
+        path, hit, ms = parts
+        times.setdefault(kind_of_path(path), {"hit": [], "rendered": []})["hit" if hit == "hit" else "rendered"] \
+            .append(int(ms))
+    def spread(values: list[int]) -> dict:
+        values = sorted(values)
+        if not values:
+            return {"count": 0}
+        return {"count": len(values), "p50_ms": values[len(values) // 2], "p99_ms": values[int(len(values) * 0.99)],
+                "total_s": round(sum(values) / 1000, 1)}
+    return {kind: {"hit": spread(v["hit"]), "rendered": spread(v["rendered"])} for kind, v in sorted(times.items())}
+
+
 def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dict, cold: dict, args,
-            load: list) -> dict:
+            load: list, access_lines: list[str]) -> dict:
     seconds = wrk["duration_us"] / 1e6
     by_kind = kind_latency(samples)
     error_total = sum(wrk["errors"].values()) + sum(k["non_2xx_3xx"] for k in by_kind.values())
@@ -438,7 +469,7 @@ def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dic
         "mean_ms": wrk["latency_us"]["mean"] / 1000, "errors": wrk["errors"], "error_total": error_total,
         "kinds": wrk["kinds"], "statuses": wrk["statuses"], "kind_latency_ms": by_kind, "cold_ms": cold,
         "import_every_s": args.import_every, "imports": imports, "imports_summary": imports_summary(imports),
-        "loadavg": load, "cache": args.cache_url or "per worker",
+        "loadavg": load, "cache": args.cache_url or "per worker", "served": served(access_lines),
     }
     i = result["imports_summary"]
     result["target"] = dict(TARGET) | {"met": (
@@ -463,10 +494,15 @@ def shared_cache(url: str) -> str:
     return url
 
 
-def serve(port: int, workers: int, threads: int, log_file: Path, cache_url: str = "") -> subprocess.Popen:
+ACCESS_FORMAT = "%(U)s %({x-page-cache}o)s %(M)s"  # path, page-cache hit or "-", milliseconds
+
+
+def serve(port: int, workers: int, threads: int, log_file: Path, cache_url: str = "",
+          access_log: Path | None = None) -> subprocess.Popen:
     model = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else ["-k", "sync"]
+    access = ["--access-logfile", str(access_log), "--access-logformat", ACCESS_FORMAT] if access_log else []
     command = [str(BIN / "gunicorn"), "-w", str(workers), *model, "-b", f"127.0.0.1:{port}", "--timeout", "120",
-               "--log-level", "warning", "twintrack.wsgi:application"]
+               "--log-level", "warning", *access, "twintrack.wsgi:application"]
     env = dict(os.environ, TWINTRACK_ALLOWED_HOSTS="127.0.0.1", TWINTRACK_CACHE_URL=cache_url)
     with log_file.open("w") as errors:  # the server's own errors, apart from this script's output
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=errors, stderr=errors, start_new_session=True)
@@ -519,8 +555,9 @@ def main(argv=None) -> None:
     requests_file = Path(args.requests_file)
     requests_file.parent.mkdir(parents=True, exist_ok=True)
     server_log = requests_file.with_name("mixed_load_gunicorn.log")
+    access_log = requests_file.with_name("mixed_load_access.log")
     cache_url = args.cache_url = shared_cache(args.cache_url)
-    server = serve(port, args.workers, args.threads, server_log, cache_url)
+    server = serve(port, args.workers, args.threads, server_log, cache_url, access_log)
     log(f"gunicorn on port {port} (cache: {cache_url or 'per worker'}), its errors in {server_log}")
     try:
         wait_for(port)
@@ -543,17 +580,21 @@ def main(argv=None) -> None:
             helpers.append(threading.Thread(target=import_loop, args=(port, jobs, args.import_every, stop, imports)))
         pace = f"an import every {args.import_every:g} s" if args.import_every > 0 else "no imports"
         log(f"measured run: {args.seconds} s, {args.connections} connections, {pace}")
+        measured_from = access_log.stat().st_size
         for helper in helpers:
             helper.start()
         wrk = run_wrk(port, requests_file, args.seconds, args.connections, seed=1)
         load = [round(x, 2) for x in os.getloadavg()]
+        with access_log.open("rb") as lines:
+            lines.seek(measured_from)
+            access_lines = lines.read().decode(errors="replace").splitlines()
         stop.set()
         for helper in helpers:
             helper.join()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    print(json.dumps(summary(wrk, users, imports, samples, cold, args, load) | {"primed": primed}))
+    print(json.dumps(summary(wrk, users, imports, samples, cold, args, load, access_lines) | {"primed": primed}))
 
 
 if __name__ == "__main__":

@@ -210,3 +210,21 @@ def test_the_list_quality_and_month_pages_are_cached_per_subtree_too(page, jiaxi
     pinghu_target(jiaxing)
     assert served_from_cache(nanhu, page)  # Pinghu's write shows nowhere on Nanhu's pages
     assert not served_from_cache(pinghu, page)
+
+
+def test_a_supervisors_pages_follow_their_groups_units_not_the_whole_tree(jiaxing, make_user, bureau_user):
+    """Their work queue reads what their groups reach: a write there renews their pages, a write
+    elsewhere (here Nanhu's own, above their unit) keeps them."""
+    from datetime import date
+
+    from twintrack.programme.services import TargetValues, save_targets
+    from twintrack.supervision.services import create_group, create_round
+
+    supervisor = make_user("inspector", "supervisor", jiaxing["NHGX"])
+    round_ = create_round(bureau_user, code="R2023", name_zh="第一轮督查", start_date=date(2023, 7, 1))
+    create_group(bureau_user, round_, name_zh="第一组", leader=supervisor, units=[jiaxing["330482"]])
+    client = logged_in(supervisor)
+    save_targets([TargetValues(jiaxing["330402"].id, "projects", YEAR, 7, Decimal(5))])
+    assert served_from_cache(client)
+    pinghu_target(jiaxing)
+    assert not served_from_cache(client)

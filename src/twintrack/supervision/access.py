@@ -66,6 +66,21 @@ def _subtree_q(user, org_field: str) -> Q | None:
     return Q(**{f"{org_field}__path__startswith": root.path})
 
 
+def reached_units(user) -> set[int]:
+    """The units, beyond the user's own subtree, whose records a supervisor sees (as
+    RequirementPolicy and VisitPolicy read them): those their groups cover, those their groups
+    visited (a requirement of a visit lies at or below the visited unit) and those of the
+    requirements they issued. Changes there change what the supervisor's pages show; a change of
+    their groups (and so of what they cover) bumps the global version."""
+    if role_of(user) != Role.SUPERVISOR:
+        return set()
+    groups = my_groups(user)
+    units = set(Group.units.through.objects.filter(group__in=groups).values_list("orgunit_id", flat=True))
+    units |= set(Visit.objects.filter(group__in=groups).values_list("org_id", flat=True).distinct())
+    units |= set(Requirement.objects.filter(issued_by=user).values_list("org_id", flat=True).distinct())
+    return units
+
+
 def sees_everything(user) -> bool:
     return is_bureau(user) and _whole_tree(scope_root(user))
 

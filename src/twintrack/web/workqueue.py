@@ -27,9 +27,9 @@ from twintrack.approvals.models import MonthApproval, MonthState
 from twintrack.approvals.services import locked_months_for
 from twintrack.display.periods import format_period, month_label
 from twintrack.metrics.periods import default_period
-from twintrack.orgs.access import is_bureau, may, role_of, scope_root, tree_root, visible
+from twintrack.orgs.access import is_bureau, may, membership_of, role_of, scope_root, visible
 from twintrack.orgs.models import Role
-from twintrack.supervision.access import awaiting_response, awaiting_verification
+from twintrack.supervision.access import awaiting_response, awaiting_verification, reached_units
 from twintrack.supervision.models import Requirement, Status, today
 from twintrack.supervision.summary import requirement_queryset
 
@@ -132,13 +132,19 @@ def overdue_requirements(user, on: date) -> Group | None:
 
 
 def queue_units(user) -> list:
-    """The units whose subtrees the queue is read from (its cache dependency): a bureau or
-    district officer's own; a supervisor's groups may cover units anywhere, so the whole tree."""
+    """The units whose changes can change the queue (its page-cache dependency, beside the global
+    version that the tree, accounts and supervision groups bump): the user's own subtree; for an
+    enterprise user their enterprise's unit; for a supervisor also the units their groups reach."""
     root = scope_root(user)
-    if root is not None and role_of(user) in (Role.BUREAU, Role.DISTRICT):
-        return [root]
-    top = tree_root()
-    return [top] if top is not None else []
+    units: list = [root] if root is not None else []
+    role = role_of(user)
+    if role == Role.SUPERVISOR:
+        units += sorted(reached_units(user))
+    elif role == Role.ENTERPRISE:
+        membership = membership_of(user)
+        if membership is not None and membership.enterprise_id:
+            units.append(membership.enterprise.org_id)
+    return units
 
 
 def work_queue(user, on: date | None = None) -> list[Group]:
