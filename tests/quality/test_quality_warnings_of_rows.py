@@ -116,9 +116,20 @@ def test_a_month_of_many_rows_is_evaluated_over_its_units_with_the_same_warnings
     from twintrack.quality import evaluate, warnings
 
     evaluated = []
-    monkeypatch.setattr(warnings, "MANY_ROWS", len(flagged) * 5)  # each month of the file has this many rows
+    monkeypatch.setattr(warnings, "MANY_ROWS", len(flagged) * 5)  # the file's month has this many rows
     monkeypatch.setattr(warnings, "findings_of_rows",
                         lambda *args: evaluated.append(args) or evaluate.findings_of_rows(*args))
-    by_rows, whole, _table = import_both_ways(tmp_path, rows_for(flagged))
-    assert by_rows == whole and len(by_rows) == len(flagged) * 8
+    by_rows, whole, _table = import_both_ways(tmp_path, rows_for(flagged, ("2023-07",)))
+    assert by_rows == whole and len(by_rows) == len(flagged) * 4
     assert evaluated == []
+
+
+def test_a_file_of_several_months_is_evaluated_in_one_pass(flagged, tmp_path, monkeypatch):
+    from twintrack.quality import evaluate, warnings
+
+    passes = []
+    monkeypatch.setattr(warnings, "findings_of_table",
+                        lambda table: passes.append(table) or evaluate.findings_of_table(table))
+    by_rows, whole, table = import_both_ways(tmp_path, rows_for(flagged))
+    assert passes == [table]
+    assert by_rows == whole and len(by_rows) == len(flagged) * 8

@@ -260,6 +260,77 @@ def _decided(year: int, month: int, candidates: list[Candidate], rules: dict[str
     return found
 
 
+def _windowed_prefilters(rules: dict[str, Decimal], last: tuple[int, int]) -> tuple[list[str], list]:
+    """`_prefilters` for `_windowed_candidates`, on each row's windows over the project's rows.
+    A row window holds every row of the calendar window it stands for (the 12 rows before a month
+    include all its rows of the 12 months before), so each condition is implied by the rule:
+    above factor x the median of the non-zero months => above factor x their smallest; a run is
+    its `runs` rows equal and consecutive; after completion is bounded by the file's last month."""
+    conditions, params = [], []
+    if "over_plan" in rules:
+        conditions.append("(p.planned_investment_yuan > 0 AND a.to_date > %s * p.planned_investment_yuan)")
+        params.append(rules["over_plan"] * LOOSE)
+    if "spike" in rules:
+        conditions.append("(a.spike_n >= %s AND a.investment > %s * a.spike_min)")
+        params += [R.SPIKE_MIN_HISTORY, rules["spike"] * LOOSE]
+    if "repeated" in rules and int(rules["repeated"]) >= 2:
+        runs = int(rules["repeated"])
+        conditions.append("(a.run_n = %s AND a.run_min = a.run_max AND a.run_first = a.month_index - %s)")
+        params += [runs, runs - 1]
+    if "after_completion" in rules:
+        conditions.append("(p.status = %s AND p.planned_end_date < %s)")
+        params += ["completed", date(*shift_month(*last, -int(rules["after_completion"])), 1)]
+    return conditions, params
+
+
+def _windowed_candidates(table: str, rules: dict[str, Decimal]) -> list[tuple[int, int, Candidate]]:
+    """(year, month, candidate) for the rows `table` lists, every month at once: one ordered pass
+    over the listed projects' rows with window functions instead of one aggregate over each
+    month's history per month (which, for a file of many months, reads the history again for
+    every month)."""
+    last = _fetch(f"SELECT MAX(year * 12 + month - 1) FROM {table}", [])[0][0]
+    if last is None:
+        return []
+    last_year, last_month0 = divmod(int(last), 12)
+    conditions, params = _windowed_prefilters(rules, (last_year, last_month0 + 1))
+    if not conditions:
+        return []
+    runs = max(int(rules.get("repeated", 2)), 2)
+    order = "PARTITION BY h.project_id ORDER BY h.year, h.month"
+    month_of = MONTH_OF.format(alias="h")
+    windows = (f"SUM(h.investment_yuan) OVER ({order} ROWS UNBOUNDED PRECEDING) AS to_date, "
+               f"COUNT(CASE WHEN h.investment_yuan > 0 THEN 1 END) OVER w12 AS spike_n, "
+               f"MIN(CASE WHEN h.investment_yuan > 0 THEN h.investment_yuan END) OVER w12 AS spike_min, "
+               f"COUNT(*) OVER wrun AS run_n, MIN(h.investment_yuan) OVER wrun AS run_min, "
+               f"MAX(h.investment_yuan) OVER wrun AS run_max, MIN({month_of}) OVER wrun AS run_first")
+    history = (f"SELECT h.project_id, h.year, h.month, {month_of} AS month_index, h.investment_yuan AS investment, "
+               f"{windows} FROM {G} h WHERE h.project_id IN (SELECT project_id FROM {table}) "
+               f"AND {month_of} <= %s "
+               f"WINDOW w12 AS ({order} ROWS BETWEEN 12 PRECEDING AND 1 PRECEDING), "
+               f"wrun AS ({order} ROWS BETWEEN {runs - 1} PRECEDING AND CURRENT ROW)")
+    sql = (f"SELECT a.year, a.month, p.id, p.code, o.id, o.code, a.investment, p.planned_investment_yuan, "
+           f"p.status, p.planned_end_date, a.to_date FROM ({history}) a "
+           f"JOIN {table} t ON t.project_id = a.project_id AND t.year = a.year AND t.month = a.month "
+           f"JOIN {P} p ON p.id = a.project_id JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
+           f"WHERE a.investment > 0 AND p.is_active AND ({' OR '.join(conditions)})")
+    return [(r[0], r[1], Candidate(r[2], r[3], r[4], r[5], decimal(r[6]), decimal(r[7]), r[8], _as_date(r[9]),
+                                   decimal(r[10])))
+            for r in _fetch(sql, [int(last), *params])]
+
+
+def findings_of_table(table: str, rules: dict[str, Decimal] | None = None) -> list[Finding]:
+    """`findings_of_rows` for every month `table` lists, in one pass (a file of many months);
+    sorted by month, then rule key, then project code."""
+    rules = rules_in_force() if rules is None else rules
+    by_month: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
+    for year, month, candidate in _windowed_candidates(table, rules):
+        by_month[(year, month)].append(candidate)
+    found = []
+    for (year, month), candidates in sorted(by_month.items()):
+        found += sorted(_decided(year, month, candidates, rules), key=lambda f: (f.rule, f.project))
+    return found
+
+
 def months_of_rows(table: str) -> dict[tuple[int, int], int]:
     """(year, month) -> how many rows `table` (project_id, year, month) lists for it."""
     if connection.vendor == "postgresql":

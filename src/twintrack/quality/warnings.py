@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from twintrack.orgs.models import OrgUnit
-from twintrack.quality.evaluate import Finding, Scope, findings_for, findings_of_rows, months_of_rows
+from twintrack.quality.evaluate import (
+    Finding, Scope, findings_for, findings_of_rows, findings_of_table, months_of_rows,
+)
 
 COLUMN = "investment_yuan"
 
@@ -92,13 +94,17 @@ MANY_ROWS = 300_000  # rows of one month from which the file's units are evaluat
 
 
 def _findings(written) -> list[Finding]:
-    """The findings on (at least) the file's rows: month by month, those rows alone when the writer
-    kept them in a table and they are not many; otherwise the month over the file's units (a
-    month-end file holds most of them: one pass over the units' month costs less than its rows
-    taken one by one, measured on PostgreSQL at 10^6 rows; the findings on other rows are dropped
-    when the rows are numbered)."""
+    """The findings on (at least) the file's rows. When the writer kept the file's project-months
+    in a table (`written.project_months`): a file of several months in one windowed pass over its
+    projects' rows (month by month, each month would read the history again: quadratic in the
+    months of a year's load); one month on its rows alone when they are not many. Otherwise the
+    month over the file's units: a month-end file holds most of them, and one pass over the units'
+    month costs less than its rows taken one by one (measured on PostgreSQL at 10^6 rows); the
+    findings on other rows are dropped when the rows are numbered."""
     table = getattr(written, "project_months", None)
     months = months_of_rows(table) if table else {month: MANY_ROWS for month in written.months}
+    if table and len(months) > 1:
+        return findings_of_table(table)
     found: list[Finding] = []
     for (year, month), count in sorted(months.items()):
         if count < MANY_ROWS:

@@ -1,0 +1,74 @@
+"""`findings_of_table` (every month of a file in one windowed pass) finds exactly what
+`findings_of_rows` finds month by month: on histories with gaps, runs, spikes, plans exceeded
+and completed projects, with the rules' thresholds changed too."""
+import random
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+TABLE = "tt_windowed_rows"
+
+
+@pytest.fixture
+def histories(make_project):
+    """40 projects with random monthly investment over 2022-2023 (months left out at random),
+    drawn from a few amounts so that runs repeat, with a spike now and then."""
+    from twintrack.programme.services import ProgressValues, save_progress
+
+    rng = random.Random(7)
+    rows = []
+    for n in range(40):
+        status = "completed" if n % 5 == 0 else "in_progress"
+        project = make_project(f"W{n:03d}", org="330402" if n % 2 else "330482", status=status,
+                               planned=rng.choice([None, 50, 200, 1000]),
+                               end=date(2022, rng.randint(1, 12), 28) if status == "completed" else None)
+        for year in (2022, 2023):
+            for month in range(1, 13):
+                if rng.random() < 0.2:
+                    continue  # a gap breaks runs and leaves the 12 months before with fewer rows
+                amount = rng.choice([0, 5, 5, 8, 10, 12]) * (30 if rng.random() < 0.08 else 1)
+                rows.append(ProgressValues(project.id, project.enterprise.org_id, year, month, Decimal(amount), None, ""))
+    save_progress(rows)
+
+
+def listed(months):
+    """A table of the stored rows of these (year, month)s, as an import lists what it wrote."""
+    from django.db import connection
+
+    from twintrack.programme.models import Progress
+
+    rows = [row for row in Progress.objects.values_list("project_id", "year", "month") if row[1:] in months]
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {TABLE} (project_id BIGINT, year INTEGER, month INTEGER)")
+        cursor.executemany(f"INSERT INTO {TABLE} VALUES (%s, %s, %s)", rows)
+    return months
+
+
+def key(finding):
+    return (finding.year, finding.month, finding.rule, finding.project, finding.value, finding.threshold)
+
+
+@pytest.mark.parametrize("thresholds", [{}, {"spike": Decimal("2"), "repeated": Decimal("2"),
+                                             "over_plan": Decimal("0.5"), "after_completion": Decimal("1")}],
+                         ids=["defaults", "tight"])
+def test_one_pass_over_many_months_finds_what_each_month_finds(histories, thresholds):
+    from twintrack.quality.evaluate import findings_of_rows, findings_of_table, rules_in_force
+
+    rules = rules_in_force() | thresholds
+    months = listed({(2023, month) for month in range(1, 13)} | {(2022, 11), (2022, 12)})
+    by_month = [key(f) for year, month in sorted(months) for f in findings_of_rows(TABLE, year, month, rules)]
+    assert [key(f) for f in findings_of_table(TABLE, rules)] == by_month
+    assert {f[2] for f in by_month} == {"over_plan", "spike", "repeated", "after_completion"}
+
+
+def test_a_part_of_the_months_is_evaluated_on_its_own_rows_only(histories):
+    from twintrack.quality.evaluate import findings_of_rows, findings_of_table
+
+    months = listed({(2023, 3), (2023, 9)})
+    by_month = [key(f) for year, month in sorted(months) for f in findings_of_rows(TABLE, year, month)]
+    found = [key(f) for f in findings_of_table(TABLE)]
+    assert found == by_month and found
+    assert {f[:2] for f in found} <= months
