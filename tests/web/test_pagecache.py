@@ -228,3 +228,15 @@ def test_a_supervisors_pages_follow_their_groups_units_not_the_whole_tree(jiaxin
     assert served_from_cache(client)
     pinghu_target(jiaxing)
     assert not served_from_cache(client)
+
+
+def test_once_one_projects_page_was_cached_every_projects_page_is_stored_at_its_first_answer(jiaxing, nanhu_user):
+    """The middleware learns which views may be cached by view, not by path: a worker that has
+    served one project's page stores another's the first time it renders it."""
+    from twintrack.programme.models import Project
+
+    first, second = Project.objects.filter(enterprise__org__code="330402").order_by("pk")[:2]
+    nanhu = logged_in(nanhu_user)
+    warm(nanhu, f"/projects/{first.pk}/")
+    assert nanhu.get(f"/projects/{second.pk}/").status_code == 200
+    assert served_from_cache(nanhu, f"/projects/{second.pk}/")

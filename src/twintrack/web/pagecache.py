@@ -29,6 +29,7 @@ from datetime import timezone as dt_timezone
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from twintrack.metrics import version
@@ -39,7 +40,16 @@ from twintrack.web.sessions import restart_if_due
 
 CACHE_SECONDS = 3600
 _GLOBAL = "_twintrack_page_global"  # the global version, read before the view ran
-_paths: set[str] = set()  # paths whose view has opted in, learnt from their responses
+_views: set[str] = set()  # views that have opted in, learnt from their responses
+
+
+def _view_of(request) -> str | None:
+    """The name of the view the request's path leads to (one project's page and another's share
+    it: a worker learns once per view, not once per project, that its pages may be cached)."""
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
 
 
 def _session_and_versions(session_key: str, unit_ids: tuple[int, ...]) -> tuple[str, object, tuple] | None:
@@ -100,7 +110,7 @@ class PageCacheMiddleware:
             return response
         response = self.get_response(request)
         if getattr(response, _MARK, False):
-            _paths.add(request.path)
+            _views.add(_view_of(request))
             if lookup is not None and _storable(request, response):
                 key, _, session_data = lookup
                 unit_ids, unit_versions = getattr(request, _UNITS)
@@ -112,7 +122,7 @@ class PageCacheMiddleware:
         """(key, the stored response if still valid, the session row's data), or None when the
         request may not use the cache at all."""
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        if (request.method != "GET" or request.path not in _paths or not session_key
+        if (request.method != "GET" or not session_key or _view_of(request) not in _views
                 or request.COOKIES.get("messages")):
             return None
         key = _key(request, session_key)
