@@ -64,6 +64,20 @@ def test_one_pass_over_many_months_finds_what_each_month_finds(histories, thresh
     assert {f[2] for f in by_month} == {"over_plan", "spike", "repeated", "after_completion"}
 
 
+def test_candidates_decided_in_small_chunks_give_the_same_findings(histories, monkeypatch):
+    """A year's load is decided a chunk at a time (its candidates would not fit in memory at
+    once); a chunk may end in the middle of a month and hold several months."""
+    from twintrack.quality import evaluate
+
+    rules = evaluate.rules_in_force() | {"spike": Decimal("2"), "over_plan": Decimal("0.5")}
+    listed({(2023, month) for month in range(1, 13)})
+    whole = [key(f) for f in evaluate.findings_of_table(TABLE, rules)]
+    monkeypatch.setattr(evaluate, "WINDOWED_CHUNK", 7)
+    chunks = [len(chunk) for chunk in evaluate._windowed_candidates(TABLE, rules)]
+    assert len(chunks) > 3 and max(chunks) == 7
+    assert [key(f) for f in evaluate.findings_of_table(TABLE, rules)] == whole and whole
+
+
 def test_a_part_of_the_months_is_evaluated_on_its_own_rows_only(histories):
     from twintrack.quality.evaluate import findings_of_rows, findings_of_table
 

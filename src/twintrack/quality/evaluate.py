@@ -283,18 +283,22 @@ def _windowed_prefilters(rules: dict[str, Decimal], last: tuple[int, int]) -> tu
     return conditions, params
 
 
-def _windowed_candidates(table: str, rules: dict[str, Decimal]) -> list[tuple[int, int, Candidate]]:
+WINDOWED_CHUNK = 50_000  # candidates decided at a time: a year's load has millions of them
+
+
+def _windowed_candidates(table: str, rules: dict[str, Decimal]) -> Iterator[list[tuple[int, int, Candidate]]]:
     """(year, month, candidate) for the rows `table` lists, every month at once: one ordered pass
     over the listed projects' rows with window functions instead of one aggregate over each
     month's history per month (which, for a file of many months, reads the history again for
-    every month)."""
+    every month). Streamed in chunks of WINDOWED_CHUNK, month by month (a server-side cursor on
+    PostgreSQL): a year of 10^7 rows has about 1.8 million candidates, 2 GB as objects at once."""
     last = _fetch(f"SELECT MAX(year * 12 + month - 1) FROM {table}", [])[0][0]
     if last is None:
-        return []
+        return
     last_year, last_month0 = divmod(int(last), 12)
     conditions, params = _windowed_prefilters(rules, (last_year, last_month0 + 1))
     if not conditions:
-        return []
+        return
     runs = max(int(rules.get("repeated", 2)), 2)
     order = "PARTITION BY h.project_id ORDER BY h.year, h.month"
     month_of = MONTH_OF.format(alias="h")
@@ -312,22 +316,26 @@ def _windowed_candidates(table: str, rules: dict[str, Decimal]) -> list[tuple[in
            f"p.status, p.planned_end_date, a.to_date FROM ({history}) a "
            f"JOIN {table} t ON t.project_id = a.project_id AND t.year = a.year AND t.month = a.month "
            f"JOIN {P} p ON p.id = a.project_id JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
-           f"WHERE a.investment > 0 AND p.is_active AND ({' OR '.join(conditions)})")
-    return [(r[0], r[1], Candidate(r[2], r[3], r[4], r[5], decimal(r[6]), decimal(r[7]), r[8], _as_date(r[9]),
-                                   decimal(r[10])))
-            for r in _fetch(sql, [int(last), *params])]
+           f"WHERE a.investment > 0 AND p.is_active AND ({' OR '.join(conditions)}) ORDER BY a.year, a.month")
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [int(last), *params])
+        while rows := cursor.fetchmany(WINDOWED_CHUNK):
+            yield [(r[0], r[1], Candidate(r[2], r[3], r[4], r[5], decimal(r[6]), decimal(r[7]), r[8],
+                                          _as_date(r[9]), decimal(r[10]))) for r in rows]
 
 
 def findings_of_table(table: str, rules: dict[str, Decimal] | None = None) -> list[Finding]:
     """`findings_of_rows` for every month `table` lists, in one pass (a file of many months);
     sorted by month, then rule key, then project code."""
     rules = rules_in_force() if rules is None else rules
-    by_month: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
-    for year, month, candidate in _windowed_candidates(table, rules):
-        by_month[(year, month)].append(candidate)
     found = []
-    for (year, month), candidates in sorted(by_month.items()):
-        found += sorted(_decided(year, month, candidates, rules), key=lambda f: (f.rule, f.project))
+    for chunk in _windowed_candidates(table, rules):
+        by_month: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
+        for year, month, candidate in chunk:
+            by_month[(year, month)].append(candidate)
+        for (year, month), candidates in by_month.items():
+            found += _decided(year, month, candidates, rules)
+    found.sort(key=lambda f: (f.year, f.month, f.rule, f.project))
     return found
 
 
