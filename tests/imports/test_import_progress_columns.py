@@ -82,6 +82,21 @@ def test_a_clean_file_gives_the_same_rows_counts_history_and_rollups_either_way(
     assert general[2] == []
 
 
+NOTES = ["mixed load 3", "第一季度 设备到位，已验收", "（备注）《月报》", "a/b"]
+
+
+def test_notes_in_words_go_the_fast_way_and_are_stored_as_the_general_path_stores_them(
+        projects, write_csv, calls, general_only):
+    rows = [HEADER] + [[f"P00{i}", "2023-03", "1", "", note] for i, note in enumerate(NOTES)]
+    import_file("progress", write_csv(rows), reason="test")
+    assert calls == {"fast": 1, "declined": 0}
+    fast = state()[0]
+    Progress.objects.all().delete()
+    general_only()
+    import_file("progress", write_csv(rows), reason="test")
+    assert state()[0] == fast and [row[-1] for row in fast] == NOTES
+
+
 BAD_FILES = {
     "unknown project": [HEADER, ["P000", "2023-03", "1", "", ""], ["P999", "2023-03", "1", "", ""]],
     "duplicate": [HEADER, ["P000", "2023-03", "1", "", ""], ["P000", "2023-03", "2", "", ""]],
@@ -91,6 +106,9 @@ BAD_FILES = {
     "total row": [HEADER, ["P000", "2023-03", "1", "", ""], ["Total", "", "1", "", ""]],
     "short row": [HEADER, ["P000", "2023-03", "1"]],
     "long code": [HEADER, ["P000", "2023-03", "1", "", ""], ["P" * 80, "2023-03", "1", "", ""]],
+    "note with spaces around": [HEADER, ["P000", "2023-03", "1", "", " 备注\u3000"], ["P001", "2023-03", "1", "", "x\u200b"]],
+    "note with a tab": [HEADER, ["P000", "2023-03", "1", "", "a\tb"]],
+    "long note": [HEADER, ["P000", "2023-03", "1", "", "备" * 501]],
 }
 
 

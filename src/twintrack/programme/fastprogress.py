@@ -33,6 +33,11 @@ CODE = r"^[0-9A-Za-z_./-]+$"  # fields.plain_text
 MONTH = r"^[0-9]{4}-[0-9]{2}$"  # fields.plain_month
 YUAN = r"^[0-9]{1,16}(\.[0-9]{1,2})?$"  # below YUAN_LIMIT, no rounding needed
 TCE = r"^[0-9]{1,14}(\.[0-9]{1,6})?$"  # below TCE_LIMIT, no rounding needed
+# A note the general path stores as it is (fields.as_text strips spaces and invisible characters
+# at either end): printable ASCII, CJK characters and punctuation, full-width forms at the ends,
+# anything but control characters between them.
+_NOTE_END = r"[!-~\x{3001}-\x{303F}\x{3400}-\x{9FFF}\x{FF01}-\x{FF5E}]"
+NOTE = rf"^{_NOTE_END}([^\x00-\x1f\x7f]*{_NOTE_END})?$"
 
 
 class NotClean(Exception):
@@ -93,7 +98,7 @@ def plain_columns(columns: dict, current: tuple[int, int]):
     note = columns.get("note")
     if note is None:
         note = pa.array([""] * len(code), pa.string())
-    elif not _all(pc.or_(pc.equal(note, ""), pc.and_(pc.match_substring_regex(note, CODE),
+    elif not _all(pc.or_(pc.equal(note, ""), pc.and_(pc.match_substring_regex(note, NOTE),
                                                       pc.less_equal(pc.utf8_length(note), 500)))):
         raise NotClean
     return code, years, months, invest, tce, note
