@@ -70,7 +70,7 @@ def authenticate(value: str) -> AccessToken | None:
     """The live token with this value, or None (unknown, expired, revoked, or its user inactive)."""
     if not value or not value.startswith(TOKEN_PREFIX) or len(value) > 200:
         return None
-    token = (AccessToken.objects.select_related("user", "user__membership")
+    token = (AccessToken.objects.select_related("user", "user__membership__org")
              .filter(digest=digest_of(value)).first())
     if token is None or not is_live(token):
         return None
