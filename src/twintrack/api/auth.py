@@ -12,10 +12,6 @@ request here and CSRF has nothing to protect (django-ninja exempts its views).
 """
 from __future__ import annotations
 
-import time
-
-from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
@@ -23,8 +19,6 @@ from ninja.throttling import BaseThrottle
 from simple_history.models import HistoricalRecords
 
 from twintrack.orgs import tokens
-
-WINDOW_SECONDS = 60
 
 
 class TokenAuth(HttpBearer):
@@ -65,18 +59,7 @@ def name_the_token(sender, history_instance, **kwargs) -> None:
 class TokenRateThrottle(BaseThrottle):
     def allow_request(self, request) -> bool:
         token = getattr(request, "auth", None)
-        if token is None:
-            return True
-        window = int(time.time() // WINDOW_SECONDS)
-        key = f"api-rate:{token.pk}:{window}"
-        cache = caches["default"]
-        cache.add(key, 0, WINDOW_SECONDS * 2)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, WINDOW_SECONDS * 2)
-            count = 1
-        return count <= settings.TWINTRACK_API_RATE
+        return token is None or tokens.within_rate(token.pk)
 
     def wait(self) -> float:
-        return WINDOW_SECONDS - time.time() % WINDOW_SECONDS
+        return tokens.rate_wait()

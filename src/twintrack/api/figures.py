@@ -14,6 +14,7 @@ from twintrack.api.paging import Paging, page_of, period_of
 from twintrack.api.problems import READ_ERRORS
 from twintrack.api.schemas import BulletinPage, Text
 from twintrack.display.periods import format_period
+from twintrack.metrics.pages import depends_on, storable
 from twintrack.metrics.version import cached
 from twintrack.orgs.access import get_visible_org_or_404
 from twintrack.quality.services import quality_view
@@ -41,7 +42,8 @@ def report_json(org, year: int, month: int, approved_only: bool) -> str:
 def report(request, org: Text, period: Text, approved_only: bool = False):
     unit = get_visible_org_or_404(request.user, org)
     year, month = period_of(period)
-    return HttpResponse(report_json(unit, year, month, approved_only), content_type=JSON)
+    depends_on(request, [unit], top_bar=False)
+    return storable(HttpResponse(report_json(unit, year, month, approved_only), content_type=JSON))
 
 
 @router.get("/quality/{org}/{period}", response={200: dict, **READ_ERRORS},
@@ -49,8 +51,9 @@ def report(request, org: Text, period: Text, approved_only: bool = False):
 def quality(request, org: Text, period: Text):
     unit = get_visible_org_or_404(request.user, org)
     year, month = period_of(period)
-    return HttpResponse(json.dumps(quality_view(unit, year, month).as_json(), ensure_ascii=False),
-                        content_type=JSON)
+    depends_on(request, [unit], top_bar=False)
+    return storable(HttpResponse(json.dumps(quality_view(unit, year, month).as_json(), ensure_ascii=False),
+                                 content_type=JSON))
 
 
 def _bulletin_out(request, org, bulletin: PublishedBulletin, files: list[tuple[str, int, str]]) -> dict:

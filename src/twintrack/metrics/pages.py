@@ -1,6 +1,6 @@
 """What a view declares for the page cache (`twintrack.web.pagecache`, which serves the pages).
 
-A view opts in with `@cache_per_session` and names, with `depends_on(request, units)`, the
+A view opts in with `@cache_per_session` (an API view with `storable(response)`) and names, with `depends_on(request, units)`, the
 org units whose subtrees the page shows, before it reads any data: its response stays valid
 until the data version of one of those units (or the global one) changes. The units of the
 top bar every page carries (the work queue) are added here, named by the setting
@@ -25,11 +25,16 @@ def cache_per_session(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        setattr(response, MARK, True)
-        return response
+        return storable(view(request, *args, **kwargs))
 
     return wrapper
+
+
+def storable(response):
+    """Mark one response as storable by the page cache (an API answer: its credential is the
+    request's token, as a page's is its session)."""
+    setattr(response, MARK, True)
+    return response
 
 
 def _top_bar_units(user) -> list:
@@ -37,8 +42,9 @@ def _top_bar_units(user) -> list:
     return list(import_string(name)(user)) if name else []
 
 
-def depends_on(request, units) -> None:
-    """The page shows these units' subtrees (OrgUnits or ids), and the top bar: it stays cached
-    until one of them, or the global version, changes. Call it before reading the page's data."""
-    ids = version.unit_ids([*units, *_top_bar_units(request.user)])
+def depends_on(request, units, top_bar: bool = True) -> None:
+    """The page shows these units' subtrees (OrgUnits or ids), and the top bar (an API answer has
+    none): it stays cached until one of them, or the global version, changes. Call it before
+    reading the page's data."""
+    ids = version.unit_ids([*units, *(_top_bar_units(request.user) if top_bar else ())])
     setattr(request, UNITS, (tuple(ids), version.versions(ids)[1:]))

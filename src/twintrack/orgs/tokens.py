@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -62,8 +65,12 @@ def revoke_token(token: AccessToken, actor=None) -> bool:
 
 
 def is_live(token: AccessToken, now=None) -> bool:
-    now = now or timezone.now()
-    return token.revoked_at is None and token.expires_at > now and token.user.is_active
+    return live(token.revoked_at, token.expires_at, token.user.is_active, now)
+
+
+def live(revoked_at, expires_at, user_active: bool, now=None) -> bool:
+    """A token's state is live: not revoked, not expired, its user active."""
+    return revoked_at is None and expires_at > (now or timezone.now()) and bool(user_active)
 
 
 def authenticate(value: str) -> AccessToken | None:
@@ -79,15 +86,44 @@ def authenticate(value: str) -> AccessToken | None:
 
 
 def _touch(token: AccessToken) -> None:
-    """Note the last use, at most once a minute; never at the cost of the request itself."""
+    token.last_used_at = touch(token.pk, token.last_used_at)
+
+
+def touch(token_id: int, last_used_at):
+    """Note the last use, at most once a minute, never at the cost of the request itself; returns
+    the last-use time now stored."""
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOUCH_SECONDS:
+    if last_used_at is None or (now - last_used_at).total_seconds() >= TOUCH_SECONDS:
         try:
             with transaction.atomic():
-                AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)  # no history row for this
+                AccessToken.objects.filter(pk=token_id).update(last_used_at=now)  # no history row for this
         except DatabaseError:  # a writer holds the database: the next request notes it
-            return
-        token.last_used_at = now
+            return last_used_at
+        return now
+    return last_used_at
+
+
+RATE_WINDOW_SECONDS = 60
+
+
+def within_rate(token_id: int) -> bool:
+    """Count one request of this token in the current minute (a fixed window in the shared cache);
+    False once it is over TWINTRACK_API_RATE."""
+    window = int(time.time() // RATE_WINDOW_SECONDS)
+    key = f"api-rate:{token_id}:{window}"
+    cache = caches["default"]
+    cache.add(key, 0, RATE_WINDOW_SECONDS * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS * 2)
+        count = 1
+    return count <= settings.TWINTRACK_API_RATE
+
+
+def rate_wait() -> float:
+    """Seconds until the current window ends."""
+    return RATE_WINDOW_SECONDS - time.time() % RATE_WINDOW_SECONDS
 
 
 def tokens_of(user):

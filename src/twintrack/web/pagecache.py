@@ -10,6 +10,12 @@ those versions again, before authentication, templates or the view run: the dash
 load costs a session look-up, not a page render. A Pinghu import leaves the Tongxiang officer's
 cached dashboard valid.
 
+The API's figures (`api.figures`: reports, quality) are kept the same way, with the bearer
+token in place of the session: the key holds the token's digest, and the one query reads the
+token's state (revoked, expired, its user inactive: a miss, and the full path answers 401) with
+the versions. A hit still counts against the token's rate and notes its last use when due.
+A path of the API is looked up by its token only, a page by its session only.
+
 Safety rests on the versions, not on expiry:
 - a logged-out or expired session has no row (or an old expiry), so it misses;
 - a write to anything a page shows bumps the version of its unit and every ancestor, or the
@@ -22,6 +28,7 @@ Safety rests on the versions, not on expiry:
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import datetime
 from datetime import timezone as dt_timezone
@@ -29,12 +36,14 @@ from datetime import timezone as dt_timezone
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from twintrack.metrics import version
 from twintrack.metrics.pages import MARK as _MARK
 from twintrack.metrics.pages import UNITS as _UNITS
+from twintrack.orgs import tokens
+from twintrack.orgs.models import AccessToken
 
 from twintrack.web.sessions import restart_if_due
 
@@ -65,11 +74,36 @@ def _session_and_versions(session_key: str, unit_ids: tuple[int, ...]) -> tuple[
     if row is None:
         return None
     data, expires, *versions = row
-    if isinstance(expires, str):  # SQLite through a raw cursor
-        expires = datetime.fromisoformat(expires)
-    if timezone.is_naive(expires):
-        expires = timezone.make_aware(expires, dt_timezone.utc)
-    return data, expires, tuple(v or 0 for v in versions)
+    return data, _aware(expires), tuple(v or 0 for v in versions)
+
+
+def _aware(moment):
+    """A timestamp read through a raw cursor as an aware datetime (SQLite answers text)."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return timezone.make_aware(moment, dt_timezone.utc) if timezone.is_naive(moment) else moment
+
+
+def _token_and_versions(digest: str, unit_ids: tuple[int, ...]) -> tuple[int, object, tuple] | None:
+    """A live API token's id and last use, and the current versions (global, *units), in one
+    query; None when there is no such token or it is revoked, expired or its user inactive."""
+    from django.contrib.auth import get_user_model
+
+    columns, params = version.versions_sql(unit_ids)
+    sql = (f"SELECT t.id, t.revoked_at, t.expires_at, t.last_used_at, u.is_active, {', '.join(columns)} "
+           f"FROM {AccessToken._meta.db_table} t JOIN {get_user_model()._meta.db_table} u ON u.id = t.user_id "
+           f"WHERE t.digest = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, digest])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token_id, revoked, expires, last_used, active, *versions = row
+    if not tokens.live(_aware(revoked), _aware(expires), active):
+        return None
+    return token_id, _aware(last_used), tuple(v or 0 for v in versions)
 
 
 def _key(request, session_key: str) -> str:
@@ -112,30 +146,70 @@ class PageCacheMiddleware:
         if getattr(response, _MARK, False):
             _views.add(_view_of(request))
             if lookup is not None and _storable(request, response):
-                key, _, session_data = lookup
+                key, _, state = lookup
                 unit_ids, unit_versions = getattr(request, _UNITS)
-                entry = (session_data, unit_ids, (getattr(request, _GLOBAL), *unit_versions), response)
+                entry = (state, unit_ids, (getattr(request, _GLOBAL), *unit_versions), response)
                 self.cache.set(key, entry, CACHE_SECONDS)
         return response
 
-    def _lookup(self, request) -> tuple[str, object, str] | None:
-        """(key, the stored response if still valid, the session row's data), or None when the
-        request may not use the cache at all."""
+    def _lookup(self, request) -> tuple[str, object, object] | None:
+        """(key, the stored response if still valid, the credential's state to store it with), or
+        None when the request may not use the cache at all. A page's credential is its session;
+        an API answer's is its bearer token (a page never reads a token, the API never a session)."""
+        if request.method != "GET" or _view_of(request) not in _views or request.COOKIES.get("messages"):
+            return None
+        if request.path.startswith(_api_prefix()):
+            return self._lookup_token(request)
+        return self._lookup_session(request)
+
+    def _lookup_session(self, request):
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-        if (request.method != "GET" or not session_key or _view_of(request) not in _views
-                or request.COOKIES.get("messages")):
+        if not session_key:
             return None
         key = _key(request, session_key)
         entry = self.cache.get(key)
-        unit_ids = entry[1] if entry is not None else ()
-        found = _session_and_versions(session_key, unit_ids)
+        found = _session_and_versions(session_key, entry[1] if entry is not None else ())
         if found is None:
             return None
         data, expires, versions = found
         if expires <= timezone.now():  # the full path refuses it
             return None
         restart_if_due(request, session_key, expires)
+        return self._answer(request, key, entry, data, versions)
+
+    def _lookup_token(self, request):
+        value = _bearer(request)
+        if value is None:
+            return None
+        digest = tokens.digest_of(value)
+        key = _key(request, "token:" + digest)
+        entry = self.cache.get(key)
+        found = _token_and_versions(digest, entry[1] if entry is not None else ())
+        if found is None:
+            return None  # the full path answers 401
+        token_id, last_used, versions = found
+        answer = self._answer(request, key, entry, token_id, versions)
+        if answer[1] is not None:
+            if not tokens.within_rate(token_id):
+                return None  # the full path counts it too and answers 429
+            tokens.touch(token_id, last_used)
+        return answer
+
+    @staticmethod
+    def _answer(request, key: str, entry, state, versions: tuple):
         setattr(request, _GLOBAL, versions[0])
-        if entry is not None and entry[0] == data and entry[2] == versions:
-            return key, entry[3], data
-        return key, None, data
+        if entry is not None and entry[0] == state and entry[2] == versions:
+            return key, entry[3], state
+        return key, None, state
+
+
+def _bearer(request) -> str | None:
+    """The token of an `Authorization: Bearer` header, as the API's authentication reads it."""
+    scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    value = value.strip()
+    return value if scheme.lower() == "bearer" and value.startswith(tokens.TOKEN_PREFIX) else None
+
+
+@functools.cache
+def _api_prefix() -> str:
+    return reverse("api:api-root")
