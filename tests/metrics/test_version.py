@@ -143,3 +143,46 @@ def test_units_then_global_and_global_then_units_at_once_do_not_deadlock(city):
         thread.join()
     assert errors == []
     assert version.current() == before + 2
+
+
+def test_a_value_missing_for_many_requests_at_once_is_computed_once_and_waited_for():
+    """Right after a write every user's page asks for the same parts: one request computes each,
+    the others wait for its value instead of computing it again."""
+    import threading
+    import time
+
+    from django.core.cache import cache
+
+    calls = []
+
+    def compute_many(ids):
+        calls.append(sorted(ids))
+        time.sleep(0.2)
+        return {some_id: some_id * 10 for some_id in ids}
+
+    keys = {1: "single-flight:a", 2: "single-flight:b", 3: "single-flight:none"}
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(version._filled(keys, compute_many)))
+               for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [{1: 10, 2: 20, 3: 30}] * 6
+    assert sorted(some_id for ids in calls for some_id in ids) == [1, 2, 3]
+    assert not any(cache.get(version.LOCK + key) for key in keys.values())  # the claims are gone
+
+
+def test_a_failed_computation_leaves_no_claim_behind_and_none_is_a_value():
+    from django.core.cache import cache
+
+    def failing(ids):
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        version._filled({1: "single-flight:fails"}, failing)
+    assert cache.get(version.LOCK + "single-flight:fails") is None
+    calls = []
+    assert version._filled({1: "single-flight:fails"}, lambda ids: calls.append(ids) or {1: None}) == {1: None}
+    assert version._filled({1: "single-flight:fails"}, lambda ids: calls.append(ids) or {1: None}) == {1: None}
+    assert calls == [[1]]

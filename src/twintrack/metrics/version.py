@@ -18,6 +18,7 @@ version row, as they queued on the single global row before, instead of deadlock
 """
 from __future__ import annotations
 
+import time
 from typing import Callable, Iterable, Sequence
 
 from django.core.cache import caches
@@ -109,7 +110,47 @@ def unit_ids(orgs: Iterable) -> list[int]:
 
 
 def _full_key(seen: tuple[int, ...], ids: Sequence[int], key: str) -> str:
-    return f"v{'.'.join(map(str, seen))}:{','.join(map(str, ids))}:{key}"
+    return f"w{'.'.join(map(str, seen))}:{','.join(map(str, ids))}:{key}"
+
+
+LOCK = "computing:"  # prefix of the claim on a value being computed
+LOCK_SECONDS = 120  # a claim outlives no crashed worker for longer
+WAIT_SECONDS = 30  # how long a request waits for another's computation before doing it itself
+POLL_SECONDS = 0.02
+
+
+def _filled(keys: dict, compute_many: Callable[[list], dict]) -> dict:
+    """{id: value} for every id of `keys` ({id: cache key}), from the cache, or computed by
+    `compute_many(ids)` -> {id: value}. A value missing for several requests at once is computed by
+    the one that claims it first while the others wait for it: right after a write every user of
+    a unit asks for the same parts, and computing them once per request multiplies the work by
+    the number of users. Values are stored boxed, so that None is a value too."""
+    cache = caches["default"]
+    found: dict = {}
+    pending = dict(keys)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while pending:
+        stored = cache.get_many([*pending.values(), *(LOCK + key for key in pending.values())])
+        for some_id, key in list(pending.items()):
+            if key in stored:
+                found[some_id] = stored[key][0]
+                del pending[some_id]
+        late = time.monotonic() >= deadline
+        mine = [some_id for some_id, key in pending.items()
+                if late or (LOCK + key not in stored and cache.add(LOCK + key, 1, LOCK_SECONDS))]
+        if mine:
+            try:
+                computed = compute_many(mine)
+                cache.set_many({pending[some_id]: (computed[some_id],) for some_id in mine}, CACHE_SECONDS)
+            finally:
+                if not late:
+                    cache.delete_many([LOCK + pending[some_id] for some_id in mine])
+            for some_id in mine:
+                found[some_id] = computed[some_id]
+                del pending[some_id]
+        elif pending:
+            time.sleep(POLL_SECONDS)
+    return found
 
 
 def cached_per_unit(key: str, units: Sequence, compute_many: Callable[[list], dict]) -> dict[int, object]:
@@ -117,17 +158,11 @@ def cached_per_unit(key: str, units: Sequence, compute_many: Callable[[list], di
     one); the units whose value is missing are computed together, `compute_many(units)` returning
     {unit id: value}. One query for all the versions and one cache round trip, so a write below
     one unit recomputes that unit's value only. `key` names everything else the values depend on."""
-    ids = [unit.pk for unit in units]
-    seen = versions(ids)
-    keys = {unit_id: _full_key((seen[0], unit_version), [unit_id], key) for unit_id, unit_version in zip(ids, seen[1:])}
-    cache = caches["default"]
-    found = cache.get_many(list(keys.values()))
-    missing = [unit for unit in units if keys[unit.pk] not in found]
-    if missing:
-        computed = {keys[unit_id]: value for unit_id, value in compute_many(missing).items()}
-        cache.set_many(computed, CACHE_SECONDS)
-        found.update(computed)
-    return {unit_id: found[keys[unit_id]] for unit_id in ids}
+    by_id = {unit.pk: unit for unit in units}
+    seen = versions(list(by_id))
+    keys = {unit_id: _full_key((seen[0], unit_version), [unit_id], key)
+            for unit_id, unit_version in zip(by_id, seen[1:])}
+    return _filled(keys, lambda ids: compute_many([by_id[unit_id] for unit_id in ids]))
 
 
 def cached_subtree_sums(key: str, units: Sequence, own_of: Callable[[list[int]], dict], add: Callable,
@@ -154,11 +189,4 @@ def cached(key: str, compute: Callable[[], object], orgs: Iterable):
     """compute() once per version of the units in `orgs` (OrgUnits or ids: the subtrees the value
     is computed from) and of the global version; `key` must name everything else it depends on."""
     ids = unit_ids(orgs)
-    seen = versions(ids)
-    full_key = _full_key(seen, ids, key)
-    cache = caches["default"]
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, CACHE_SECONDS)
-    return value
+    return _filled({0: _full_key(versions(ids), ids, key)}, lambda _ids: {0: compute()})[0]
