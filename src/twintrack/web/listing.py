@@ -12,7 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 
 from twintrack.enterprises.models import Enterprise, IndustryCode, Size
-from twintrack.orgs.access import visible, visible_orgs
+from twintrack.metrics import version
+from twintrack.orgs.access import scope_root, visible, visible_orgs
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Project, ProjectKind, ProjectStatus
 
@@ -156,8 +157,14 @@ def with_progress(projects) -> list:
     return projects
 
 
-def page_of(rows: QuerySet, number) -> object:
-    return Paginator(rows, PAGE_SIZE).get_page(number)
+def page_of(rows: QuerySet, number, user=None) -> object:
+    """The page; with `user`, its rows lie in their scope and the count is kept per version of
+    the scope's subtree (version.cached_count)."""
+    paginator = Paginator(rows, PAGE_SIZE)
+    root = scope_root(user) if user is not None else None
+    if root is not None:
+        paginator.count = version.cached_count(rows, root)
+    return paginator.get_page(number)
 
 
 def query_without_page(query) -> str:

@@ -118,7 +118,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filters = listing.enterprise_filters(request.user, request.GET)
     rows = listing.search_enterprises(request.user, filters).annotate(
         project_count=Count("projects", filter=Q(projects__is_active=True)))
-    page = listing.page_of(rows, request.GET.get("page"))
+    page = listing.page_of(rows, request.GET.get("page"), request.user)
     return render(request, "web/enterprise_list.html", {
         "filters": filters, "page": page, "query": listing.query_without_page(request.GET),
         "units": visible_orgs(request.user).order_by("path"), "divisions": listing.divisions(),
@@ -193,7 +193,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", Project)
     depends_on(request, [])  # the user's own subtree (the top bar's units): all the list may show
     filters = listing.project_filters(request.user, request.GET)
-    page = listing.page_of(listing.search_projects(request.user, filters), request.GET.get("page"))
+    page = listing.page_of(listing.search_projects(request.user, filters), request.GET.get("page"), request.user)
     return render(request, "web/project_list.html", {
         "filters": filters, "page": page, "rows": listing.with_progress(page.object_list),
         "query": listing.query_without_page(request.GET), "sort_query": listing.query_without(request.GET, "sort"),
