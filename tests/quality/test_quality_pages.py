@@ -135,3 +135,21 @@ def test_the_upload_preview_lists_the_warnings_before_confirming(client, make_pr
     html = response.content.decode()
     assert 'id="quality-warnings"' in html and "row 2, column investment_yuan" in html
     assert 'id="confirm-import"' in html
+
+
+def test_the_findings_are_listed_a_page_at_a_time(client, make_project, put, monkeypatch):
+    from twintrack.web import listing
+
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    for n in range(5):
+        project = make_project(f"S{n}")
+        for period, amount in (("2023-04", 10), ("2023-05", 20), ("2023-06", 30), ("2023-07", 5000)):
+            put(project, period, amount)
+    login(client, "bureau", "bureau", "330400")
+    shown = []
+    for number in (1, 2, 3):
+        html = page(client, page=number).content.decode()
+        assert "疑点：5条（待核实5条）" in html  # the heading counts every finding
+        shown += [f"S{n}" for n in range(5) if f'data-project="S{n}"' in html]
+    assert sorted(shown) == ["S0", "S1", "S2", "S3", "S4"] and len(shown) == 5
+    assert 'page=2' in page(client, page=1).content.decode()

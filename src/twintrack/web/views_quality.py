@@ -29,6 +29,7 @@ from twintrack.quality.services import (QualityRefused, confirm_finding, deadlin
                                         set_deadline_day, set_rule, timeliness_for)
 from twintrack.quality.warnings import describe
 from twintrack.documents.xlsx_safe import safe_row
+from twintrack.web import listing
 from twintrack.web.views_registry import xlsx_response
 
 MISSING_SHOWN = 200
@@ -68,7 +69,9 @@ def quality(request: HttpRequest) -> HttpResponse:
     view = quality_page(org, year, month, MISSING_SHOWN)
     period = format_period(year, month)
     timeliness = {t.org.id: t for t in timeliness_for(org, year, month)}
-    findings = _filtered(view.findings, request)
+    listed = _filtered(view.findings, request)
+    page = listing.page_of(listed, request.GET.get("page"))  # a province's month has thousands
+    findings = list(page.object_list)
     projects = dict(Project.objects.filter(id__in={f.project_id for f in findings}).values_list("id", "pk"))
     shown_missing = [code for code, _org in view.missing]
     missing_pks = dict(Project.objects.filter(code__in=shown_missing).values_list("code", "pk"))
@@ -88,6 +91,7 @@ def quality(request: HttpRequest) -> HttpResponse:
         "findings": [{"f": f, "reason": describe(f), "pk": projects.get(f.project_id),
                       "rule_name": rules[f.rule].name(lang) if f.rule in rules else f.rule} for f in findings],
         "findings_total": len(view.findings), "editable": editable,
+        "page": page, "query": listing.query_without_page(request.GET),
         "rules": [(key, rule.name(lang)) for key, rule in rules.items()],
         "statuses": ReviewStatus.choices, "filters": {k: request.GET.get(k, "") for k in ("rule", "status", "unit")},
         "parent_url": quality_url(org.parent.code, period) if org.parent_id and org != require_scope_root(request.user)
