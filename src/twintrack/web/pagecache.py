@@ -61,20 +61,28 @@ def _view_of(request) -> str | None:
         return None
 
 
+def _with_versions(columns: tuple[str, ...], source: str, key: str, unit_ids: tuple[int, ...]):
+    """(the credential's row, the current versions (global, *units)) in one query: `SELECT
+    columns FROM source`, whose condition ends with `= %s`, bound to `key`; None without a row."""
+    version_columns, params = version.versions_sql(unit_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns + tuple(version_columns))} FROM {source}", [*params, key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return row[:len(columns)], tuple(v or 0 for v in row[len(columns):])
+
+
 def _session_and_versions(session_key: str, unit_ids: tuple[int, ...]) -> tuple[str, object, tuple] | None:
     """The session row and the current versions (global, *units), in one query."""
     from django.contrib.sessions.models import Session
 
-    columns, params = version.versions_sql(unit_ids)
-    sql = (f"SELECT s.session_data, s.expire_date, {', '.join(columns)} "
-           f"FROM {Session._meta.db_table} s WHERE s.session_key = %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, session_key])
-        row = cursor.fetchone()
-    if row is None:
+    found = _with_versions(("s.session_data", "s.expire_date"),
+                           f"{Session._meta.db_table} s WHERE s.session_key = %s", session_key, unit_ids)
+    if found is None:
         return None
-    data, expires, *versions = row
-    return data, _aware(expires), tuple(v or 0 for v in versions)
+    (data, expires), versions = found
+    return data, _aware(expires), versions
 
 
 def _aware(moment):
@@ -91,19 +99,15 @@ def _token_and_versions(digest: str, unit_ids: tuple[int, ...]) -> tuple[int, ob
     query; None when there is no such token or it is revoked, expired or its user inactive."""
     from django.contrib.auth import get_user_model
 
-    columns, params = version.versions_sql(unit_ids)
-    sql = (f"SELECT t.id, t.revoked_at, t.expires_at, t.last_used_at, u.is_active, {', '.join(columns)} "
-           f"FROM {AccessToken._meta.db_table} t JOIN {get_user_model()._meta.db_table} u ON u.id = t.user_id "
-           f"WHERE t.digest = %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, digest])
-        row = cursor.fetchone()
-    if row is None:
+    found = _with_versions(("t.id", "t.revoked_at", "t.expires_at", "t.last_used_at", "u.is_active"),
+                           f"{AccessToken._meta.db_table} t JOIN {get_user_model()._meta.db_table} u "
+                           f"ON u.id = t.user_id WHERE t.digest = %s", digest, unit_ids)
+    if found is None:
         return None
-    token_id, revoked, expires, last_used, active, *versions = row
+    (token_id, revoked, expires, last_used, active), versions = found
     if not tokens.live(_aware(revoked), _aware(expires), active):
         return None
-    return token_id, _aware(last_used), tuple(v or 0 for v in versions)
+    return token_id, _aware(last_used), versions
 
 
 def _key(request, session_key: str) -> str:
