@@ -189,27 +189,29 @@ def test_a_failed_computation_leaves_no_claim_behind_and_none_is_a_value():
 
 
 def test_a_lists_count_is_kept_until_a_write_below_its_unit(units, project_factory, enterprise,
-                                                            django_assert_num_queries):
+                                                            django_user_model, django_assert_num_queries):
     from stdnum.cn import uscc
 
     from twintrack.enterprises.models import Enterprise
     from twintrack.enterprises.services import EnterpriseValues, save_enterprises
+    from twintrack.orgs.models import Membership
     from twintrack.programme.models import Project
 
     project_factory("P001")
     in_unit = Project.objects.filter(enterprise__org__path__startswith=enterprise.org.path, is_active=True)
-    within = enterprise.org
-    assert version.cached_count(in_unit, within) == 1
+    officer = django_user_model.objects.create_user("nanhu-officer")  # Nanhu's district officer
+    Membership.objects.create(user=officer, role="district", org=enterprise.org)
+    assert version.cached_count(in_unit, officer) == 1
     with django_assert_num_queries(1):  # the versions only
-        assert version.cached_count(in_unit, within) == 1
-    assert version.cached_count(in_unit.filter(kind="green"), within) == 0  # another query, its own count
+        assert version.cached_count(in_unit, officer) == 1
+    assert version.cached_count(in_unit.filter(kind="green"), officer) == 0  # another query, its own count
     project_factory("P002")
-    assert version.cached_count(in_unit, within) == 2
+    assert version.cached_count(in_unit, officer) == 2
     pinghu = units["330482"]
     body = "91330482MA0000002"
     save_enterprises([EnterpriseValues(body + uscc.calc_check_digit(body), "平湖企业", "Pinghu firm", pinghu.id, "3311",
                                        "small", True)])
     project_factory("P003", ent=Enterprise.objects.get(org=pinghu))
     with django_assert_num_queries(1):  # a write in Pinghu leaves Nanhu's count valid
-        assert version.cached_count(in_unit, within) == 2
-    assert version.cached_count(Project.objects.none(), within) == 0
+        assert version.cached_count(in_unit, officer) == 2
+    assert version.cached_count(Project.objects.none(), officer) == 0

@@ -11,7 +11,6 @@ from pydantic import Field
 from twintrack.api.problems import Rejected
 from twintrack.display.periods import Period, parse_period
 from twintrack.metrics import version
-from twintrack.orgs.access import scope_root
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
@@ -30,7 +29,7 @@ def _link(request, page: int, size: int) -> str:
 
 
 def page_of(request, queryset, paging: Paging, serialize: Callable) -> dict:
-    count = _count(request, queryset)
+    count = version.cached_count(queryset, request.user)
     start = (paging.page - 1) * paging.page_size
     results = [serialize(item) for item in queryset[start:start + paging.page_size]] if start < count else []
     return {
@@ -39,14 +38,6 @@ def page_of(request, queryset, paging: Paging, serialize: Callable) -> dict:
         "previous": _link(request, paging.page - 1, paging.page_size) if paging.page > 1 else None,
         "results": results,
     }
-
-
-def _count(request, rows) -> int:
-    """A query's rows lie in the token user's scope: its count is kept per version of that subtree."""
-    root = scope_root(request.user)
-    if root is None or not hasattr(rows, "query"):
-        return len(rows) if isinstance(rows, list) else rows.count()
-    return version.cached_count(rows, root)
 
 
 def month_filter(text: str | None, column: str = "month") -> Period | None:

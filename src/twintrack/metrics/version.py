@@ -27,6 +27,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from twintrack.metrics.models import DataVersion, UnitVersion
+from twintrack.orgs.access import scope_root
 from twintrack.orgs.models import OrgUnit
 
 CACHE_SECONDS = 3600
@@ -194,13 +195,17 @@ def cached(key: str, compute: Callable[[], object], orgs: Iterable):
     return _filled({0: _full_key(versions(ids), ids, key)}, lambda _ids: {0: compute()})[0]
 
 
-def cached_count(rows, within) -> int:
-    """rows.count(), kept per version of `within`, the unit (or None: the global version only)
-    whose subtree holds every row the query can give: a list's page count at the province's root
-    counts 10^6 projects, and the same query gives the same count until something below changes."""
+def cached_count(rows, user) -> int:
+    """rows.count() for rows that lie in `user`'s scope, kept per version of the scope's subtree:
+    a list's page count at the province's root counts 10^6 projects, and the same query gives the
+    same count until something below changes. Counted afresh for a user without a subtree (an
+    enterprise's account or a service provider reaches enterprises, not units)."""
+    root = scope_root(user)
+    if root is None:
+        return rows.count()
     try:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:
         return 0
     key = "count:" + hashlib.sha256(f"{sql}\x1f{params!r}".encode()).hexdigest()
-    return cached(key, rows.count, [within] if within is not None else [])
+    return cached(key, rows.count, [root])

@@ -13,7 +13,7 @@ from django.db.models import F, Q, QuerySet
 
 from twintrack.enterprises.models import Enterprise, IndustryCode, Size
 from twintrack.metrics import version
-from twintrack.orgs.access import scope_root, visible, visible_orgs
+from twintrack.orgs.access import visible, visible_orgs
 from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Project, ProjectKind, ProjectStatus
 
@@ -158,12 +158,11 @@ def with_progress(projects) -> list:
 
 
 def page_of(rows: QuerySet, number, user=None) -> object:
-    """The page; with `user`, its rows lie in their scope and the count is kept per version of
+    """The page; with `user`, the rows lie in their scope and the count is kept per version of
     the scope's subtree (version.cached_count)."""
     paginator = Paginator(rows, PAGE_SIZE)
-    root = scope_root(user) if user is not None else None
-    if root is not None:
-        paginator.count = version.cached_count(rows, root)
+    if user is not None:
+        paginator.count = version.cached_count(rows, user)
     return paginator.get_page(number)
 
 
