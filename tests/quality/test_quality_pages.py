@@ -152,4 +152,5 @@ def test_the_findings_are_listed_a_page_at_a_time(client, make_project, put, mon
         assert "疑点：5条（待核实5条）" in html  # the heading counts every finding
         shown += [f"S{n}" for n in range(5) if f'data-project="S{n}"' in html]
     assert sorted(shown) == ["S0", "S1", "S2", "S3", "S4"] and len(shown) == 5
-    assert 'page=2' in page(client, page=1).content.decode()
+    first = page(client, page=1).content.decode()
+    assert 'page=2' in first and "第 1 页，共 3 页" in first and "下一页" in first  # the lists' pagination, in Chinese
