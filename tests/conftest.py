@@ -6,6 +6,32 @@ import pytest
 from twintrack.enterprises.services import load_industry_codes
 
 
+def pytest_configure(config):
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_reseed_after_flush, dispatch_uid="twintrack-tests-reseed")
+
+
+def _reseed_after_flush(sender, app_config=None, **kwargs):
+    """A transactional test ends with a flush, which empties the rows the data migrations seeded
+    (the data version counter, the quality rules, the key tasks). The flush then sends
+    post_migrate; putting those rows back here keeps whatever test the worker runs next
+    independent of the order xdist hands out files (pytest-django's reordering of transactional
+    tests does not survive --dist loadfile)."""
+    if app_config is None or app_config.label != "quality":
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from twintrack.metrics.models import DataVersion
+    from twintrack.metrics.version import GLOBAL_ID
+    from twintrack.quality.services import seed_rules
+
+    DataVersion.objects.get_or_create(id=GLOBAL_ID, defaults={"counter": 0})
+    seed_rules()
+    import_module("twintrack.supervision.migrations.0002_key_tasks").add_key_tasks(apps, None)
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """The data version restarts with each test database, so cached pages must not outlive a test."""
