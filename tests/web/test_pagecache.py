@@ -167,6 +167,25 @@ def test_a_pinghu_write_keeps_the_body_of_nanhus_dashboard_for_the_bureau(jiaxin
     assert renders == [1]  # the city's body is rendered again
 
 
+def test_users_who_see_a_unit_share_its_dashboards_figures_but_each_has_their_own_breadcrumb(
+        jiaxing, bureau_user, nanhu_user, monkeypatch):
+    from twintrack.web import dashboard
+
+    renders = []
+    original = dashboard.dashboard_context
+    monkeypatch.setattr(dashboard, "dashboard_context", lambda *a, **k: renders.append(1) or original(*a, **k))
+    nanhu_url = "/?period=2023-07&org=330402"
+    bureau, nanhu = logged_in(bureau_user), logged_in(nanhu_user)
+    renders.clear()
+    pinghu_target(jiaxing)  # renews every page (the target is the city's too) without touching Nanhu's figures
+    as_bureau, as_officer = bureau.get(nanhu_url).content.decode(), nanhu.get(nanhu_url).content.decode()
+    assert renders == []  # the officer's own dashboard rendered Nanhu's figures, before the write, for both
+    crumbs = [page[page.index('class="breadcrumb"'):page.index("</nav>", page.index('class="breadcrumb"'))]
+              for page in (as_bureau, as_officer)]
+    assert "嘉兴市" in crumbs[0] and "嘉兴市" not in crumbs[1] and "南湖区" in crumbs[1]
+    assert as_bureau[as_bureau.index('class="cards"'):] == as_officer[as_officer.index('class="cards"'):]
+
+
 def test_an_org_unit_change_renews_every_page(jiaxing, nanhu_user, pinghu_user):
     nanhu, pinghu = logged_in(nanhu_user), logged_in(pinghu_user)
     unit = jiaxing["330482"]

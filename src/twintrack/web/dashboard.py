@@ -139,8 +139,8 @@ def ranking_series(report: dict, lang: str, metrics: tuple[str, ...]) -> dict:
     return ranking
 
 
-def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: str,
-                      approved_only: bool = False) -> dict:
+def dashboard_context(org: OrgUnit, year: int, month: int, language_code: str, approved_only: bool = False) -> dict:
+    """What every user who may see `org` is shown alike (the breadcrumb is per user: `breadcrumb`)."""
     from twintrack.web.geo import map_context
 
     lang = lang_of(language_code)
@@ -184,11 +184,6 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
         "all_data_url": dashboard_url(org, year, month),
         "approved_url": dashboard_url(org, year, month, True),
         "metric_labels": [metric_label(m, lang) for m in metrics],
-        "breadcrumb": [
-            {"name": unit.display_name(lang), "url": dashboard_url(unit, year, month, approved_only),
-             "current": unit.id == org.id}
-            for unit in visible_ancestors(user, org)
-        ],
         "period": format_period(year, month),
         "period_label": period_label(year, month),
         "schedule_rate": percent(month / 12),
@@ -200,26 +195,41 @@ def dashboard_context(user, org: OrgUnit, year: int, month: int, language_code: 
     }
 
 
+def breadcrumb(user, org: OrgUnit, year: int, month: int, language_code: str, approved_only: bool) -> list[dict]:
+    lang = lang_of(language_code)
+    return [{"name": unit.display_name(lang), "url": dashboard_url(unit, year, month, approved_only),
+             "current": unit.id == org.id}
+            for unit in visible_ancestors(user, org)]
+
+
+# What the per-request head (_dashboard_head.html) reads from the shared part.
+HEAD_KEYS = ("org_name", "period", "period_label", "prev_url", "next_url", "all_data_url", "approved_url",
+             "approved_only", "narrative")
+
+
 def dashboard_page(request, org: OrgUnit, year: int, month: int, approved_only: bool = False) -> dict:
-    """The page body, rendered once per version of the unit's subtree (and the global version):
-    it changes only when data below the unit is written.
-
-    Keyed by the user too (the breadcrumb and the overdue requirements depend on what they
-    may see) and by the day (a requirement becomes overdue at midnight)."""
+    """The page body. Its figures, charts and tables are the same for every user who may see the
+    unit, so they are rendered once per version of the unit's subtree (and the global version)
+    and shared; the head above them is rendered for each request, as its breadcrumb and overdue
+    requirements depend on what the user may see. Keyed by the day: the period picker's latest
+    month moves at midnight."""
     language_code = get_language()
-    key = (f"dashboard:{request.user.pk}:{org.id}:{format_period(year, month)}:{language_code}:"
-           f"{int(approved_only)}:{timezone.localdate().isoformat()}")
+    key = (f"dashboard:{org.id}:{format_period(year, month)}:{language_code}:{int(approved_only)}:"
+           f"{timezone.localdate().isoformat()}")
 
-    def render_body() -> dict:
-        context = dashboard_context(request.user, org, year, month, language_code, approved_only)
+    def render_shared() -> dict:
+        context = dashboard_context(org, year, month, language_code, approved_only)
         return {
             "title": f"{context['org_name']} {context['period']}",
             "period": context["period"],
             "report": context["report"],
             "map_scripts": context["map_scripts"],
-            "body": str(render_to_string("web/_dashboard_body.html", context, request=request)),
+            "head": {name: context[name] for name in HEAD_KEYS},
+            "body": str(render_to_string("web/_dashboard_body.html", context)),
         }
 
-    page = dict(version.cached(key, render_body, [org]))
-    page["body"] = mark_safe(page["body"])  # rendered by our own template, escaped there
+    page = dict(version.cached(key, render_shared, [org]))
+    crumbs = breadcrumb(request.user, org, year, month, language_code, approved_only)
+    head = {**page["head"], "org": org, "breadcrumb": crumbs}
+    page["body"] = mark_safe(render_to_string("web/_dashboard_head.html", head, request=request) + page["body"])
     return page
