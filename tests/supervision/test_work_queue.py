@@ -52,3 +52,19 @@ def test_the_supervision_home_lists_responses_to_verify(client, world, records):
     assert 'id="to-verify"' in page and records.nanhu_req.code in page.split('id="to-verify"')[1]
     client.force_login(world.users.sup2)
     assert 'id="to-verify"' not in client.get(reverse("supervision:home")).content.decode()
+
+
+def test_the_dashboards_overdue_box_is_kept_until_a_requirement_under_it_changes(world, records, client, monkeypatch):
+    from twintrack.supervision import services, summary
+
+    asked = []
+    original = summary.overdue_requirements_for
+    monkeypatch.setattr(summary, "overdue_requirements_for", lambda *a, **k: asked.append(1) or original(*a, **k))
+    client.force_login(world.users.bureau)
+    for _ in range(2):
+        assert 'id="supervision-overdue"' in client.get(reverse("dashboard")).content.decode()
+    assert asked == [1]  # the second render took the box from the cache
+    services.respond(world.users.nanhu, records.nanhu_req, "方案已论证，附专家意见。")
+    services.verify(world.users.sup1, records.nanhu_req)
+    assert 'id="supervision-overdue"' not in client.get(reverse("dashboard")).content.decode()
+    assert asked == [1, 1]

@@ -317,6 +317,8 @@ def _windowed_candidates(table: str, rules: dict[str, Decimal]) -> Iterator[list
            f"JOIN {table} t ON t.project_id = a.project_id AND t.year = a.year AND t.month = a.month "
            f"JOIN {P} p ON p.id = a.project_id JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
            f"WHERE a.investment > 0 AND p.is_active AND ({' OR '.join(conditions)}) ORDER BY a.year, a.month")
+    if connection.vendor == "postgresql":
+        _fetch_nothing("SET LOCAL cursor_tuple_fraction = 1")  # every row is read: plan for all, not the first
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, [int(last), *params])
         while rows := cursor.fetchmany(WINDOWED_CHUNK):
@@ -345,6 +347,13 @@ def months_of_rows(table: str) -> dict[tuple[int, int], int]:
         _fetch_nothing(f"ANALYZE {table}")  # a temporary table has no statistics until asked: plans need them
     return {(year, month): count
             for year, month, count in _fetch(f"SELECT year, month, COUNT(*) FROM {table} GROUP BY year, month", [])}
+
+
+def refresh_statistics() -> None:
+    """After a write of many rows, in its transaction: autovacuum cannot see them before the
+    commit, and a plan made for the table as it was (empty, on a first load) can be quadratic."""
+    if connection.vendor == "postgresql":
+        _fetch_nothing(f"ANALYZE {G}")
 
 
 def findings_of_rows(table: str, year: int, month: int, rules: dict[str, Decimal] | None = None) -> list[Finding]:

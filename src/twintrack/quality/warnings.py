@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from twintrack.orgs.models import OrgUnit
 from twintrack.quality.evaluate import (
-    Finding, Scope, findings_for, findings_of_rows, findings_of_table, months_of_rows,
+    Finding, Scope, findings_for, findings_of_rows, findings_of_table, months_of_rows, refresh_statistics,
 )
 
 COLUMN = "investment_yuan"
@@ -103,6 +103,8 @@ def _findings(written) -> list[Finding]:
     findings on other rows are dropped when the rows are numbered."""
     table = getattr(written, "project_months", None)
     months = months_of_rows(table) if table else {month: MANY_ROWS for month in written.months}
+    if table and sum(months.values()) >= MANY_ROWS:
+        refresh_statistics()
     if table and len(months) > 1:
         return findings_of_table(table)
     found: list[Finding] = []

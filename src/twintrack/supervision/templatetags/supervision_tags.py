@@ -70,7 +70,21 @@ def overdue_requirements(context, org=None, limit=5, hide_empty=True):
     user = context.get("user") or getattr(context.get("request"), "user", None)
     if user is None or not user.is_authenticated:
         return {"overdue": None}
-    overdue = overdue_requirements_for(user, org, limit=limit)
+    overdue = _kept_per_version(user, org, limit, lambda: overdue_requirements_for(user, org, limit=limit))
     if hide_empty and not overdue["count"]:
         return {"overdue": None}
     return {"overdue": overdue}
+
+
+def _kept_per_version(user, org, limit, compute):
+    """The box is asked for on every dashboard render, and at the province's root it costs tens
+    of milliseconds; it changes only with the requirements under `org` (their writes bump its
+    version), the user's visibility (user changes bump the global one) and the day."""
+    from django.utils import timezone
+
+    from twintrack.metrics import version
+
+    if org is None:  # everything the user sees: no one unit's version covers it
+        return compute()
+    key = f"overdue:{user.pk}:{org.id}:{limit}:{timezone.localdate().isoformat()}"
+    return version.cached(key, compute, [org])
