@@ -135,7 +135,7 @@ def _apply(cursor, s: Staging, reason: str, user_id) -> dict[str, int]:
     columns = s.keys + s.values + tuple(defaults)
     selected = s.keys + s.values + tuple(["%s"] * len(defaults))
     insert = (f"INSERT INTO {s.table} ({', '.join(columns)}) SELECT {', '.join(selected)} FROM {s.stage} "
-              f"WHERE state = 'n'")
+              f"WHERE state = 'n' ORDER BY {', '.join(s.keys)}")  # index entries in key order, not the file's
     model_columns = [f.column for f in s.model._meta.concrete_fields]
     into_history = (f"INSERT INTO {s.history} ({', '.join(model_columns)}, history_date, history_change_reason, "
                     f"history_type, history_user_id) ")
