@@ -32,6 +32,7 @@ def _reseed_after_flush(sender, app_config=None, **kwargs):
     seed_rules()
     import_module("twintrack.supervision.migrations.0002_key_tasks").add_key_tasks(apps, None)
 
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """The data version restarts with each test database, so cached pages must not outlive a test."""

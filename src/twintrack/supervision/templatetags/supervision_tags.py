@@ -6,7 +6,10 @@ The dashboard includes the panel with two lines:
     {% overdue_requirements org %}
 """
 from django import template
+from django.utils import timezone
 from django.utils.translation import get_language
+
+from twintrack.metrics import version
 
 register = template.Library()
 
@@ -80,10 +83,6 @@ def _kept_per_version(user, org, limit, compute):
     """The box is asked for on every dashboard render, and at the province's root it costs tens
     of milliseconds; it changes only with the requirements under `org` (their writes bump its
     version), the user's visibility (user changes bump the global one) and the day."""
-    from django.utils import timezone
-
-    from twintrack.metrics import version
-
     if org is None:  # everything the user sees: no one unit's version covers it
         return compute()
     key = f"overdue:{user.pk}:{org.id}:{limit}:{timezone.localdate().isoformat()}"
