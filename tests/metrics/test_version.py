@@ -215,3 +215,49 @@ def test_a_lists_count_is_kept_until_a_write_below_its_unit(units, project_facto
     with django_assert_num_queries(1):  # a write in Pinghu leaves Nanhu's count valid
         assert version.cached_count(in_unit, officer) == 2
     assert version.cached_count(Project.objects.none(), officer) == 0
+
+
+def test_a_page_shows_a_value_another_request_is_computing_as_it_stood_before():
+    """A page asking for a part that another request is computing takes its last computed value
+    instead of waiting, and says so; outside a page (the API, exports, writes) it waits."""
+    from django.core.cache import cache
+
+    assert version._filled({1: "w1.1:7:earlier"}, lambda ids: {1: "before"}) == {1: "before"}
+    current = {1: "w1.2:7:earlier"}  # the unit's version moved on
+    cache.add(version.LOCK + current[1], 1, 60)  # another request is computing it
+    with version.earlier_while_computing() as earlier:
+        assert version._filled(current, lambda ids: pytest.fail("computed twice")) == {1: "before"}
+        assert version.earlier_values_shown()
+    assert earlier.values == 1 and not version.earlier_values_shown()
+    cache.delete(version.LOCK + current[1])
+    assert version._filled(current, lambda ids: {1: "after"}) == {1: "after"}
+
+
+def test_a_page_without_an_earlier_value_waits_for_the_computation(monkeypatch):
+    from django.core.cache import cache
+
+    monkeypatch.setattr(version, "WAIT_SECONDS", 0.2)
+    cache.add(version.LOCK + "w1.1:8:never-computed", 1, 60)
+    with version.earlier_while_computing() as earlier:
+        assert version._filled({1: "w1.1:8:never-computed"}, lambda ids: {1: "computed"}) == {1: "computed"}
+    assert earlier.values == 0
+
+
+def test_a_value_made_from_an_earlier_value_is_not_kept():
+    """A unit's sum over its children's parts, one of which was shown as it stood before, is not
+    stored: the next request computes it again from current parts."""
+    from django.core.cache import cache
+
+    version._filled({1: "w1.1:9:child"}, lambda ids: {1: 5})
+    cache.add(version.LOCK + "w1.2:9:child", 1, 60)
+
+    def parent_sum(ids):
+        return {1: version._filled({1: "w1.2:9:child"}, lambda ids: {1: 6})[1] + 100}
+
+    with version.earlier_while_computing() as earlier:
+        assert version._filled({1: "w1.2:10:parent"}, parent_sum) == {1: 105}
+    assert earlier.values == 1
+    assert cache.get("w1.2:10:parent") is None and cache.get(version.LATEST + "10:parent") is None
+    cache.delete(version.LOCK + "w1.2:9:child")
+    assert version._filled({1: "w1.2:10:parent"}, parent_sum) == {1: 106}
+    assert cache.get("w1.2:10:parent") == (106,)

@@ -259,3 +259,28 @@ def test_once_one_projects_page_was_cached_every_projects_page_is_stored_at_its_
     warm(nanhu, f"/projects/{first.pk}/")
     assert nanhu.get(f"/projects/{second.pk}/").status_code == 200
     assert served_from_cache(nanhu, f"/projects/{second.pk}/")
+
+
+def test_a_page_shown_with_figures_another_request_is_computing_says_so_and_is_not_kept(
+        bureau_client, jiaxing, monkeypatch):
+    """Right after a write, a page whose parts another request is computing shows them as they
+    stood just before, with a note, and is not stored: the next request shows the new figures."""
+    from django.core.cache import cache
+
+    from twintrack.metrics import version
+    from twintrack.programme.services import TargetValues, save_targets
+
+    page_url = "/?period=2023-07&org=330482"
+    warm(bureau_client, page_url)
+    save_targets([TargetValues(jiaxing["330482"].id, "projects", YEAR, 7, Decimal(9876))])
+    claimed_elsewhere = cache.add
+    monkeypatch.setattr(cache, "add", lambda key, *args, **kwargs: False if key.startswith(version.LOCK)
+                        else claimed_elsewhere(key, *args, **kwargs))
+    monkeypatch.setattr(version, "WAIT_SECONDS", 0.1)  # parts with no earlier value are computed
+    during = bureau_client.get(page_url)
+    assert "9876个" not in during.content.decode()
+    assert "本页部分数字正在按最新变更更新" in during.content.decode()
+    monkeypatch.undo()
+    after = bureau_client.get(page_url)
+    assert after.get("X-Page-Cache") != "hit"  # the page shown during the computation was not kept
+    assert "9876个" in after.content.decode() and "正在按最新变更更新" not in after.content.decode()

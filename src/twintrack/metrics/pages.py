@@ -21,11 +21,15 @@ UNITS = "_twintrack_page_units"  # (unit ids, their versions), set by depends_on
 
 
 def cache_per_session(view):
-    """Mark a GET view's successful responses as storable by the page cache."""
+    """Mark a GET view's successful responses as storable by the page cache. The page may show a
+    part that another request is computing at that moment as it stood just before
+    (`version.earlier_while_computing`); such a page says so and is not stored."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        return storable(view(request, *args, **kwargs))
+        with version.earlier_while_computing() as earlier:
+            response = view(request, *args, **kwargs)
+        return response if earlier.values else storable(response)
 
     return wrapper
 

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 from django.core.cache import caches
@@ -117,17 +120,81 @@ def _full_key(seen: tuple[int, ...], ids: Sequence[int], key: str) -> str:
 
 
 LOCK = "computing:"  # prefix of the claim on a value being computed
+LATEST = "latest:"  # prefix of a value's last computed version, whatever versions it was made under
 LOCK_SECONDS = 120  # a claim outlives no crashed worker for longer
 WAIT_SECONDS = 30  # how long a request waits for another's computation before doing it itself
 POLL_SECONDS = 0.02
 
 
+@dataclass
+class _Earlier:
+    """What a page was computed from: how many values it took from an earlier version."""
+    values: int = 0
+
+
+_EARLIER: ContextVar[_Earlier | None] = ContextVar("twintrack_earlier_values", default=None)
+
+
+@contextmanager
+def earlier_while_computing():
+    """Within it, a value that another request is computing right now is answered with the value
+    last computed for the same units and key, under earlier versions, instead of waiting for it.
+    Right after an import every user of a unit asks for its parts at once; one of them computes
+    them, the others see the figures as they stood a moment before. Yields the record of how many
+    values were taken so: the caller must not keep what it made from them (a page showing them
+    says its figures are being updated). Pages only: an API answer, an export or a write always
+    waits for the current values."""
+    record = _Earlier()
+    token = _EARLIER.set(record)
+    try:
+        yield record
+    finally:
+        _EARLIER.reset(token)
+
+
+def earlier_values_shown() -> bool:
+    """True if the page being computed took a value of an earlier version."""
+    record = _EARLIER.get()
+    return record is not None and record.values > 0
+
+
+def _latest_key(key: str) -> str:
+    return LATEST + key.partition(":")[2]  # the full key without its versions
+
+
+def _earlier(pending: dict, cache) -> dict:
+    """{id: value} of the earlier values of `pending` ({id: cache key}) when the caller accepts
+    them (earlier_while_computing), counted in its record."""
+    record = _EARLIER.get()
+    if record is None:
+        return {}
+    latest = {some_id: _latest_key(key) for some_id, key in pending.items()}
+    stored = cache.get_many(list(latest.values()))
+    found = {some_id: stored[key][0] for some_id, key in latest.items() if key in stored}
+    record.values += len(found)
+    return found
+
+
+def _compute_and_keep(keys: dict, ids: list, compute_many: Callable[[list], dict], cache) -> dict:
+    """compute_many(ids), stored under its keys and as the latest value of each, unless it was
+    made from earlier values itself (a sum over parts that another request was computing)."""
+    record = _EARLIER.get()
+    earlier_before = record.values if record is not None else 0
+    computed = compute_many(ids)
+    if record is None or record.values == earlier_before:
+        entries = {keys[some_id]: (computed[some_id],) for some_id in ids}
+        entries.update({_latest_key(keys[some_id]): (computed[some_id],) for some_id in ids})
+        cache.set_many(entries, CACHE_SECONDS)
+    return computed
+
+
 def _filled(keys: dict, compute_many: Callable[[list], dict]) -> dict:
     """{id: value} for every id of `keys` ({id: cache key}), from the cache, or computed by
     `compute_many(ids)` -> {id: value}. A value missing for several requests at once is computed by
-    the one that claims it first while the others wait for it: right after a write every user of
-    a unit asks for the same parts, and computing them once per request multiplies the work by
-    the number of users. Values are stored boxed, so that None is a value too."""
+    the one that claims it first while the others wait for it (or, on a page, show its earlier
+    value: earlier_while_computing): right after a write every user of a unit asks for the same
+    parts, and computing them once per request multiplies the work by the number of users.
+    Values are stored boxed, so that None is a value too."""
     cache = caches["default"]
     found: dict = {}
     pending = dict(keys)
@@ -143,8 +210,7 @@ def _filled(keys: dict, compute_many: Callable[[list], dict]) -> dict:
                 if late or (LOCK + key not in stored and cache.add(LOCK + key, 1, LOCK_SECONDS))]
         if mine:
             try:
-                computed = compute_many(mine)
-                cache.set_many({pending[some_id]: (computed[some_id],) for some_id in mine}, CACHE_SECONDS)
+                computed = _compute_and_keep(pending, mine, compute_many, cache)
             finally:
                 if not late:
                     cache.delete_many([LOCK + pending[some_id] for some_id in mine])
@@ -152,7 +218,11 @@ def _filled(keys: dict, compute_many: Callable[[list], dict]) -> dict:
                 found[some_id] = computed[some_id]
                 del pending[some_id]
         elif pending:
-            time.sleep(POLL_SECONDS)
+            for some_id, value in _earlier(pending, cache).items():
+                found[some_id] = value
+                del pending[some_id]
+            if pending:
+                time.sleep(POLL_SECONDS)
     return found
 
 
