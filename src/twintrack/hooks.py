@@ -17,11 +17,12 @@ def _hook(name: str):
     return import_string(settings.TWINTRACK_WRITE_HOOKS[name])
 
 
-def bump_data_version(org_ids=None) -> None:
+def bump_data_version(org_ids=None, top_bar: bool = True) -> None:
     """Every write a page can show: cached pages die with it (metrics.version.bump). `org_ids`:
     the units whose data the write changes (their ancestors follow); None: it concerns no unit
-    or every unit (the org tree, accounts, reference data)."""
-    _hook("bump_data_version")(org_ids)
+    or every unit (the org tree, accounts, reference data). top_bar=False: a write of figures
+    alone (progress, projects, a job's state), which no top bar or work queue shows."""
+    _hook("bump_data_version")(org_ids, top_bar=top_bar)
 
 
 def apply_rollup_deltas(deltas: dict) -> int:

@@ -261,3 +261,25 @@ def test_a_value_made_from_an_earlier_value_is_not_kept():
     cache.delete(version.LOCK + "w1.2:9:child")
     assert version._filled({1: "w1.2:10:parent"}, parent_sum) == {1: 106}
     assert cache.get("w1.2:10:parent") == (106,)
+
+
+def attention_of(org) -> int:
+    return version.versions(version.attention([org]))[1]
+
+
+def test_figures_in_a_month_with_figures_leave_the_top_bars_counter_and_a_later_month_moves_it(units, project_factory):
+    """Every page carries its user's top bar (unread notices, the work queue), which depends on
+    the user's unit's attention counter: progress and projects move it only when they move the
+    unit's latest month with figures (the months to submit end there); the rest moves it too."""
+    project = project_factory()  # launched in 2023-03, in Nanhu
+    nanhu, city = units["330402"], units["330400"]
+    save_progress(progress(project, month=3))
+    attention_before, counters_before = [attention_of(o) for o in (nanhu, city)], counters(nanhu, city)
+    save_progress(progress(project, month=3, amount="20"))
+    assert [attention_of(o) for o in (nanhu, city)] == attention_before
+    assert all(after > before for after, before in zip(counters(nanhu, city)[1:], counters_before[1:]))
+    save_progress(progress(project, month=5))  # a later month: the months to submit grow
+    moved = [attention_of(o) for o in (nanhu, city)]
+    assert all(after > before for after, before in zip(moved, attention_before))
+    save_targets([TargetValues(nanhu.id, "projects", 2023, 12, Decimal(100))])  # not figures alone
+    assert all(after > before for after, before in zip([attention_of(o) for o in (nanhu, city)], moved))

@@ -1,5 +1,5 @@
 """Whole dashboard pages from the cache (web.pagecache) and the session's idle clock."""
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -284,3 +284,31 @@ def test_a_page_shown_with_figures_another_request_is_computing_says_so_and_is_n
     after = bureau_client.get(page_url)
     assert after.get("X-Page-Cache") != "hit"  # the page shown during the computation was not kept
     assert "9876个" in after.content.decode() and "正在按最新变更更新" not in after.content.decode()
+
+
+def test_figures_written_in_one_district_leave_the_bureaus_page_of_another_cached(bureau_client, jiaxing):
+    """The top bar on every page depends on the bureau's unit, the province's root, but only on
+    what the top bar shows: progress in Pinghu within its months with figures ends the pages
+    that show Pinghu or the city, not the bureau's page of Nanhu."""
+    from stdnum.cn import uscc
+
+    from twintrack.enterprises.models import Enterprise
+    from twintrack.enterprises.services import EnterpriseValues, save_enterprises
+    from twintrack.programme.models import Project
+    from twintrack.programme.services import ProgressValues, ProjectValues, save_progress, save_projects
+
+    body = "91330482MA0000009"
+    save_enterprises([EnterpriseValues(body + uscc.calc_check_digit(body), "平湖测试企业", "Pinghu test firm",
+                                       jiaxing["330482"].id, "3311", "small", True)])
+    firm = Enterprise.objects.get(uscc=body + uscc.calc_check_digit(body))
+    save_projects([ProjectValues("PH-CACHE", firm.id, firm.org_id, "平湖项目", "digital", "", date(2023, 3, 1),
+                                 None, None, "in_progress")])
+    project = Project.objects.get(code="PH-CACHE")
+    nanhu_page, pinghu_page = "/?period=2023-07&org=330402", "/?period=2023-07&org=330482"
+    for url in (nanhu_page, pinghu_page):
+        warm(bureau_client, url)
+    assert "6500万元" in bureau_client.get(pinghu_page).content.decode()
+    save_progress([ProgressValues(project.id, firm.org_id, YEAR, 3, Decimal("4321000"), None, "")])
+    assert bureau_client.get(nanhu_page).get("X-Page-Cache") == "hit"
+    pinghu = bureau_client.get(pinghu_page)
+    assert pinghu.get("X-Page-Cache") != "hit" and "6932.1万元" in pinghu.content.decode()

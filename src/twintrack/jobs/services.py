@@ -137,7 +137,10 @@ def _finish(job: Job, status: str, outcome: dict, failure: str) -> None:
     job.status, job.outcome, job.failure, job.finished_at = status, outcome, failure, timezone.now()
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
         status=status, outcome=outcome, failure=failure, finished_at=job.finished_at, phase="")
-    hooks.bump_data_version([job.org_id] if job.org_id else None)  # a cached page showing it running
+    if job.org_id:  # a cached page showing it running
+        hooks.bump_data_version([job.org_id], top_bar=False)
+    else:
+        hooks.bump_data_version()
 
 
 # --- workers that are gone -------------------------------------------------------------------

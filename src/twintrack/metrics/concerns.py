@@ -18,6 +18,9 @@ from twintrack.orgs.models import Membership
 # Records with a unit that still concern every page: the tree, who may see what, and the
 # coverage settings (which the units below may inherit).
 GLOBAL_MODELS = {"orgs.orgunit", "orgs.membership", "orgs.accesstoken", "diagnosis.coveragesetting"}
+# Records of figures alone: nothing a top bar or work queue shows (`version.bump`'s top_bar);
+# the rollups they feed bump the attention counters when a unit's latest month moves.
+FIGURES_MODELS = {"programme.progress", "programme.project"}
 
 
 # The links through which a record belongs to a unit, and the path of the unit's path from the
@@ -94,7 +97,7 @@ def bump_for_record(instance, history_instance=None, **kwargs) -> None:
     if len(paths) < len(links):  # a linked record that is gone: its unit is unknown
         version.bump()
         return
-    version.bump_paths(paths, with_descendants=isinstance(instance, MonthApproval))
+    version.bump_paths(paths, with_descendants=isinstance(instance, MonthApproval), top_bar=label not in FIGURES_MODELS)
 
 
 def bump_for_notices(users=(), **kwargs) -> None:

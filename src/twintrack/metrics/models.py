@@ -39,3 +39,7 @@ class UnitVersion(models.Model):
 
     org = models.OneToOneField("orgs.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="+")
     counter = models.BigIntegerField(default=0)
+    # Bumped with the counter by every write except those that change figures alone (progress,
+    # projects, rollups, a job's state) and leave the unit's latest month with figures where it
+    # was: what the top bar and the work queue show, which every page of a user carries.
+    attention = models.BigIntegerField(default=0)

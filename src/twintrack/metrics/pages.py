@@ -3,8 +3,10 @@
 A view opts in with `@cache_per_session` (an API view with `storable(response)`) and names, with `depends_on(request, units)`, the
 org units whose subtrees the page shows, before it reads any data: its response stays valid
 until the data version of one of those units (or the global one) changes. The units of the
-top bar every page carries (the work queue) are added here, named by the setting
-TWINTRACK_PAGE_UNITS, so a view names only what its own body shows. This half lives beside
+top bar every page carries (the unread notices, the work queue) are added here, named by the
+setting TWINTRACK_PAGE_UNITS, so a view names only what its own body shows; for them the page
+depends on their attention counters, which writes of figures alone leave as they are: an
+import in one district does not end the bureau's cached pages of another. This half lives beside
 the data versions so that apps below the web layer (the bulletins page of reports) can opt in.
 """
 from __future__ import annotations
@@ -50,5 +52,5 @@ def depends_on(request, units, top_bar: bool = True) -> None:
     """The page shows these units' subtrees (OrgUnits or ids), and the top bar (an API answer has
     none): it stays cached until one of them, or the global version, changes. Call it before
     reading the page's data."""
-    ids = version.unit_ids([*units, *(_top_bar_units(request.user) if top_bar else ())])
+    ids = version.unit_ids(units) + version.attention(_top_bar_units(request.user) if top_bar else ())
     setattr(request, UNITS, (tuple(ids), version.versions(ids)[1:]))

@@ -43,12 +43,27 @@ def apply_deltas(deltas: Mapping[RollupKey, Totals]) -> int:
         f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(ROLLUP_FIELDS))}) "
         f"ON CONFLICT (org_id, year, month) DO UPDATE SET {increments}"
     )
+    units = sorted({org for org, _, _ in expanded})
     with transaction.atomic(), connection.cursor() as cursor:
         # before the rollup rows: every writer takes the root's version row first (no deadlock)
-        version.bump({org for org, _, _ in deltas})
+        version.bump({org for org, _, _ in deltas}, top_bar=False)
+        latest_before = latest_months(cursor, units)
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start:start + BATCH])
+        moved = latest_months(cursor, units)
+        version.bump_attention(org for org in units if moved.get(org) != latest_before.get(org))
     return len(rows)
+
+
+def latest_months(cursor, org_ids: list[int]) -> dict[int, int]:
+    """{unit: year * 100 + month of its latest month with any figure}: the month the work queue
+    counts the months to submit up to (`metrics.periods.default_period`), so a write that moves
+    it changes what the top bar's units show."""
+    table = Rollup._meta.db_table
+    nonzero = " OR ".join(f"{field} <> 0" for field in ROLLUP_FIELDS)
+    cursor.execute(f"SELECT org_id, MAX(year * 100 + month) FROM {table} "
+                   f"WHERE org_id IN ({', '.join(['%s'] * len(org_ids))}) AND ({nonzero}) GROUP BY org_id", org_ids)
+    return dict(cursor.fetchall())
 
 
 def full_recomputation() -> dict[RollupKey, Totals]:

@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Sequence
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import F
 
 from twintrack.metrics.models import DataVersion, UnitVersion
 from twintrack.orgs.access import scope_root
@@ -37,22 +38,38 @@ CACHE_SECONDS = 3600
 GLOBAL_ID = 1
 
 
-def bump(org_ids: Iterable[int] | None = None, with_descendants: bool = False) -> None:
+def bump(org_ids: Iterable[int] | None = None, with_descendants: bool = False, top_bar: bool = True) -> None:
     """Bump the units in `org_ids` and their ancestors (and, with_descendants, every unit below
-    them: an approval locks the months of the units below); None bumps the global version."""
+    them: an approval locks the months of the units below); None bumps the global version.
+    top_bar=False: the write changes figures alone (progress, projects, a job's state), nothing
+    the top bar or the work queue show, so the units' attention counters stay (`attention`)."""
     if org_ids is None:
         _bump_global()
         return
     ids = set(org_ids)
     if ids:
-        bump_paths(OrgUnit.objects.filter(id__in=ids).values_list("path", flat=True), with_descendants)
+        bump_paths(OrgUnit.objects.filter(id__in=ids).values_list("path", flat=True), with_descendants, top_bar)
 
 
-def bump_paths(paths: Iterable[str], with_descendants: bool = False) -> None:
+def bump_paths(paths: Iterable[str], with_descendants: bool = False, top_bar: bool = True) -> None:
     """`bump` for the units with these org paths (the paths name their ancestors: no look-up)."""
     units = _with_ancestors(set(paths), with_descendants)
     if units:
-        _bump_units(units)
+        _bump_units(units, top_bar)
+
+
+def bump_attention(org_ids: Iterable[int]) -> None:
+    """Bump the attention counters of these units alone (their counters were bumped already in
+    this transaction, so their rows are locked: the lock order holds)."""
+    ids = sorted(set(org_ids))
+    if ids:
+        UnitVersion.objects.filter(org_id__in=ids).update(attention=F("attention") + 1)
+
+
+def attention(orgs: Iterable) -> list[int]:
+    """Dependencies on these units' attention counters, beside unit ids in `versions` (a unit id
+    stands for its counter, minus a unit id for its attention counter)."""
+    return [-unit_id for unit_id in unit_ids(orgs)]
 
 
 def _bump_global() -> None:
@@ -80,26 +97,30 @@ def _with_ancestors(paths: set[str], with_descendants: bool) -> list[int]:
     return sorted(depth, key=lambda org_id: (depth[org_id], org_id))
 
 
-def _bump_units(units: list[int]) -> None:
+def _bump_units(units: list[int], top_bar: bool = True) -> None:
     if not units:
         return
     table = UnitVersion._meta.db_table
-    values = ", ".join(["(%s, 1)"] * len(units))
+    values = ", ".join(["(%s, 1, 1)"] * len(units))
+    attention_too = f", attention = {table}.attention + 1" if top_bar else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (org_id, counter) VALUES {values} "
-                       f"ON CONFLICT (org_id) DO UPDATE SET counter = {table}.counter + 1", units)
+        cursor.execute(f"INSERT INTO {table} (org_id, counter, attention) VALUES {values} "
+                       f"ON CONFLICT (org_id) DO UPDATE SET counter = {table}.counter + 1{attention_too}", units)
 
 
-def versions_sql(org_ids: Sequence[int]) -> tuple[list[str], list[int]]:
-    """Scalar subqueries for the global version and each unit's (missing rows read as NULL),
-    to put in a SELECT list; and their parameters."""
+def versions_sql(dependencies: Sequence[int]) -> tuple[list[str], list[int]]:
+    """Scalar subqueries for the global version and each dependency's (a unit id: its counter;
+    minus a unit id: its attention counter; missing rows read as NULL), to put in a SELECT list;
+    and their parameters."""
+    table = UnitVersion._meta.db_table
     columns = [f"(SELECT counter FROM {DataVersion._meta.db_table} WHERE id = {GLOBAL_ID})"]
-    columns += [f"(SELECT counter FROM {UnitVersion._meta.db_table} WHERE org_id = %s)"] * len(org_ids)
-    return columns, list(org_ids)
+    columns += [f"(SELECT {'counter' if d >= 0 else 'attention'} FROM {table} WHERE org_id = %s)"
+                for d in dependencies]
+    return columns, [abs(d) for d in dependencies]
 
 
 def versions(org_ids: Sequence[int] = ()) -> tuple[int, ...]:
-    """(global, *one per unit) in one indexed query."""
+    """(global, *one per unit or attention dependency) in one indexed query."""
     columns, params = versions_sql(org_ids)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)

@@ -85,7 +85,7 @@ def _write_batches(tuples: list[tuple], write_batch, reason: str, user) -> Write
         batch = tuples[start:start + STAGE_BATCH]
         deltas, counts = write_batch(batch, reason, getattr(user, "pk", None))
         if counts.get("n") or counts.get("c"):  # bulk writes send no history signal
-            hooks.bump_data_version({row[-1] for row in batch})
+            hooks.bump_data_version({row[-1] for row in batch}, top_bar=False)
         hooks.apply_rollup_deltas(deltas)
         result.created += counts.get("n", 0)
         result.updated += counts.get("c", 0)
