@@ -17,12 +17,13 @@ def _hook(name: str):
     return import_string(settings.TWINTRACK_WRITE_HOOKS[name])
 
 
-def bump_data_version(org_ids=None, top_bar: bool = True) -> None:
+def bump_data_version(org_ids=None, top_bar: bool = True, months=()) -> None:
     """Every write a page can show: cached pages die with it (metrics.version.bump). `org_ids`:
     the units whose data the write changes (their ancestors follow); None: it concerns no unit
     or every unit (the org tree, accounts, reference data). top_bar=False: a write of figures
-    alone (progress, projects, a job's state), which no top bar or work queue shows."""
-    _hook("bump_data_version")(org_ids, top_bar=top_bar)
+    alone (progress, projects, a job's state), which no top bar or work queue shows. months:
+    the (year, month)s of the progress rows written, when that is all the write changes."""
+    _hook("bump_data_version")(org_ids, top_bar=top_bar, months=months)
 
 
 def apply_rollup_deltas(deltas: dict) -> int:

@@ -283,3 +283,24 @@ def test_figures_in_a_month_with_figures_leave_the_top_bars_counter_and_a_later_
     assert all(after > before for after, before in zip(moved, attention_before))
     save_targets([TargetValues(nanhu.id, "projects", 2023, 12, Decimal(100))])  # not figures alone
     assert all(after > before for after, before in zip([attention_of(o) for o in (nanhu, city)], moved))
+
+
+def test_progress_of_one_month_moves_what_pages_of_that_month_and_later_show_and_nothing_earlier(
+        units, project_factory):
+    """A page of month (Y, M) depends on the unit's progress up to that month and on the rest of
+    its data (`version.through`): a July import leaves the pages of January to June valid."""
+    project = project_factory()  # Nanhu
+    nanhu, city, pinghu = units["330402"], units["330400"], units["330482"]
+
+    def shown(org, year, month):
+        return version.versions(version.through([org], year, month))[1]
+
+    months = [(2023, 6), (2023, 7), (2023, 12), (2024, 1)]
+    before = {(o.code, p): shown(o, *p) for o in (nanhu, city, pinghu) for p in months}
+    save_progress(progress(project, month=7))
+    after = {(o.code, p): shown(o, *p) for o in (nanhu, city, pinghu) for p in months}
+    moved = {key for key in before if after[key] != before[key]}
+    assert moved == {(code, p) for code in ("330402", "330400") for p in months[1:]}
+    save_targets([TargetValues(nanhu.id, "projects", 2023, 12, Decimal(100))])  # not progress: every month
+    again = {(o.code, p): shown(o, *p) for o in (nanhu, city) for p in months}
+    assert all(again[key] != after[key] for key in again)

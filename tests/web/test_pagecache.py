@@ -312,3 +312,22 @@ def test_figures_written_in_one_district_leave_the_bureaus_page_of_another_cache
     assert bureau_client.get(nanhu_page).get("X-Page-Cache") == "hit"
     pinghu = bureau_client.get(pinghu_page)
     assert pinghu.get("X-Page-Cache") != "hit" and "6932.1万元" in pinghu.content.decode()
+
+
+def test_progress_of_a_later_month_leaves_a_page_of_an_earlier_month_cached(bureau_client, jiaxing, project_factory):
+    from twintrack.programme.services import ProgressValues, save_progress
+
+    project = project_factory("P-LATER")  # Nanhu, launched 2023-03
+    march, july = "/?period=2023-03&org=330402", "/?period=2023-07&org=330402"
+    for url in (march, july):
+        warm(bureau_client, url)
+    july_before = bureau_client.get(july).content
+    save_progress([ProgressValues(project.id, project.enterprise.org_id, YEAR, 7, Decimal("98765000"), None, "")])
+    assert bureau_client.get(march).get("X-Page-Cache") == "hit"
+    page = bureau_client.get(july)
+    assert page.get("X-Page-Cache") != "hit" and page.content != july_before
+    quality = "/quality/?org=330402&period=2023-03"
+    warm(bureau_client, quality)
+    save_progress([ProgressValues(project.id, project.enterprise.org_id, YEAR, 3, Decimal("1000"), None, "")])
+    assert bureau_client.get(quality).get("X-Page-Cache") != "hit"  # its own month moved
+    assert bureau_client.get(july).get("X-Page-Cache") != "hit"  # and every later one

@@ -34,7 +34,7 @@ def report_json(org, year: int, month: int, approved_only: bool) -> str:
     """The CLI's JSON (without its indentation), computed once per version of the unit's subtree."""
     key = f"api-report:{org.pk}:{year}-{month}:{int(approved_only)}"
     return cached(key, lambda: json.dumps(build_report(org, year, month, approved_only=approved_only),
-                                          ensure_ascii=False), [org])
+                                          ensure_ascii=False), [org], period=(year, month))
 
 
 @router.get("/reports/{org}/{period}", response={200: dict, **READ_ERRORS},
@@ -42,7 +42,7 @@ def report_json(org, year: int, month: int, approved_only: bool) -> str:
 def report(request, org: Text, period: Text, approved_only: bool = False):
     unit = get_visible_org_or_404(request.user, org)
     year, month = period_of(period)
-    depends_on(request, [unit], top_bar=False)
+    depends_on(request, [unit], top_bar=False, period=(year, month))
     return storable(HttpResponse(report_json(unit, year, month, approved_only), content_type=JSON))
 
 
@@ -51,7 +51,7 @@ def report(request, org: Text, period: Text, approved_only: bool = False):
 def quality(request, org: Text, period: Text):
     unit = get_visible_org_or_404(request.user, org)
     year, month = period_of(period)
-    depends_on(request, [unit], top_bar=False)
+    depends_on(request, [unit], top_bar=False, period=(year, month))
     return storable(HttpResponse(json.dumps(quality_view(unit, year, month).as_json(), ensure_ascii=False),
                                  content_type=JSON))
 

@@ -90,6 +90,12 @@ def period_from_query(request, default: Period | tuple[int, int] | Callable[[], 
         raise BadPeriod(text) from None
 
 
+def period_in_query(request) -> Period | None:
+    """The `period` the query (or the posted form) names, or None; BadPeriod (400) when it does
+    not parse."""
+    return period_from_query(request, (0, 0)) if _query_text(request, "period") else None
+
+
 def year_from_query(request, default: int | Callable[[], int]) -> int:
     """The `year` of the query; `default` when none is given; BadPeriod (400) when it does not parse."""
     text = _query_text(request, "year")

@@ -43,3 +43,20 @@ class UnitVersion(models.Model):
     # projects, rollups, a job's state) and leave the unit's latest month with figures where it
     # was: what the top bar and the work queue show, which every page of a user carries.
     attention = models.BigIntegerField(default=0)
+    # Bumped with the counter by every write except one of progress rows, which bumps the months
+    # it wrote instead (MonthVersion): what a page of one month shows besides those figures.
+    other = models.BigIntegerField(default=0)
+
+
+class MonthVersion(models.Model):
+    """How often progress of one month was written below a unit. What a page of month (Y, M)
+    shows of a unit depends on the unit's `other` counter and on these counters of the months
+    up to (Y, M), so a December import leaves the unit's pages of earlier months valid."""
+
+    org = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    counter = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "year", "month"], name="month_version_key")]

@@ -48,9 +48,12 @@ def _top_bar_units(user) -> list:
     return list(import_string(name)(user)) if name else []
 
 
-def depends_on(request, units, top_bar: bool = True) -> None:
+def depends_on(request, units, top_bar: bool = True, period: tuple[int, int] | None = None) -> None:
     """The page shows these units' subtrees (OrgUnits or ids), and the top bar (an API answer has
-    none): it stays cached until one of them, or the global version, changes. Call it before
-    reading the page's data."""
-    ids = version.unit_ids(units) + version.attention(_top_bar_units(request.user) if top_bar else ())
+    none): it stays cached until one of them, or the global version, changes. period=(year,
+    month): the page shows that month, named by the request (not a default read from the data),
+    and later months' progress leaves it valid (`version.through`). Call it before reading the
+    page's data."""
+    shown = version.through(units, *period) if period else version.unit_ids(units)
+    ids = shown + version.attention(_top_bar_units(request.user) if top_bar else ())
     setattr(request, UNITS, (tuple(ids), version.versions(ids)[1:]))

@@ -46,7 +46,7 @@ def apply_deltas(deltas: Mapping[RollupKey, Totals]) -> int:
     units = sorted({org for org, _, _ in expanded})
     with transaction.atomic(), connection.cursor() as cursor:
         # before the rollup rows: every writer takes the root's version row first (no deadlock)
-        version.bump({org for org, _, _ in deltas}, top_bar=False)
+        version.bump({org for org, _, _ in deltas}, top_bar=False, months={(y, m) for _, y, m in deltas})
         latest_before = latest_months(cursor, units)
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start:start + BATCH])

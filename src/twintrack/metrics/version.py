@@ -30,7 +30,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F
 
-from twintrack.metrics.models import DataVersion, UnitVersion
+from twintrack.metrics.models import DataVersion, MonthVersion, UnitVersion
 from twintrack.orgs.access import scope_root
 from twintrack.orgs.models import OrgUnit
 
@@ -38,24 +38,44 @@ CACHE_SECONDS = 3600
 GLOBAL_ID = 1
 
 
-def bump(org_ids: Iterable[int] | None = None, with_descendants: bool = False, top_bar: bool = True) -> None:
+def bump(org_ids: Iterable[int] | None = None, with_descendants: bool = False, top_bar: bool = True,
+         months: Iterable[tuple[int, int]] = ()) -> None:
     """Bump the units in `org_ids` and their ancestors (and, with_descendants, every unit below
     them: an approval locks the months of the units below); None bumps the global version.
     top_bar=False: the write changes figures alone (progress, projects, a job's state), nothing
-    the top bar or the work queue show, so the units' attention counters stay (`attention`)."""
+    the top bar or the work queue show, so the units' attention counters stay (`attention`).
+    months: a write of progress rows of these (year, month)s, which bumps those months of the
+    units (MonthVersion) instead of their `other` counters (`through`)."""
     if org_ids is None:
         _bump_global()
         return
     ids = set(org_ids)
     if ids:
-        bump_paths(OrgUnit.objects.filter(id__in=ids).values_list("path", flat=True), with_descendants, top_bar)
+        bump_paths(OrgUnit.objects.filter(id__in=ids).values_list("path", flat=True), with_descendants, top_bar,
+                   months)
 
 
-def bump_paths(paths: Iterable[str], with_descendants: bool = False, top_bar: bool = True) -> None:
+def bump_paths(paths: Iterable[str], with_descendants: bool = False, top_bar: bool = True,
+               months: Iterable[tuple[int, int]] = ()) -> None:
     """`bump` for the units with these org paths (the paths name their ancestors: no look-up)."""
     units = _with_ancestors(set(paths), with_descendants)
+    months = sorted(set(months))
     if units:
-        _bump_units(units, top_bar)
+        _bump_units(units, top_bar, other=not months)
+        _bump_months(units, months)
+
+
+def _bump_months(units: list[int], months: list[tuple[int, int]]) -> None:
+    """After the units' rows (their lock order holds): each unit's row of each month."""
+    if not units or not months:
+        return
+    table = MonthVersion._meta.db_table
+    rows = [(unit, year, month) for unit in units for year, month in months]
+    values = ", ".join(["(%s, %s, %s, 1)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (org_id, year, month, counter) VALUES {values} "
+                       f"ON CONFLICT (org_id, year, month) DO UPDATE SET counter = {table}.counter + 1",
+                       [value for row in rows for value in row])
 
 
 def bump_attention(org_ids: Iterable[int]) -> None:
@@ -67,8 +87,7 @@ def bump_attention(org_ids: Iterable[int]) -> None:
 
 
 def attention(orgs: Iterable) -> list[int]:
-    """Dependencies on these units' attention counters, beside unit ids in `versions` (a unit id
-    stands for its counter, minus a unit id for its attention counter)."""
+    """Dependencies on these units' attention counters (`versions_sql`)."""
     return [-unit_id for unit_id in unit_ids(orgs)]
 
 
@@ -97,26 +116,41 @@ def _with_ancestors(paths: set[str], with_descendants: bool) -> list[int]:
     return sorted(depth, key=lambda org_id: (depth[org_id], org_id))
 
 
-def _bump_units(units: list[int], top_bar: bool = True) -> None:
+def _bump_units(units: list[int], top_bar: bool = True, other: bool = True) -> None:
     if not units:
         return
     table = UnitVersion._meta.db_table
-    values = ", ".join(["(%s, 1, 1)"] * len(units))
-    attention_too = f", attention = {table}.attention + 1" if top_bar else ""
+    values = ", ".join(["(%s, 1, 1, 1)"] * len(units))
+    also = (f", attention = {table}.attention + 1" if top_bar else "") + (f", other = {table}.other + 1" if other else "")
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (org_id, counter, attention) VALUES {values} "
-                       f"ON CONFLICT (org_id) DO UPDATE SET counter = {table}.counter + 1{attention_too}", units)
+        cursor.execute(f"INSERT INTO {table} (org_id, counter, attention, other) VALUES {values} "
+                       f"ON CONFLICT (org_id) DO UPDATE SET counter = {table}.counter + 1{also}", units)
 
 
-def versions_sql(dependencies: Sequence[int]) -> tuple[list[str], list[int]]:
-    """Scalar subqueries for the global version and each dependency's (a unit id: its counter;
-    minus a unit id: its attention counter; missing rows read as NULL), to put in a SELECT list;
-    and their parameters."""
-    table = UnitVersion._meta.db_table
+def through(orgs: Iterable, year: int, month: int) -> list[tuple[int, int]]:
+    """Dependencies on what these units show of month (year, month): their `other` counters and
+    their progress of the months up to it (`versions`)."""
+    return [(unit_id, year * 100 + month) for unit_id in unit_ids(orgs)]
+
+
+def versions_sql(dependencies: Sequence) -> tuple[list[str], list[int]]:
+    """Scalar subqueries for the global version and each dependency's, to put in a SELECT list;
+    and their parameters. A dependency is a unit id (its counter), minus a unit id (its attention
+    counter) or (unit id, year * 100 + month) (`through`: its `other` counter plus its months'
+    counters up to that month; both only grow, so the sum moves when either does). Missing rows
+    read as NULL."""
+    units, months = UnitVersion._meta.db_table, MonthVersion._meta.db_table
     columns = [f"(SELECT counter FROM {DataVersion._meta.db_table} WHERE id = {GLOBAL_ID})"]
-    columns += [f"(SELECT {'counter' if d >= 0 else 'attention'} FROM {table} WHERE org_id = %s)"
-                for d in dependencies]
-    return columns, [abs(d) for d in dependencies]
+    params: list[int] = []
+    for dependency in dependencies:
+        if isinstance(dependency, tuple):
+            columns.append(f"((SELECT other FROM {units} WHERE org_id = %s) + (SELECT COALESCE(SUM(counter), 0) "
+                           f"FROM {months} WHERE org_id = %s AND year * 100 + month <= %s))")
+            params += [dependency[0], dependency[0], dependency[1]]
+        else:
+            columns.append(f"(SELECT {'counter' if dependency >= 0 else 'attention'} FROM {units} WHERE org_id = %s)")
+            params.append(abs(dependency))
+    return columns, params
 
 
 def versions(org_ids: Sequence[int] = ()) -> tuple[int, ...]:
@@ -136,8 +170,9 @@ def unit_ids(orgs: Iterable) -> list[int]:
     return sorted({getattr(org, "pk", org) for org in orgs})
 
 
-def _full_key(seen: tuple[int, ...], ids: Sequence[int], key: str) -> str:
-    return f"w{'.'.join(map(str, seen))}:{','.join(map(str, ids))}:{key}"
+def _full_key(seen: tuple[int, ...], dependencies: Sequence, key: str) -> str:
+    named = (f"{d[0]}@{d[1]}" if isinstance(d, tuple) else str(d) for d in dependencies)
+    return f"w{'.'.join(map(str, seen))}:{','.join(named)}:{key}"
 
 
 LOCK = "computing:"  # prefix of the claim on a value being computed
@@ -247,43 +282,53 @@ def _filled(keys: dict, compute_many: Callable[[list], dict]) -> dict:
     return found
 
 
-def cached_per_unit(key: str, units: Sequence, compute_many: Callable[[list], dict]) -> dict[int, object]:
+def _dependencies(unit_ids_: list[int], period: tuple[int, int] | None) -> list:
+    return through(unit_ids_, *period) if period else unit_ids_
+
+
+def cached_per_unit(key: str, units: Sequence, compute_many: Callable[[list], dict],
+                    period: tuple[int, int] | None = None) -> dict[int, object]:
     """{unit id: value} for each unit, each value cached by the unit's own version (and the global
     one); the units whose value is missing are computed together, `compute_many(units)` returning
     {unit id: value}. One query for all the versions and one cache round trip, so a write below
-    one unit recomputes that unit's value only. `key` names everything else the values depend on."""
+    one unit recomputes that unit's value only. `key` names everything else the values depend on.
+    period=(year, month): the values show that month, so they depend on the units' progress up to
+    it and the rest of their data (`through`), and later months' progress leaves them valid."""
     by_id = {unit.pk: unit for unit in units}
-    seen = versions(list(by_id))
-    keys = {unit_id: _full_key((seen[0], unit_version), [unit_id], key)
-            for unit_id, unit_version in zip(by_id, seen[1:])}
+    dependencies = _dependencies(list(by_id), period)
+    seen = versions(dependencies)
+    keys = {unit_id: _full_key((seen[0], unit_version), [dependency], key)
+            for unit_id, dependency, unit_version in zip(by_id, dependencies, seen[1:])}
     return _filled(keys, lambda ids: compute_many([by_id[unit_id] for unit_id in ids]))
 
 
 def cached_subtree_sums(key: str, units: Sequence, own_of: Callable[[list[int]], dict], add: Callable,
-                        zero: Callable[[], object]) -> dict[int, object]:
+                        zero: Callable[[], object], period: tuple[int, int] | None = None) -> dict[int, object]:
     """For each unit, the sum over its subtree of what belongs to each unit itself (`own_of(unit
-    ids)` -> {unit id: part}, absent = zero()), each unit's sum cached by its version: after a write
-    in one district its own part and its ancestors' sums are computed again, the rest comes from
-    the cache; with nothing cached, one `own_of` call per level of the tree."""
+    ids)` -> {unit id: part}, absent = zero()), each unit's sum cached by its version (of `period`,
+    as in cached_per_unit): after a write in one district its own part and its ancestors' sums are
+    computed again, the rest comes from the cache; with nothing cached, one `own_of` call per
+    level of the tree."""
 
     def compute_many(missing: list) -> dict[int, object]:
         own = own_of([unit.pk for unit in missing])
         totals = {unit.pk: own.get(unit.pk, zero()) for unit in missing}
         children = list(OrgUnit.objects.filter(parent_id__in=list(totals)).order_by("id"))
         if children:
-            below = cached_subtree_sums(key, children, own_of, add, zero)
+            below = cached_subtree_sums(key, children, own_of, add, zero, period)
             for child in children:
                 totals[child.parent_id] = add(totals[child.parent_id], below[child.pk])
         return totals
 
-    return cached_per_unit(key, units, compute_many)
+    return cached_per_unit(key, units, compute_many, period)
 
 
-def cached(key: str, compute: Callable[[], object], orgs: Iterable):
+def cached(key: str, compute: Callable[[], object], orgs: Iterable, period: tuple[int, int] | None = None):
     """compute() once per version of the units in `orgs` (OrgUnits or ids: the subtrees the value
-    is computed from) and of the global version; `key` must name everything else it depends on."""
-    ids = unit_ids(orgs)
-    return _filled({0: _full_key(versions(ids), ids, key)}, lambda _ids: {0: compute()})[0]
+    is computed from; of `period`, as in cached_per_unit) and of the global version; `key` must
+    name everything else it depends on."""
+    dependencies = _dependencies(unit_ids(orgs), period)
+    return _filled({0: _full_key(versions(dependencies), dependencies, key)}, lambda _ids: {0: compute()})[0]
 
 
 def cached_count(rows, user) -> int:

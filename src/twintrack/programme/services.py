@@ -79,13 +79,16 @@ def save_projects(rows: Iterable[ProjectValues], reason: str = "", user=None) ->
     return _write_batches(tuples, write_projects_batch, reason, user)
 
 
-def _write_batches(tuples: list[tuple], write_batch, reason: str, user) -> WriteResult:
+def _write_batches(tuples: list[tuple], write_batch, reason: str, user, months_of=None) -> WriteResult:
+    """Each batch written by write_batch; months_of(batch): the (year, month)s of a batch of
+    progress rows (the data versions of those months move, not the rest of the units')."""
     result = WriteResult()
     for start in range(0, len(tuples), STAGE_BATCH):
         batch = tuples[start:start + STAGE_BATCH]
         deltas, counts = write_batch(batch, reason, getattr(user, "pk", None))
         if counts.get("n") or counts.get("c"):  # bulk writes send no history signal
-            hooks.bump_data_version({row[-1] for row in batch}, top_bar=False)
+            hooks.bump_data_version({row[-1] for row in batch}, top_bar=False,
+                                    months=months_of(batch) if months_of else ())
         hooks.apply_rollup_deltas(deltas)
         result.created += counts.get("n", 0)
         result.updated += counts.get("c", 0)
@@ -101,7 +104,8 @@ def save_progress(rows: Iterable[ProgressValues], reason: str = "", user=None, k
     tuples = [(v.project_id, v.year, v.month, v.investment_yuan, v.energy_saved_tce, v.note or "", v.org_id)
               for v in rows]
     refuse_locked({(t[6], t[1], t[2]) for t in tuples})  # approved months are locked (twintrack.approvals)
-    return _write_batches(tuples, partial(write_progress_batch, keep=keep), reason, user)
+    return _write_batches(tuples, partial(write_progress_batch, keep=keep), reason, user,
+                          months_of=lambda batch: {(t[1], t[2]) for t in batch})
 
 
 @dataclass

@@ -111,7 +111,8 @@ def quality_page(org: OrgUnit, year: int, month: int, shown: int) -> QualityPage
     counts = completeness_parts(org, children, year, month)
     missing = missing_part(org, year, month, shown)
     findings = unit_and_children_sums(f"quality-findings:{year}-{month}", org, children,
-                                      lambda ids: own_findings(year, month, ids), joined_findings, list)
+                                      lambda ids: own_findings(year, month, ids), joined_findings, list,
+                                      (year, month))
     total = Completeness(counts[org.id].expected, counts[org.id].reported, [code for code, _org in missing.first])
     return QualityPage(org, year, month, total, missing.first, missing.count, findings[org.id],
                        [(child, counts[child.id], len(findings[child.id])) for child in children])
@@ -120,16 +121,18 @@ def quality_page(org: OrgUnit, year: int, month: int, shown: int) -> QualityPage
 def completeness_parts(org: OrgUnit, children: list[OrgUnit], year: int, month: int) -> dict[int, Completeness]:
     """The completeness of the unit's subtree and of each child's (the dashboard card's cache)."""
     return unit_and_children_sums(f"completeness:{year}-{month}", org, children,
-                                  lambda ids: own_completeness(year, month, ids), _added, Completeness)
+                                  lambda ids: own_completeness(year, month, ids), _added, Completeness,
+                                  (year, month))
 
 
-def unit_and_children_sums(key: str, org: OrgUnit, children: list[OrgUnit], own_of, add, zero) -> dict:
-    """`cached_subtree_sums` of the unit, then of its children: summing the unit caches the
-    children's sums on the way, where asking for both levels at once would compute the levels
-    below twice."""
-    sums = cached_subtree_sums(key, [org], own_of, add, zero)
+def unit_and_children_sums(key: str, org: OrgUnit, children: list[OrgUnit], own_of, add, zero,
+                           period: tuple[int, int]) -> dict:
+    """`cached_subtree_sums` of the unit, then of its children, for one month: summing the unit
+    caches the children's sums on the way, where asking for both levels at once would compute
+    the levels below twice."""
+    sums = cached_subtree_sums(key, [org], own_of, add, zero, period)
     if children:
-        sums.update(cached_subtree_sums(key, children, own_of, add, zero))
+        sums.update(cached_subtree_sums(key, children, own_of, add, zero, period))
     return sums
 
 
@@ -137,7 +140,7 @@ def missing_part(org: OrgUnit, year: int, month: int, shown: int) -> MissingPart
     """How many of the subtree's expected projects have not reported, and the first `shown`."""
     return cached_subtree_sums(f"missing:{year}-{month}:{shown}", [org],
                                lambda ids: own_missing(year, month, ids, shown), merged_missing(shown),
-                               MissingPart)[org.id]
+                               MissingPart, (year, month))[org.id]
 
 
 def quality_report(org: OrgUnit, year: int, month: int) -> dict:

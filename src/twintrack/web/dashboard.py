@@ -228,7 +228,7 @@ def dashboard_page(request, org: OrgUnit, year: int, month: int, approved_only: 
             "body": str(render_to_string("web/_dashboard_body.html", context)),
         }
 
-    page = dict(version.cached(key, render_shared, [org]))
+    page = dict(version.cached(key, render_shared, [org], period=(year, month)))
     crumbs = breadcrumb(request.user, org, year, month, language_code, approved_only)
     head = {**page["head"], "org": org, "breadcrumb": crumbs}
     page["body"] = mark_safe(render_to_string("web/_dashboard_head.html", head, request=request) + page["body"])

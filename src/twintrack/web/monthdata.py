@@ -153,7 +153,8 @@ def cached_month_report(org: OrgUnit, year: int, month: int, shown: int = SHOWN_
     expected = completeness_parts(org, [], year, month)[org.id].expected
     missing = missing_part(org, year, month, shown)
     rows = cached_subtree_sums(f"month-rows:{year}-{month}:{shown}", [org],
-                               lambda ids: own_rows(year, month, ids, shown), _rows_added, RowsPart)[org.id]
+                               lambda ids: own_rows(year, month, ids, shown), _rows_added, RowsPart,
+                               period=(year, month))[org.id]
     shown_rows = list(Progress.objects.filter(id__in=rows.first).select_related("project__enterprise")
                       .order_by("project__code")[:shown])
     codes = [code for code, _org_id in missing.first]

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from twintrack.display.periods import BadPeriod, period_from_query
+from twintrack.display.periods import BadPeriod, period_from_query, period_in_query
 from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.metrics.periods import default_period
 from twintrack.orgs.access import get_visible_org_or_404, membership_of, role_of, scope_root
@@ -94,7 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             _("Your account is not attached to an org unit yet. Ask the bureau to assign one."), 403)
     code = request.GET.get("org", "").strip()
     org = get_visible_org_or_404(request.user, code) if code else root
-    depends_on(request, [org])
+    depends_on(request, [org], period=period_in_query(request))
     year, month = period_from_query(request, lambda: default_period(root))
     approved_only = request.GET.get("approved") == "1"
     page = dashboard_page(request, org, year, month, approved_only)

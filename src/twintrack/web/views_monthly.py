@@ -19,7 +19,7 @@ from twintrack.display.language import active_lang
 from twintrack.display.amounts import format_amount, percent
 from twintrack.display.labels import metric_label
 from twintrack.display.periods import (
-    Period, current_month, format_period, month_label, period_from_query, period_label, shift_month,
+    Period, current_month, format_period, month_label, period_from_query, period_in_query, period_label, shift_month,
 )
 from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.metrics.periods import default_period
@@ -79,7 +79,7 @@ def _month_unit(request):
 @login_required
 def monthly(request: HttpRequest) -> HttpResponse:
     unit = _month_unit(request)
-    depends_on(request, [unit])
+    depends_on(request, [unit], period=period_in_query(request))
     year, month = period_from_query(request, lambda: default_period(unit))
     lang = active_lang()
     kinds = uploads.upload_kinds(request.user)

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from twintrack.display.amounts import percent_number
 from twintrack.display.language import active_lang
-from twintrack.display.periods import current_month, format_period, period_from_query, shift_month
+from twintrack.display.periods import current_month, format_period, period_from_query, period_in_query, shift_month
 from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.metrics.periods import default_period
 from twintrack.orgs.access import get_visible_org_or_404, get_visible_or_404, may, require, require_scope_root
@@ -63,7 +63,7 @@ def quality_url(org_code: str, period: str, **extra) -> str:
 @login_required
 def quality(request: HttpRequest) -> HttpResponse:
     org = _org(request)
-    depends_on(request, [org])
+    depends_on(request, [org], period=period_in_query(request))
     year, month = _period(request, org)
     lang = active_lang()
     view = quality_page(org, year, month, MISSING_SHOWN)
