@@ -319,11 +319,13 @@ def test_progress_of_a_later_month_leaves_a_page_of_an_earlier_month_cached(bure
 
     project = project_factory("P-LATER")  # Nanhu, launched 2023-03
     march, july = "/?period=2023-03&org=330402", "/?period=2023-07&org=330402"
-    for url in (march, july):
+    march_bulletins = "/bulletins/?org=330402&period=2023-03"
+    for url in (march, july, march_bulletins):
         warm(bureau_client, url)
     july_before = bureau_client.get(july).content
     save_progress([ProgressValues(project.id, project.enterprise.org_id, YEAR, 7, Decimal("98765000"), None, "")])
     assert bureau_client.get(march).get("X-Page-Cache") == "hit"
+    assert bureau_client.get(march_bulletins).get("X-Page-Cache") == "hit"
     page = bureau_client.get(july)
     assert page.get("X-Page-Cache") != "hit" and page.content != july_before
     quality = "/quality/?org=330402&period=2023-03"

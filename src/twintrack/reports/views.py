@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from twintrack.display.language import active_lang
-from twintrack.display.periods import Period, current_month, format_period, period_from_query, period_label, shift_month
+from twintrack.display.periods import Period, current_month, format_period, period_from_query, period_in_query, period_label, shift_month
 from twintrack.metrics.pages import cache_per_session, depends_on
 from twintrack.metrics.periods import default_period
 from twintrack.orgs.access import get_visible_org_or_404, may, require, require_scope_root, visible_orgs
@@ -204,11 +204,12 @@ def _page(request: HttpRequest, org: OrgUnit, year: int, month: int, form: Publi
 @login_required
 def bulletins(request: HttpRequest) -> HttpResponse:
     """?org=CODE&period=YYYY-MM; by default the user's top unit and the dashboard's month.
-    Cached until the unit's version changes: publishing and a version's files bump it."""
+    Cached until the unit's version changes (of the month, when the query names it: later
+    months' progress leaves it valid): publishing and a version's files bump it."""
     root = require_scope_root(request.user)
     code = request.GET.get("org", "").strip()
     org = get_visible_org_or_404(request.user, code) if code else root
-    depends_on(request, [org])
+    depends_on(request, [org], period=period_in_query(request))
     year, month = period_from_query(request, lambda: default_period(org))
     return _page(request, org, year, month)
 
