@@ -59,6 +59,8 @@ def latest_months(cursor, org_ids: list[int]) -> dict[int, int]:
     """{unit: year * 100 + month of its latest month with any figure}: the month the work queue
     counts the months to submit up to (`metrics.periods.default_period`), so a write that moves
     it changes what the top bar's units show."""
+    if not org_ids:
+        return {}  # every delta was zero (PostgreSQL refuses an empty IN list)
     table = Rollup._meta.db_table
     nonzero = " OR ".join(f"{field} <> 0" for field in ROLLUP_FIELDS)
     cursor.execute(f"SELECT org_id, MAX(year * 100 + month) FROM {table} "
