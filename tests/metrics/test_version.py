@@ -304,3 +304,24 @@ def test_progress_of_one_month_moves_what_pages_of_that_month_and_later_show_and
     save_targets([TargetValues(nanhu.id, "projects", 2023, 12, Decimal(100))])  # not progress: every month
     again = {(o.code, p): shown(o, *p) for o in (nanhu, city) for p in months}
     assert all(again[key] != after[key] for key in again)
+
+
+def test_parts_of_a_month_stay_with_their_own_units_in_any_order(units):
+    """cached_per_unit pairs each unit with its own version even when the units do not come in
+    id order (a unit's children are listed by code): a write below Nanhu recomputes Nanhu's
+    part of the month, not Pinghu's."""
+    nanhu, pinghu = units["330402"], units["330482"]
+    assert nanhu.id < pinghu.id
+    calls = []
+
+    def compute_many(missing):
+        calls.append(sorted(unit.code for unit in missing))
+        return {unit.pk: unit.code for unit in missing}
+
+    def parts():
+        return version.cached_per_unit("order-test", [pinghu, nanhu], compute_many, period=(2023, 6))
+
+    assert parts() == {pinghu.id: "330482", nanhu.id: "330402"}
+    version.bump([nanhu.id], top_bar=False, months=[(2023, 5)])
+    assert parts() == {pinghu.id: "330482", nanhu.id: "330402"}
+    assert calls == [["330402", "330482"], ["330402"]]

@@ -130,7 +130,7 @@ def _bump_units(units: list[int], top_bar: bool = True, other: bool = True) -> N
 def through(orgs: Iterable, year: int, month: int) -> list[tuple[int, int]]:
     """Dependencies on what these units show of month (year, month): their `other` counters and
     their progress of the months up to it (`versions`)."""
-    return [(unit_id, year * 100 + month) for unit_id in unit_ids(orgs)]
+    return _dependencies(unit_ids(orgs), (year, month))
 
 
 def versions_sql(dependencies: Sequence) -> tuple[list[str], list[int]]:
@@ -282,8 +282,13 @@ def _filled(keys: dict, compute_many: Callable[[list], dict]) -> dict:
     return found
 
 
-def _dependencies(unit_ids_: list[int], period: tuple[int, int] | None) -> list:
-    return through(unit_ids_, *period) if period else unit_ids_
+def _dependencies(ids: list[int], period: tuple[int, int] | None) -> list:
+    """One dependency per unit id, in the order given: the unit's counter, or with a period
+    (year, month) what it shows of that month (`through`)."""
+    if period is None:
+        return ids
+    year, month = period
+    return [(unit_id, year * 100 + month) for unit_id in ids]
 
 
 def cached_per_unit(key: str, units: Sequence, compute_many: Callable[[list], dict],
