@@ -6,8 +6,10 @@ leaves behind, or any other):
 1. accounts: bureau officers at the root, two district officers per unit below it (or more, to
    reach --users), a supervisor per unit with units below; made once with the service layer of
    `twintrack user add` and kept for later runs. Each gets a read token for the API.
-2. gunicorn serves the database (WORKERS x THREADS); every account logs in through the login
-   page, so its session and CSRF cookies are the ones a browser holds.
+2. gunicorn serves the database (WORKERS x THREADS), with --job-workers `twintrack worker`
+   processes beside it as `twintrack serve` starts them (the import API's files go to them);
+   every account logs in through the login page, so its session and CSRF cookies are the ones a
+   browser holds.
 3. a requests file: for each user, --per-user requests within their scope, drawn by WEIGHTS:
    dashboards for several months and units, project lists and details, the bulletins, quality
    and month pages, and GET /api/v1/reports/{code}/{YYYY-MM} with the user's Bearer token.
@@ -463,7 +465,8 @@ def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dic
     error_total = sum(wrk["errors"].values()) + sum(k["non_2xx_3xx"] for k in by_kind.values())
     result = {
         "users": len(users), "units": len({u.org for u in users}), "connections": args.connections,
-        "seconds": round(seconds, 1), "workers": args.workers, "threads": args.threads, "requests": wrk["requests"],
+        "seconds": round(seconds, 1), "workers": args.workers, "threads": args.threads,
+        "job_workers": args.job_workers, "requests": wrk["requests"],
         "rps": round(wrk["requests"] / seconds, 1),
         **{f"{p}_ms": wrk["latency_us"][p] / 1000 for p in ("p50", "p90", "p99")},
         "mean_ms": wrk["latency_us"]["mean"] / 1000, "errors": wrk["errors"], "error_total": error_total,
@@ -508,6 +511,15 @@ def serve(port: int, workers: int, threads: int, log_file: Path, cache_url: str 
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=errors, stderr=errors, start_new_session=True)
 
 
+def job_workers(count: int, log_file: Path, cache_url: str = "") -> list[subprocess.Popen]:
+    """`twintrack worker` processes, as `twintrack serve` starts beside the web server: the import
+    API hands its files to them (api/imports.py)."""
+    env = dict(os.environ, TWINTRACK_CACHE_URL=cache_url)
+    with log_file.open("w") as output:
+        return [subprocess.Popen([str(BIN / "twintrack"), "worker", "--notices-every", "0"], cwd=ROOT, env=env,
+                                 stdout=output, stderr=output, start_new_session=True) for _ in range(count)]
+
+
 def analyze() -> None:
     """Fresh planner statistics, as autovacuum keeps them on a server in service: right after a
     bulk load the planner may pick plans that take minutes (seen on the completeness query)."""
@@ -537,6 +549,9 @@ def main(argv=None) -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (WORKER_MODEL above)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker; over 1: gthread workers")
+    parser.add_argument("--job-workers", type=int, default=1,
+                        help="`twintrack worker` processes, as `twintrack serve` starts (default 1); 0: the "
+                             "import API runs each import in its request")
     parser.add_argument("--users", type=int, default=200, help="at least this many accounts")
     parser.add_argument("--per-user", type=int, default=20, help="distinct requests per user in the mix")
     parser.add_argument("--import-rows", type=int, default=10_000)
@@ -558,7 +573,9 @@ def main(argv=None) -> None:
     access_log = requests_file.with_name("mixed_load_access.log")
     cache_url = args.cache_url = shared_cache(args.cache_url)
     server = serve(port, args.workers, args.threads, server_log, cache_url, access_log)
-    log(f"gunicorn on port {port} (cache: {cache_url or 'per worker'}), its errors in {server_log}")
+    workers = job_workers(args.job_workers, requests_file.with_name("mixed_load_worker.log"), cache_url)
+    log(f"gunicorn on port {port} (cache: {cache_url or 'per worker'}), its errors in {server_log}; "
+        f"{len(workers)} job workers")
     try:
         wait_for(port)
         log("logging every user in")
@@ -592,8 +609,10 @@ def main(argv=None) -> None:
         for helper in helpers:
             helper.join()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in [server, *workers]:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in [server, *workers]:
+            process.wait(timeout=30)
     print(json.dumps(summary(wrk, users, imports, samples, cold, args, load, access_lines) | {"primed": primed}))
 
 

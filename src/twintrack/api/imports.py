@@ -1,48 +1,34 @@
 """POST /imports/{kind}: a file through the same kinds, rules, scope and upload check as the
-command line and the upload page (`web.import_kinds.import_file`), as the token's user."""
-from __future__ import annotations
+command line and the upload page (`web.import_kinds.import_file`), as the token's user.
 
-import os
-import tempfile
+The answer is synchronous (data contract section 6), but the work is a job (`api.tasks`): a job
+worker does it when one takes it within two seconds, while this request sleeps; without a free
+worker the request does it itself. So an import's Python runs in the worker's process, not in
+the web process whose other threads serve pages meanwhile."""
+from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Router
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from twintrack.api.auth import WriteTokenAuth, token_reason
 from twintrack.api.problems import WRITE_ERRORS, Rejected
 from twintrack.api.schemas import ImportOut, Text
-from twintrack.approvals.services import ApprovalRefused
+from twintrack.api.tasks import IMPORT, answer, import_for_api, refusal
 from twintrack.filecheck import FileRefused, check_upload, clean_name
-from twintrack.imports.errors import ImportRejected
-from twintrack.imports.reading import extension_of
-from twintrack.web.import_kinds import IMPORT_KINDS, import_file
-from twintrack.web.uploads import IMPORT_TYPES, quality_warn, upload_kinds
+from twintrack.jobs.models import Failure, JobStatus
+from twintrack.jobs.services import start_job
+from twintrack.jobs.worker import finished_by_a_worker_or_here
+from twintrack.orgs.access import scope_root
+from twintrack.web.import_kinds import IMPORT_KINDS
+from twintrack.web.uploads import IMPORT_TYPES, keep_upload, upload_kinds
 
 WRITE = WriteTokenAuth()
 router = Router(tags=["imports"])
-
-
-def _spooled(uploaded) -> str:
-    """The upload as a file on disk (the importer reads it twice when it numbers warnings)."""
-    handle, path = tempfile.mkstemp(suffix=extension_of(uploaded.name or ""), prefix="twintrack-api-")
-    with os.fdopen(handle, "wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
-    return path
-
-
-def rows_rejected(rejected: ImportRejected) -> Rejected:
-    errors = [(p.row, p.column, p.reason) for p in rejected.problems]
-    if not errors:  # the file as a whole: no row to name
-        errors = [(None, None, message) for message in rejected.messages]
-    detail = "\n".join(list(rejected.notes) + (
-        [_("nothing was imported: %(count)d problems") % {"count": rejected.total}] if rejected.problems
-        else list(rejected.messages)))
-    return Rejected(detail, errors, rejected.total)
 
 
 @router.post("/imports/{kind}", auth=WRITE,
@@ -59,16 +45,17 @@ def import_kind(request, kind: Text, file: File[UploadedFile], dry_run: bool = F
         check_upload(file, IMPORT_TYPES, settings.TWINTRACK_MAX_UPLOAD_BYTES)
     except FileRefused as refused:
         raise Rejected(refused.message, [(None, "file", refused.message)]) from None
-    path = _spooled(file)
-    try:
-        result = import_file(kind, path, name=name, user=user, dry_run=dry_run, warn=quality_warn(kind),
-                             reason=token_reason(f"api import {kind} {name}", request.auth))
-    except ImportRejected as rejected:
-        raise rows_rejected(rejected) from None
-    except ApprovalRefused as refused:  # a month approved meanwhile: the service's own guard
-        raise Rejected(refused.message, [(None, None, refused.message)]) from None
-    finally:
-        os.unlink(path)
-    return {"read": result.rows_read, "created": result.created, "updated": result.updated,
-            "unchanged": result.unchanged, "warnings": result.warnings, "dry_run": result.dry_run,
-            "notes": result.notes}
+    kept = keep_upload(file, kind, name, user)
+    job = start_job(import_for_api, kind=IMPORT, user=user, org=scope_root(user), title=name, subject=kept.token,
+                    params={"dry_run": dry_run, "reason": token_reason(f"api import {kind} {name}", request.auth)},
+                    on_pages=False)
+    return _answer(finished_by_a_worker_or_here(job))
+
+
+def _answer(job) -> dict:
+    if job.status == JobStatus.SUCCEEDED:
+        return answer(job.outcome)
+    if job.failure == Failure.REFUSED:
+        raise refusal(job.outcome)
+    status = 503 if job.failure == Failure.DATABASE_BUSY else 500
+    raise HttpError(status, str(Failure(job.failure or Failure.INTERNAL).label))

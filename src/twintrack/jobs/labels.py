@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 KIND_LABELS = {
     "import_preview": _("Check a file before importing"),
     "import": _("Import a file"),
+    "api_import": _("Import a file through the API"),
     "bulletin_render": _("Render a bulletin's files"),
 }
 

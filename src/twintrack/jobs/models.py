@@ -41,6 +41,9 @@ class Job(models.Model):
     title = models.CharField(_("what"), max_length=200, blank=True)  # a file name, a bulletin: data, not words
     subject = models.CharField(max_length=64, blank=True, db_index=True)  # what it works on (an upload's token, ...)
     params = models.JSONField(default=dict, blank=True)
+    # whether a cached page shows the job (the month page its upload came from): its end then
+    # moves its unit's data version; an API import, which no page shows, moves nothing
+    on_pages = models.BooleanField(default=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("started by"))
     org = models.ForeignKey("orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",

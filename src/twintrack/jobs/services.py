@@ -64,11 +64,12 @@ def _worker_of(context) -> str:
 
 
 def start_job(task, *, kind: str, user=None, org=None, title: str = "", subject: str = "",
-              params: dict | None = None) -> Job:
+              params: dict | None = None, on_pages: bool = True) -> Job:
     """Write the job and queue its task, together or not at all."""
     with transaction.atomic():
         job = Job.objects.create(kind=kind, started_by=user, org=org, title=title[:200], subject=subject,
-                                 params=params or {}, language=translation.get_language() or settings.LANGUAGE_CODE)
+                                 params=params or {}, language=translation.get_language() or settings.LANGUAGE_CODE,
+                                 on_pages=on_pages)
         result = task.enqueue(job.pk)
         job.task_id = str(result.id)
         job.save(update_fields=["task_id"])
@@ -137,6 +138,8 @@ def _finish(job: Job, status: str, outcome: dict, failure: str) -> None:
     job.status, job.outcome, job.failure, job.finished_at = status, outcome, failure, timezone.now()
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
         status=status, outcome=outcome, failure=failure, finished_at=job.finished_at, phase="")
+    if not job.on_pages:
+        return
     if job.org_id:  # a cached page showing it running
         hooks.bump_data_version([job.org_id], top_bar=False)
     else:
@@ -188,8 +191,12 @@ def worker_gone(worker: WorkerProcess, now=None) -> bool:
     return age > settings.TWINTRACK_WORKER_STALE_SECONDS
 
 
+INLINE = "inline"  # the prefix of a worker id registered only while a request or command runs one task
+
+
 def live_workers() -> int:
-    return sum(1 for w in WorkerProcess.objects.all() if not worker_gone(w))
+    """The worker processes that take queued tasks (not a request running one task inline)."""
+    return sum(1 for w in WorkerProcess.objects.exclude(worker_id__startswith=INLINE) if not worker_gone(w))
 
 
 def fail_lost_jobs() -> int:

@@ -28,6 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from twintrack.jobs import services
+from twintrack.jobs.models import UNFINISHED, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def new_worker_id(prefix: str = "worker") -> str:
 class JobWorker(Worker):
     def __init__(self, *, periodic: dict[str, float] | None = None, heartbeat: bool = True, **options):
         options.setdefault("queue_names", ["default"])
-        options.setdefault("interval", 1.0)
+        options.setdefault("interval", 0.25)
         options.setdefault("batch", False)
         options.setdefault("backend_name", "default")
         options.setdefault("startup_delay", False)
@@ -117,7 +118,7 @@ def queue_once(path: str) -> bool:
 def run_pending(max_tasks: int | None = None) -> int:
     """Run every queued task in this process, then return how many ran. Unlike the worker's loop
     it never closes the connection, so it also runs inside a test's transaction."""
-    worker_id = new_worker_id("inline")
+    worker_id = new_worker_id(services.INLINE)
     services.register_worker(worker_id)
     runner = JobWorker(worker_id=worker_id, heartbeat=False)
     ran = 0
@@ -139,7 +140,7 @@ def run_pending(max_tasks: int | None = None) -> int:
 def run_now(job) -> bool:
     """Run this one job's task here and now, unless a worker has already claimed it (a command
     that must print its result: `twintrack publish`). True when it ran here."""
-    worker_id = new_worker_id("inline")
+    worker_id = new_worker_id(services.INLINE)
     with exclusive_transaction(DBTaskResult.objects.db):
         task = DBTaskResult.objects.filter(id=job.task_id, status="READY").select_for_update().first()
         if task is not None:
@@ -155,13 +156,43 @@ def run_now(job) -> bool:
     return True
 
 
-def wait_for(job, timeout: float = 600, every: float = 0.5) -> bool:
-    """Wait until a worker has finished the job (failing it if its worker is gone). True if finished."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.finished:
+def wait_for(job, timeout: float | None = 600, every: float = 0.5) -> bool:
+    """Wait until a worker has finished the job, failing it if its worker is gone (checked once a
+    second). True if finished; None waits as long as it takes (a lost worker's job ends too)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    checked = 0.0
+    while deadline is None or time.monotonic() < deadline:
+        if _status(job) not in UNFINISHED:
+            job.refresh_from_db()
             return True
-        services.fail_lost_jobs()
+        if time.monotonic() - checked >= 1.0:
+            services.fail_lost_jobs()
+            checked = time.monotonic()
         time.sleep(every)
     return False
+
+
+CLAIM_SECONDS = 2.0  # how long a request leaves its job to the workers before running it itself
+POLL_SECONDS = 0.05
+
+
+def _status(job) -> str | None:
+    return Job.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+
+
+def finished_by_a_worker_or_here(job, claim_within: float = CLAIM_SECONDS) -> Job:
+    """Run the job to its end for a caller that must answer with its outcome (the import API):
+    by a worker process when one takes it within `claim_within` seconds, else here.
+
+    In a worker, the work's Python runs beside the web server rather than inside it: the
+    request thread sleeps while it waits, and the other requests of its process are not held
+    behind the work's share of the interpreter lock. Without a worker, or with every worker
+    busy on a longer job, the caller runs it itself, as it would have without jobs."""
+    if services.live_workers():
+        deadline = time.monotonic() + claim_within
+        while time.monotonic() < deadline and _status(job) == JobStatus.QUEUED:
+            time.sleep(POLL_SECONDS)
+    if not run_now(job):
+        wait_for(job, timeout=None, every=POLL_SECONDS)
+    job.refresh_from_db()
+    return job

@@ -88,12 +88,17 @@ def store_upload(uploaded, kind: str, user, period: str = "", org: str = "") -> 
     if kind not in upload_kinds(user):
         raise UploadRefused(_("Choose what the file holds."))
     name = Path(uploaded.name or "upload").name[:200]
-    ext = extension_of(name)
     try:
         check_upload(uploaded, IMPORT_TYPES, settings.TWINTRACK_MAX_UPLOAD_BYTES)
     except FileRefused as refused:
         raise UploadRefused(refused.message) from None
+    return keep_upload(uploaded, kind, name, user, period, org)
+
+
+def keep_upload(uploaded, kind: str, name: str, user, period: str = "", org: str = "") -> Upload:
+    """Keep a file already checked (store_upload, the import API) under a new token, for a job."""
     sweep()
+    ext = extension_of(name)
     token = secrets.token_hex(TOKEN_LENGTH // 2)
     path = upload_dir() / f"{token}{ext}"
     with path.open("wb") as handle:
@@ -152,7 +157,7 @@ def quality_warn(kind: str):
 # Both run in the worker, never in a request. Their outcome is a JSON object kept on the job,
 # so the preview page shows it again on every reload without reading the file again:
 #   {"ok", "counts": {"read", "created", "updated", "unchanged"}, "dry_run", "warnings", "notes",
-#    "messages", "problems": [{"row", "column", "reason"}], "total", "header", "rows", "more_rows"}
+#    "messages", "problems": [{"row", "column", "key", "reason"}], "total", "header", "rows", "more_rows"}
 # A problem's column is the file's own header (项目编号), not the column's key (project_code).
 
 @dataclass
@@ -163,7 +168,7 @@ class Preview:
     counts: dict = field(default_factory=dict)
     dry_run: bool = True
     warnings: list[str] = field(default_factory=list)
-    problems: list[dict] = field(default_factory=list)   # {"row", "column", "reason"}
+    problems: list[dict] = field(default_factory=list)   # {"row", "column" (as the file heads it), "key", "reason"}
     messages: list[str] = field(default_factory=list)  # lines for problems of the file as a whole
     total: int = 0
     notes: list[str] = field(default_factory=list)  # how the file was read: its sheet, header, skipped rows
@@ -184,10 +189,12 @@ class Preview:
         return self.total or len(self.problems) or len(self.messages)
 
 
-def _run(upload: Upload, user, dry_run: bool, progress=None) -> tuple[ImportResult | None, ImportRejected | None]:
+def _run(upload: Upload, user, dry_run: bool, progress=None,
+         reason: str = "") -> tuple[ImportResult | None, ImportRejected | None]:
     try:
         result = import_file(upload.kind, upload.path, name=upload.name, user=user, dry_run=dry_run, progress=progress,
-                             reason=f"web upload {upload.kind} {upload.name}"[:100], warn=quality_warn(upload.kind))
+                             reason=reason or f"web upload {upload.kind} {upload.name}"[:100],
+                             warn=quality_warn(upload.kind))
         return result, None
     except ImportRejected as rejected:
         return None, rejected
@@ -204,8 +211,8 @@ def _outcome(upload: Upload, result: ImportResult | None, rejected: ImportReject
         shown.warnings, shown.notes = list(result.warnings), list(result.notes)
     else:
         shown.notes = list(rejected.notes)
-        shown.problems = [{"row": p.row, "column": column_heading(p, header, upload.kind), "reason": p.reason}
-                          for p in rejected.problems]
+        shown.problems = [{"row": p.row, "column": column_heading(p, header, upload.kind), "key": p.column,
+                           "reason": p.reason} for p in rejected.problems]
         shown.messages = [] if rejected.problems else list(rejected.messages)
         shown.total = rejected.total
     return shown
@@ -261,15 +268,16 @@ def _mark_bad_cells(shown: Preview, rejected: ImportRejected | None) -> None:
             cell["bad"] = (row["number"], index) in bad_cells
 
 
-def confirm(upload: Upload, user, progress=None) -> Preview:
-    """The import itself, in one transaction: everything written, or nothing and every problem."""
-    result, rejected = _run(upload, user, dry_run=False, progress=progress)
+def confirm(upload: Upload, user, progress=None, dry_run: bool = False, reason: str = "") -> Preview:
+    """The import itself, in one transaction: everything written, or nothing and every problem
+    (a dry run, for the import API, only counts)."""
+    result, rejected = _run(upload, user, dry_run=dry_run, progress=progress, reason=reason)
     header = []
     if rejected is not None:
         probe = Preview()
         _table(upload, probe)
         header = probe.header
-    return _outcome(upload, result, rejected, False, header)
+    return _outcome(upload, result, rejected, dry_run, header)
 
 
 def summary(counts: dict, label: str) -> str:

@@ -15,8 +15,9 @@ class Command(TwintrackCommand):
         parser.add_argument("--notices-every", type=int, default=30, metavar="SECONDS",
                             help="run `remind` and `send-notices` this often (default 30; 0: never, when a timer "
                                  "runs them)")
-        parser.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
-                            help="how often an idle worker looks for a job (default 1)")
+        parser.add_argument("--interval", type=float, default=0.25, metavar="SECONDS",
+                            help="how often an idle worker looks for a job (default 0.25: an API import "
+                                 "waits for a worker to take it)")
         parser.add_argument("--once", action="store_true", help="run the jobs queued now, then stop")
 
     def handle(self, *args, **options):
