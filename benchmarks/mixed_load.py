@@ -465,8 +465,7 @@ def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dic
     error_total = sum(wrk["errors"].values()) + sum(k["non_2xx_3xx"] for k in by_kind.values())
     result = {
         "users": len(users), "units": len({u.org for u in users}), "connections": args.connections,
-        "seconds": round(seconds, 1), "workers": args.workers, "threads": args.threads,
-        "job_workers": args.job_workers, "requests": wrk["requests"],
+        "seconds": round(seconds, 1), "workers": args.workers, "threads": args.threads, "requests": wrk["requests"],
         "rps": round(wrk["requests"] / seconds, 1),
         **{f"{p}_ms": wrk["latency_us"][p] / 1000 for p in ("p50", "p90", "p99")},
         "mean_ms": wrk["latency_us"]["mean"] / 1000, "errors": wrk["errors"], "error_total": error_total,
@@ -557,6 +556,10 @@ def main(argv=None) -> None:
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--import-every", type=float, default=10, help="seconds; 0: no imports (not the target's run)")
     parser.add_argument("--import-units", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=1, help="measured runs after one priming (a list is printed)")
+    parser.add_argument("--alternate-job-workers", action="store_true",
+                        help="every other round without job workers (the import API then imports in its "
+                             "request): the two set-ups compared on the same primed server")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/5",
                         help="the workers' shared cache (emptied first); '' for per-process memory caches")
     parser.add_argument("--requests-file", default=str(HERE / "data" / "mixed_load_requests.tsv"))
@@ -591,29 +594,55 @@ def main(argv=None) -> None:
             log(f"primed in {primed['seconds']} s")
         log(f"warm-up: {args.warmup} s")
         run_wrk(port, requests_file, args.warmup, args.connections, seed=2)
-        stop, imports, samples = threading.Event(), [], {}
-        helpers = [threading.Thread(target=sample_loop, args=(port, lines, stop, samples))]
-        if args.import_every > 0:
-            helpers.append(threading.Thread(target=import_loop, args=(port, jobs, args.import_every, stop, imports)))
-        pace = f"an import every {args.import_every:g} s" if args.import_every > 0 else "no imports"
-        log(f"measured run: {args.seconds} s, {args.connections} connections, {pace}")
-        measured_from = access_log.stat().st_size
-        for helper in helpers:
-            helper.start()
-        wrk = run_wrk(port, requests_file, args.seconds, args.connections, seed=1)
-        load = [round(x, 2) for x in os.getloadavg()]
-        with access_log.open("rb") as lines:
-            lines.seek(measured_from)
-            access_lines = lines.read().decode(errors="replace").splitlines()
-        stop.set()
-        for helper in helpers:
-            helper.join()
+        results = []
+        for number in range(args.rounds):
+            if args.alternate_job_workers and number > 0:
+                workers = restart_job_workers(workers, 0 if workers else args.job_workers,
+                                              requests_file.with_name("mixed_load_worker.log"), cache_url)
+            wrk, imports, samples, load, access_lines = measured_round(port, requests_file, access_log, lines, jobs,
+                                                                       args, seed=1 + number)
+            results.append(summary(wrk, users, imports, samples, cold, args, load, access_lines)
+                           | {"primed": primed, "job_workers": len(workers), "round": number + 1})
     finally:
         for process in [server, *workers]:
             os.killpg(process.pid, signal.SIGTERM)
         for process in [server, *workers]:
             process.wait(timeout=30)
-    print(json.dumps(summary(wrk, users, imports, samples, cold, args, load, access_lines) | {"primed": primed}))
+    print(json.dumps(results[0] if len(results) == 1 else results))
+
+
+def restart_job_workers(workers: list, count: int, log_file: Path, cache_url: str) -> list:
+    """Stop the job workers, then start `count` (between rounds: imports are idle then)."""
+    for process in workers:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+    started = job_workers(count, log_file, cache_url)
+    time.sleep(5 if started else 0)  # Django's start-up, before the round's first import
+    log(f"{len(started)} job workers")
+    return started
+
+
+def measured_round(port: int, requests_file: Path, access_log: Path, lines: list[str], jobs, args, seed: int):
+    """One measured run: wrk, the sampler and the imports together; (wrk, imports, samples, load,
+    the access log's lines of the run)."""
+    stop, imports, samples = threading.Event(), [], {}
+    helpers = [threading.Thread(target=sample_loop, args=(port, lines, stop, samples))]
+    if args.import_every > 0:
+        helpers.append(threading.Thread(target=import_loop, args=(port, jobs, args.import_every, stop, imports)))
+    pace = f"an import every {args.import_every:g} s" if args.import_every > 0 else "no imports"
+    log(f"measured run: {args.seconds} s, {args.connections} connections, {pace}")
+    measured_from = access_log.stat().st_size
+    for helper in helpers:
+        helper.start()
+    wrk = run_wrk(port, requests_file, args.seconds, args.connections, seed=seed)
+    load = [round(x, 2) for x in os.getloadavg()]
+    with access_log.open("rb") as handle:
+        handle.seek(measured_from)
+        access_lines = handle.read().decode(errors="replace").splitlines()
+    stop.set()
+    for helper in helpers:
+        helper.join()
+    return wrk, imports, samples, load, access_lines
 
 
 if __name__ == "__main__":

@@ -80,6 +80,16 @@ def all_project_codes(env: dict) -> list[str]:
     return json.loads(python(env, script))
 
 
+def niceness(pid: int) -> int:
+    """The process's nice value, once it has set it (the command lowers it as it starts)."""
+    deadline = time.monotonic() + 60
+    while True:
+        value = os.getpriority(os.PRIO_PROCESS, pid)
+        if value != os.getpriority(os.PRIO_PROCESS, 0) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
+
+
 def kill_during_the_write(env: dict, tmp_path) -> None:
     write_progress(tmp_path / "year.csv", all_project_codes(env), MONTHS)
     before = report_json(env, "2024-06")
@@ -88,6 +98,7 @@ def kill_during_the_write(env: dict, tmp_path) -> None:
 
     worker = start(env, "worker", "--notices-every", "0", "--interval", "0.2")
     try:
+        assert niceness(worker.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 10  # below the web server's priority
         deadline = time.monotonic() + 240
         status, phase = peek(env, job_id)
         while phase not in WRITING:  # the one transaction is under way

@@ -86,3 +86,33 @@ def test_a_part_of_the_months_is_evaluated_on_its_own_rows_only(histories):
     found = [key(f) for f in findings_of_table(TABLE)]
     assert found == by_month and found
     assert {f[:2] for f in found} <= months
+
+
+@pytest.mark.parametrize("windowed", [True, False], ids=["windowed", "month"])
+def test_history_is_read_only_for_candidates_a_history_rule_may_flag(histories, monkeypatch, windowed):
+    """A candidate that only over_plan or after_completion may flag is decided without its
+    earlier months: the findings are the same as when every candidate's history is read."""
+    from twintrack.quality import evaluate
+
+    rules = evaluate.rules_in_force() | {"over_plan": Decimal("0.5"), "after_completion": Decimal("1")}
+    months = listed({(2023, month) for month in range(1, 13)})
+    asked = []
+    real = evaluate._history
+
+    def history(ids, first, last):
+        ids = list(ids)
+        asked.extend(ids)
+        return real(ids, first, last)
+
+    def found():
+        asked.clear()
+        if windowed:
+            return [key(f) for f in evaluate.findings_of_table(TABLE, rules)], len(asked)
+        return [key(f) for y, m in sorted(months) for f in evaluate.findings_of_rows(TABLE, y, m, rules)], len(asked)
+
+    monkeypatch.setattr(evaluate, "_history", history)
+    fewer, fewer_asked = found()
+    monkeypatch.setattr(evaluate, "_with_history_flag", lambda conditions, rules: ("1", []))
+    every, every_asked = found()
+    assert fewer == every and {f[2] for f in fewer} >= {"over_plan", "spike", "repeated"}
+    assert fewer_asked < every_asked / 2

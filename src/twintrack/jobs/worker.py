@@ -37,6 +37,17 @@ KEEP_TASK_RECORDS = timedelta(days=1)
 PRUNE_EVERY_BEATS = 240  # an hour
 
 
+# Jobs are batch work beside interactive requests: a worker yields the CPU to the web server's
+# processes. Measured with benchmarks/mixed_load.py (RESULTS.md, sixth session).
+WORKER_NICENESS = 10
+
+
+def lower_priority(niceness: int) -> None:
+    """Lower this process's CPU priority by `niceness` (where the system has priorities)."""
+    if niceness > 0 and hasattr(os, "nice"):
+        os.nice(niceness)
+
+
 def new_worker_id(prefix: str = "worker") -> str:
     return f"{prefix}-{os.getpid()}-{get_random_string(8)}"[:64]
 

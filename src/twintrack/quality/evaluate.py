@@ -26,6 +26,7 @@ from twintrack.orgs.models import OrgUnit
 from twintrack.programme.models import Progress, Project
 from twintrack.quality import rules as R
 from twintrack.quality.models import FindingReview, QualityRule, ReviewStatus
+from twintrack.sql import rows_where_in
 
 CHUNK = 5000
 LOOSE = Decimal("0.999999")  # SQL bounds are loosened by this much; rules.py decides exactly
@@ -128,27 +129,49 @@ class Candidate:
     status: str
     planned_end: date | None
     to_date: Decimal
+    # whether a rule that reads the months before (spike, repeated) may flag it: its necessary
+    # condition held in SQL; if not, no history is fetched and those rules do not flag it
+    needs_history: bool = True
 
 
-def _prefilters(rules: dict[str, Decimal], year: int, month: int) -> tuple[list[str], list]:
-    """SQL conditions on the aggregated month rows, one per enabled rule: loose by LOOSE where
-    a rule compares decimals (rules.py decides those exactly), exact where it counts months."""
-    conditions, params = [], []
+HISTORY_RULES = ("spike", "repeated")
+
+
+def _with_history_flag(conditions: dict[str, tuple[str, list]], rules: dict[str, Decimal]) -> tuple[str, list]:
+    """SQL (1 or 0) telling whether a candidate met the condition of a rule that reads its history,
+    and its parameters. `repeated` with a count under 2 has no condition: every candidate needs it."""
+    if "repeated" in rules and "repeated" not in conditions:
+        return "1", []
+    parts = [conditions[key] for key in HISTORY_RULES if key in conditions]
+    if not parts:
+        return "0", []
+    return (f"CASE WHEN {' OR '.join(sql for sql, _params in parts)} THEN 1 ELSE 0 END",
+            [param for _sql, params in parts for param in params])
+
+
+def _where(conditions: dict[str, tuple[str, list]]) -> tuple[list[str], list]:
+    return [sql for sql, _params in conditions.values()], [param for _sql, params in conditions.values()
+                                                           for param in params]
+
+
+def _prefilters(rules: dict[str, Decimal], year: int, month: int) -> dict[str, tuple[str, list]]:
+    """Rule key -> SQL condition on the aggregated month rows and its parameters, one per enabled
+    rule, each implied by its rule: loose by LOOSE where a rule compares decimals (rules.py decides
+    those exactly), exact where it counts months."""
+    conditions = {}
     if "over_plan" in rules:
-        conditions.append("(p.planned_investment_yuan > 0 AND a.to_date > %s * p.planned_investment_yuan)")
-        params.append(rules["over_plan"] * LOOSE)
+        conditions["over_plan"] = ("(p.planned_investment_yuan > 0 AND a.to_date > %s * p.planned_investment_yuan)",
+                                   [rules["over_plan"] * LOOSE])
     if "spike" in rules:
         # above factor x the median => above factor x each of at least half of the months
-        conditions.append("(a.spike_n >= %s AND 2 * a.spike_below >= a.spike_n)")
-        params.append(R.SPIKE_MIN_HISTORY)
+        conditions["spike"] = ("(a.spike_n >= %s AND 2 * a.spike_below >= a.spike_n)", [R.SPIKE_MIN_HISTORY])
     if "repeated" in rules and int(rules["repeated"]) >= 2:
-        conditions.append("(a.run_n = %s AND a.run_min = a.run_max)")
-        params.append(int(rules["repeated"]))
+        conditions["repeated"] = ("(a.run_n = %s AND a.run_min = a.run_max)", [int(rules["repeated"])])
     if "after_completion" in rules:
         # late months > threshold  <=>  planned end month <= this month - floor(threshold) - 1
-        conditions.append("(p.status = %s AND p.planned_end_date < %s)")
-        params += ["completed", date(*shift_month(year, month, -int(rules["after_completion"])), 1)]
-    return conditions, params
+        conditions["after_completion"] = ("(p.status = %s AND p.planned_end_date < %s)", [
+            "completed", date(*shift_month(year, month, -int(rules["after_completion"])), 1)])
+    return conditions
 
 
 def _in_scope(year: int, month: int, scope: Scope) -> Iterator[tuple[str, list]]:
@@ -178,9 +201,11 @@ def _candidates(year: int, month: int, projects: Iterable[tuple[str, list]],
     largest amount): no sub-query per row, and the grouping key is one integer. `projects`: the
     month's rows to look at, as SQL giving (project_id, investment_yuan), a chunk at a time."""
     index = R.month_index(year, month)
-    conditions, having = _prefilters(rules, year, month)
-    if not conditions:
+    prefilters = _prefilters(rules, year, month)
+    if not prefilters:
         return []
+    conditions, having = _where(prefilters)
+    history_flag, flag_params = _with_history_flag(prefilters, rules)
     runs = max(int(rules.get("repeated", 2)), 2)
     h = MONTH_OF.format(alias="h")
     spike = f"h.investment_yuan > 0 AND {h} BETWEEN %s AND %s"
@@ -197,14 +222,14 @@ def _candidates(year: int, month: int, projects: Iterable[tuple[str, list]],
     rows = []
     for month_rows, params in projects:
         sql = (f"SELECT p.id, p.code, o.id, o.code, a.investment, p.planned_investment_yuan, p.status, "
-               f"p.planned_end_date, a.to_date "
+               f"p.planned_end_date, a.to_date, {history_flag} "
                f"FROM (SELECT h.project_id, {aggregates} FROM {G} h JOIN ({month_rows}) c ON c.project_id = h.project_id "
                f"WHERE {h} <= %s GROUP BY h.project_id) a "
                f"JOIN {P} p ON p.id = a.project_id JOIN {E} e ON e.id = p.enterprise_id "
                f"JOIN {O} o ON o.id = e.org_id WHERE {' OR '.join(conditions)}")
-        rows.extend(_fetch(sql, [*aggregate_params, *params, index, *having]))
-    return [Candidate(r[0], r[1], r[2], r[3], decimal(r[4]), decimal(r[5]), r[6], _as_date(r[7]), decimal(r[8]))
-            for r in rows]
+        rows.extend(_fetch(sql, [*flag_params, *aggregate_params, *params, index, *having]))
+    return [Candidate(r[0], r[1], r[2], r[3], decimal(r[4]), decimal(r[5]), r[6], _as_date(r[7]), decimal(r[8]),
+                      bool(r[9])) for r in rows]
 
 
 def _as_date(value) -> date | None:
@@ -218,13 +243,11 @@ def _history(project_ids: Iterable[int], first: int, last: int) -> dict[int, dic
     ids = sorted(set(project_ids))
     found: dict[int, dict[int, Decimal]] = defaultdict(dict)
     month_of = MONTH_OF.format(alias="h")
-    for start in range(0, len(ids), CHUNK):
-        batch = ids[start:start + CHUNK]
-        sql = (f"SELECT h.project_id, {month_of}, h.investment_yuan FROM {G} h "
-               f"WHERE h.project_id IN ({', '.join(['%s'] * len(batch))}) AND h.year BETWEEN %s AND %s "
-               f"AND {month_of} BETWEEN %s AND %s")  # the years: a range the unique index can use
-        for pid, index, amount in _fetch(sql, [*batch, first // 12, last // 12, first, last]):
-            found[pid][index] = decimal(amount)
+    sql = (f"SELECT h.project_id, {month_of}, h.investment_yuan FROM {G} h "
+           f"WHERE h.project_id IN ({{in}}) AND h.year BETWEEN %s AND %s "
+           f"AND {month_of} BETWEEN %s AND %s")  # the years: a range the unique index can use
+    for pid, index, amount in rows_where_in(sql, ids, [first // 12, last // 12, first, last], CHUNK):
+        found[pid][index] = decimal(amount)
     return found
 
 
@@ -232,10 +255,10 @@ def _decisions(c: Candidate, index: int, rules: dict[str, Decimal], history: dic
     """(rule, (value, threshold)) for each enabled rule that flags the candidate, decided exactly."""
     if "over_plan" in rules:
         yield "over_plan", R.over_plan(c.investment, c.to_date, c.planned, rules["over_plan"])
-    if "spike" in rules:
+    if "spike" in rules and c.needs_history:
         window = [v for i, v in history.items() if index - 12 <= i <= index - 1]
         yield "spike", R.spike(c.investment, window, rules["spike"])
-    if "repeated" in rules:
+    if "repeated" in rules and c.needs_history:
         yield "repeated", R.repeated(c.investment, history, index, int(rules["repeated"]))
     if "after_completion" in rules:
         end = None if c.planned_end is None else R.month_index(c.planned_end.year, c.planned_end.month)
@@ -250,7 +273,7 @@ def _decided(year: int, month: int, candidates: list[Candidate], rules: dict[str
     """The findings among the month's candidates, each decided exactly by rules.py."""
     index = R.month_index(year, month)
     runs = max(int(rules.get("repeated", 2)), 2)
-    history = _history((c.project_id for c in candidates), index - max(12, runs - 1), index - 1)
+    history = _history((c.project_id for c in candidates if c.needs_history), index - max(12, runs - 1), index - 1)
     found = []
     for c in candidates:
         for rule, flagged in _decisions(c, index, rules, history[c.project_id]):
@@ -260,27 +283,27 @@ def _decided(year: int, month: int, candidates: list[Candidate], rules: dict[str
     return found
 
 
-def _windowed_prefilters(rules: dict[str, Decimal], last: tuple[int, int]) -> tuple[list[str], list]:
+def _windowed_prefilters(rules: dict[str, Decimal], last: tuple[int, int]) -> dict[str, tuple[str, list]]:
     """`_prefilters` for `_windowed_candidates`, on each row's windows over the project's rows.
     A row window holds every row of the calendar window it stands for (the 12 rows before a month
     include all its rows of the 12 months before), so each condition is implied by the rule:
     above factor x the median of the non-zero months => above factor x their smallest; a run is
     its `runs` rows equal and consecutive; after completion is bounded by the file's last month."""
-    conditions, params = [], []
+    conditions = {}
     if "over_plan" in rules:
-        conditions.append("(p.planned_investment_yuan > 0 AND a.to_date > %s * p.planned_investment_yuan)")
-        params.append(rules["over_plan"] * LOOSE)
+        conditions["over_plan"] = ("(p.planned_investment_yuan > 0 AND a.to_date > %s * p.planned_investment_yuan)",
+                                   [rules["over_plan"] * LOOSE])
     if "spike" in rules:
-        conditions.append("(a.spike_n >= %s AND a.investment > %s * a.spike_min)")
-        params += [R.SPIKE_MIN_HISTORY, rules["spike"] * LOOSE]
+        conditions["spike"] = ("(a.spike_n >= %s AND a.investment > %s * a.spike_min)",
+                               [R.SPIKE_MIN_HISTORY, rules["spike"] * LOOSE])
     if "repeated" in rules and int(rules["repeated"]) >= 2:
         runs = int(rules["repeated"])
-        conditions.append("(a.run_n = %s AND a.run_min = a.run_max AND a.run_first = a.month_index - %s)")
-        params += [runs, runs - 1]
+        conditions["repeated"] = ("(a.run_n = %s AND a.run_min = a.run_max AND a.run_first = a.month_index - %s)",
+                                  [runs, runs - 1])
     if "after_completion" in rules:
-        conditions.append("(p.status = %s AND p.planned_end_date < %s)")
-        params += ["completed", date(*shift_month(*last, -int(rules["after_completion"])), 1)]
-    return conditions, params
+        conditions["after_completion"] = ("(p.status = %s AND p.planned_end_date < %s)", [
+            "completed", date(*shift_month(*last, -int(rules["after_completion"])), 1)])
+    return conditions
 
 
 WINDOWED_CHUNK = 50_000  # candidates decided at a time: a year's load has millions of them
@@ -296,9 +319,11 @@ def _windowed_candidates(table: str, rules: dict[str, Decimal]) -> Iterator[list
     if last is None:
         return
     last_year, last_month0 = divmod(int(last), 12)
-    conditions, params = _windowed_prefilters(rules, (last_year, last_month0 + 1))
-    if not conditions:
+    prefilters = _windowed_prefilters(rules, (last_year, last_month0 + 1))
+    if not prefilters:
         return
+    conditions, params = _where(prefilters)
+    history_flag, flag_params = _with_history_flag(prefilters, rules)
     runs = max(int(rules.get("repeated", 2)), 2)
     order = "PARTITION BY h.project_id ORDER BY h.year, h.month"
     month_of = MONTH_OF.format(alias="h")
@@ -313,17 +338,17 @@ def _windowed_candidates(table: str, rules: dict[str, Decimal]) -> Iterator[list
                f"WINDOW w12 AS ({order} ROWS BETWEEN 12 PRECEDING AND 1 PRECEDING), "
                f"wrun AS ({order} ROWS BETWEEN {runs - 1} PRECEDING AND CURRENT ROW)")
     sql = (f"SELECT a.year, a.month, p.id, p.code, o.id, o.code, a.investment, p.planned_investment_yuan, "
-           f"p.status, p.planned_end_date, a.to_date FROM ({history}) a "
+           f"p.status, p.planned_end_date, a.to_date, {history_flag} FROM ({history}) a "
            f"JOIN {table} t ON t.project_id = a.project_id AND t.year = a.year AND t.month = a.month "
            f"JOIN {P} p ON p.id = a.project_id JOIN {E} e ON e.id = p.enterprise_id JOIN {O} o ON o.id = e.org_id "
            f"WHERE a.investment > 0 AND p.is_active AND ({' OR '.join(conditions)}) ORDER BY a.year, a.month")
     if connection.vendor == "postgresql":
         _fetch_nothing("SET LOCAL cursor_tuple_fraction = 1")  # every row is read: plan for all, not the first
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [int(last), *params])
+        cursor.execute(sql, [*flag_params, int(last), *params])
         while rows := cursor.fetchmany(WINDOWED_CHUNK):
             yield [(r[0], r[1], Candidate(r[2], r[3], r[4], r[5], decimal(r[6]), decimal(r[7]), r[8],
-                                          _as_date(r[9]), decimal(r[10]))) for r in rows]
+                                          _as_date(r[9]), decimal(r[10]), bool(r[11]))) for r in rows]
 
 
 def findings_of_table(table: str, rules: dict[str, Decimal] | None = None) -> list[Finding]:

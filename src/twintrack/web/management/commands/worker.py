@@ -3,7 +3,7 @@ notice cycle. django-tasks-db's database worker (`jobs.worker.JobWorker`) under 
 SIGTERM or Ctrl-C lets the running job finish, a second one stops it (nothing of an import is
 written unless it finished); a killed worker's job is shown failed."""
 from twintrack.command import InputRejected, TwintrackCommand
-from twintrack.jobs.worker import JobWorker, new_worker_id
+from twintrack.jobs.worker import WORKER_NICENESS, JobWorker, lower_priority, new_worker_id
 
 NOTICE_TASK = "twintrack.web.tasks.notice_cycle"
 
@@ -19,10 +19,14 @@ class Command(TwintrackCommand):
                             help="how often an idle worker looks for a job (default 0.25: an API import "
                                  "waits for a worker to take it)")
         parser.add_argument("--once", action="store_true", help="run the jobs queued now, then stop")
+        parser.add_argument("--nice", type=int, default=WORKER_NICENESS, metavar="N",
+                            help=f"run below the web server's CPU priority by N (default {WORKER_NICENESS}; "
+                                 "0: the same priority)")
 
     def handle(self, *args, **options):
-        if options["notices_every"] < 0 or options["interval"] < 0:
-            raise InputRejected("--notices-every and --interval must be 0 or more")
+        if options["notices_every"] < 0 or options["interval"] < 0 or options["nice"] < 0:
+            raise InputRejected("--notices-every, --interval and --nice must be 0 or more")
+        lower_priority(options["nice"])
         worker = JobWorker(interval=options["interval"], batch=options["once"], worker_id=new_worker_id(),
                            periodic={NOTICE_TASK: options["notices_every"]} if not options["once"] else {})
         self.stdout.write(f"twintrack worker {worker.worker_id} is running (Ctrl-C to stop)")
