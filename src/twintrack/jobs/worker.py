@@ -38,7 +38,7 @@ PRUNE_EVERY_BEATS = 240  # an hour
 
 
 # Jobs are batch work beside interactive requests: a worker yields the CPU to the web server's
-# processes. Measured with benchmarks/mixed_load.py (RESULTS.md, sixth session).
+# processes (its database server's work keeps its priority).
 WORKER_NICENESS = 10
 
 
