@@ -294,8 +294,18 @@ def _windowed_prefilters(rules: dict[str, Decimal], last: tuple[int, int]) -> di
         conditions["over_plan"] = ("(p.planned_investment_yuan > 0 AND a.to_date > %s * p.planned_investment_yuan)",
                                    [rules["over_plan"] * LOOSE])
     if "spike" in rules:
-        conditions["spike"] = ("(a.spike_n >= %s AND a.investment > %s * a.spike_min)",
-                               [R.SPIKE_MIN_HISTORY, rules["spike"] * LOOSE])
+        # cheap on the windows first; then, for the rows left, `_prefilters`' own condition over
+        # the calendar months before (at least half of them below the figure / factor), read
+        # through the progress key: without it nearly every row of a year's load was a candidate
+        factor = rules["spike"] * LOOSE
+        x_month = MONTH_OF.format(alias="x")
+        half_below = (f"(SELECT CASE WHEN COUNT(*) >= %s AND 2 * SUM(CASE WHEN %s * x.investment_yuan "
+                      f"< a.investment THEN 1 ELSE 0 END) >= COUNT(*) THEN 1 ELSE 0 END FROM {G} x "
+                      f"WHERE x.project_id = a.project_id AND x.year BETWEEN (a.month_index - 12) / 12 "
+                      f"AND a.month_index / 12 AND {x_month} BETWEEN a.month_index - 12 AND a.month_index - 1 "
+                      f"AND x.investment_yuan > 0) = 1")
+        conditions["spike"] = (f"(a.spike_n >= %s AND a.investment > %s * a.spike_min AND {half_below})",
+                               [R.SPIKE_MIN_HISTORY, factor, R.SPIKE_MIN_HISTORY, factor])
     if "repeated" in rules and int(rules["repeated"]) >= 2:
         runs = int(rules["repeated"])
         conditions["repeated"] = ("(a.run_n = %s AND a.run_min = a.run_max AND a.run_first = a.month_index - %s)",
