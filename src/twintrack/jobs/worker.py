@@ -203,7 +203,6 @@ def finished_by_a_worker_or_here(job, claim_within: float = CLAIM_SECONDS) -> Jo
         deadline = time.monotonic() + claim_within
         while time.monotonic() < deadline and _status(job) == JobStatus.QUEUED:
             time.sleep(POLL_SECONDS)
-    if not run_now(job):
+    if not run_now(job):  # both read the job back once it has ended
         wait_for(job, timeout=None, every=POLL_SECONDS)
-    job.refresh_from_db()
     return job

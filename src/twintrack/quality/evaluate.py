@@ -154,23 +154,31 @@ def _where(conditions: dict[str, tuple[str, list]]) -> tuple[list[str], list]:
                                                            for param in params]
 
 
-def _prefilters(rules: dict[str, Decimal], year: int, month: int) -> dict[str, tuple[str, list]]:
-    """Rule key -> SQL condition on the aggregated month rows and its parameters, one per enabled
-    rule, each implied by its rule: loose by LOOSE where a rule compares decimals (rules.py decides
-    those exactly), exact where it counts months."""
+def _project_prefilters(rules: dict[str, Decimal], month: tuple[int, int]) -> dict[str, tuple[str, list]]:
+    """The conditions of the rules that read the project and its total to date, not its months
+    before (`a.to_date`, `p`): the same on both paths. after_completion is bounded by `month`
+    (year, month), the latest month judged."""
     conditions = {}
     if "over_plan" in rules:
         conditions["over_plan"] = ("(p.planned_investment_yuan > 0 AND a.to_date > %s * p.planned_investment_yuan)",
                                    [rules["over_plan"] * LOOSE])
+    if "after_completion" in rules:
+        # late months > threshold  <=>  planned end month <= this month - floor(threshold) - 1
+        conditions["after_completion"] = ("(p.status = %s AND p.planned_end_date < %s)", [
+            "completed", date(*shift_month(*month, -int(rules["after_completion"])), 1)])
+    return conditions
+
+
+def _prefilters(rules: dict[str, Decimal], year: int, month: int) -> dict[str, tuple[str, list]]:
+    """Rule key -> SQL condition on the aggregated month rows and its parameters, one per enabled
+    rule, each implied by its rule: loose by LOOSE where a rule compares decimals (rules.py decides
+    those exactly), exact where it counts months."""
+    conditions = _project_prefilters(rules, (year, month))
     if "spike" in rules:
         # above factor x the median => above factor x each of at least half of the months
         conditions["spike"] = ("(a.spike_n >= %s AND 2 * a.spike_below >= a.spike_n)", [R.SPIKE_MIN_HISTORY])
     if "repeated" in rules and int(rules["repeated"]) >= 2:
         conditions["repeated"] = ("(a.run_n = %s AND a.run_min = a.run_max)", [int(rules["repeated"])])
-    if "after_completion" in rules:
-        # late months > threshold  <=>  planned end month <= this month - floor(threshold) - 1
-        conditions["after_completion"] = ("(p.status = %s AND p.planned_end_date < %s)", [
-            "completed", date(*shift_month(year, month, -int(rules["after_completion"])), 1)])
     return conditions
 
 
@@ -289,10 +297,7 @@ def _windowed_prefilters(rules: dict[str, Decimal], last: tuple[int, int]) -> di
     include all its rows of the 12 months before), so each condition is implied by the rule:
     above factor x the median of the non-zero months => above factor x their smallest; a run is
     its `runs` rows equal and consecutive; after completion is bounded by the file's last month."""
-    conditions = {}
-    if "over_plan" in rules:
-        conditions["over_plan"] = ("(p.planned_investment_yuan > 0 AND a.to_date > %s * p.planned_investment_yuan)",
-                                   [rules["over_plan"] * LOOSE])
+    conditions = _project_prefilters(rules, last)
     if "spike" in rules:
         # cheap on the windows first; then, for the rows left, `_prefilters`' own condition over
         # the calendar months before (at least half of them below the figure / factor), read
@@ -310,9 +315,6 @@ def _windowed_prefilters(rules: dict[str, Decimal], last: tuple[int, int]) -> di
         runs = int(rules["repeated"])
         conditions["repeated"] = ("(a.run_n = %s AND a.run_min = a.run_max AND a.run_first = a.month_index - %s)",
                                   [runs, runs - 1])
-    if "after_completion" in rules:
-        conditions["after_completion"] = ("(p.status = %s AND p.planned_end_date < %s)", [
-            "completed", date(*shift_month(*last, -int(rules["after_completion"])), 1)])
     return conditions
 
 
