@@ -471,7 +471,7 @@ def summary(wrk: dict, users: list[BenchUser], imports: list[dict], samples: dic
         "mean_ms": wrk["latency_us"]["mean"] / 1000, "errors": wrk["errors"], "error_total": error_total,
         "kinds": wrk["kinds"], "statuses": wrk["statuses"], "kind_latency_ms": by_kind, "cold_ms": cold,
         "import_every_s": args.import_every, "imports": imports, "imports_summary": imports_summary(imports),
-        "loadavg": load, "cache": args.cache_url or "per worker", "served": served(access_lines),
+        "loadavg": load, "cpu": wrk.get("cpu"), "cache": args.cache_url or "per worker", "served": served(access_lines),
     }
     i = result["imports_summary"]
     result["target"] = dict(TARGET) | {"met": (
@@ -560,6 +560,9 @@ def main(argv=None) -> None:
     parser.add_argument("--alternate-job-workers", action="store_true",
                         help="every other round without job workers (the import API then imports in its "
                              "request): the two set-ups compared on the same primed server")
+    parser.add_argument("--alternate-imports", action="store_true",
+                        help="every other round without imports: what the writes and the renders after them "
+                             "add to the latencies, on the same primed server")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/5",
                         help="the workers' shared cache (emptied first); '' for per-process memory caches")
     parser.add_argument("--requests-file", default=str(HERE / "data" / "mixed_load_requests.tsv"))
@@ -599,10 +602,12 @@ def main(argv=None) -> None:
             if args.alternate_job_workers and number > 0:
                 workers = restart_job_workers(workers, 0 if workers else args.job_workers,
                                               requests_file.with_name("mixed_load_worker.log"), cache_url)
+            importing = args.import_every > 0 and not (args.alternate_imports and number % 2)
             wrk, imports, samples, load, access_lines = measured_round(port, requests_file, access_log, lines, jobs,
-                                                                       args, seed=1 + number)
+                                                                       args, seed=1 + number, importing=importing)
             results.append(summary(wrk, users, imports, samples, cold, args, load, access_lines)
-                           | {"primed": primed, "job_workers": len(workers), "round": number + 1})
+                           | {"primed": primed, "job_workers": len(workers), "round": number + 1,
+                              "imports_landing": importing})
     finally:
         for process in [server, *workers]:
             os.killpg(process.pid, signal.SIGTERM)
@@ -622,19 +627,36 @@ def restart_job_workers(workers: list, count: int, log_file: Path, cache_url: st
     return started
 
 
-def measured_round(port: int, requests_file: Path, access_log: Path, lines: list[str], jobs, args, seed: int):
+def cpu_times() -> list[int]:
+    """The machine's CPU time so far, in ticks: user, nice, system, idle, iowait, irq, softirq, steal."""
+    return [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+
+
+def cpu_shares(before: list[int], after: list[int]) -> dict:
+    """Where the machine's CPU went between two cpu_times(), as fractions; `steal` is time the
+    host gave to other machines (a noisy neighbour makes a round slower than the code)."""
+    spent = [b - a for a, b in zip(before, after)]
+    total = sum(spent) or 1
+    names = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+    return {name: round(value / total, 3) for name, value in zip(names, spent)}
+
+
+def measured_round(port: int, requests_file: Path, access_log: Path, lines: list[str], jobs, args, seed: int,
+                   importing: bool = True):
     """One measured run: wrk, the sampler and the imports together; (wrk, imports, samples, load,
     the access log's lines of the run)."""
     stop, imports, samples = threading.Event(), [], {}
     helpers = [threading.Thread(target=sample_loop, args=(port, lines, stop, samples))]
-    if args.import_every > 0:
+    if importing:
         helpers.append(threading.Thread(target=import_loop, args=(port, jobs, args.import_every, stop, imports)))
-    pace = f"an import every {args.import_every:g} s" if args.import_every > 0 else "no imports"
+    pace = f"an import every {args.import_every:g} s" if importing else "no imports"
     log(f"measured run: {args.seconds} s, {args.connections} connections, {pace}")
     measured_from = access_log.stat().st_size
     for helper in helpers:
         helper.start()
+    cpu_before = cpu_times()
     wrk = run_wrk(port, requests_file, args.seconds, args.connections, seed=seed)
+    wrk["cpu"] = cpu_shares(cpu_before, cpu_times())
     load = [round(x, 2) for x in os.getloadavg()]
     with access_log.open("rb") as handle:
         handle.seek(measured_from)

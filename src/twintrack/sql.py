@@ -6,6 +6,7 @@ values directly. SQL text and values come from the caller, never from a user.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
 from django.db import connection
@@ -28,6 +29,40 @@ def rows_where_in(sql: str, values: Sequence, params: Sequence = (), chunk: int 
             else:
                 cursor.execute(sql.format(**{"in": ", ".join(["%s"] * len(batch))}), batch + list(params))
             yield from cursor.fetchall()
+
+
+# Up to this many rows on the small side of a join, probing the large side's index row by row
+# costs less than reading the whole of it (measured with 10^6 projects and 10^7 progress rows:
+# a 10,000-row file's project look-up 153 ms probed against 431 ms hashed, its warnings 376 ms
+# against 920 ms merged).
+PROBED_ROWS = 50_000
+
+
+@contextmanager
+def probing_indexes(rows: int | None = None, no_scans: bool = False):
+    """Within it, joins planned as index probes on PostgreSQL, when the small side holds at most
+    PROBED_ROWS rows (None: always; a batch of an import is small by construction). no_scans:
+    no sequential scan either, for a join of a stage with the one table it writes (a query that
+    joins several tables needs its scans: with none allowed, PostgreSQL may rescan the stage once
+    per row of the large table).
+
+    A staging table is the small side and the table it is joined with can hold 10^7 rows. With
+    the default costs PostgreSQL prefers to read the whole large table (a hash or a merge join,
+    hundreds of milliseconds even for a 10,000-row file), misled by the staging table's rough
+    statistics; each staged row probing the large table's index costs microseconds. SQLite
+    plans the probes itself. Inside a transaction."""
+    if connection.vendor != "postgresql" or (rows is not None and rows > PROBED_ROWS):
+        yield
+        return
+    settings = ("enable_hashjoin", "enable_mergejoin", *(("enable_seqscan",) if no_scans else ()))
+    with connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(f"SET LOCAL {setting} = off")
+        try:
+            yield
+        finally:
+            for setting in settings:
+                cursor.execute(f"SET LOCAL {setting} = on")
 
 
 def year_month(value) -> int:

@@ -8,12 +8,12 @@ in the same transaction. No model instance is built per row.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
 
+from twintrack import sql
 from twintrack.enterprises.models import Enterprise
 from twintrack.figures import Totals, diff_contributions, merge
 from twintrack.programme.contributions import contributions_of_projects
@@ -95,31 +95,10 @@ def _load(cursor, s: Staging, rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {s.stage} ({columns}) VALUES ({marks})", rows)
 
 
-@contextmanager
-def _probing_the_index(cursor):
-    """Joins of the stage with its target table, planned as index probes on PostgreSQL.
-
-    The stage is always the small side (one batch), the target can hold 10^7 rows. With the
-    default costs PostgreSQL prefers to scan and hash the whole target for every batch, so a
-    10^7-row import slows down as the table fills; each stage row probing the target's
-    unique index keeps every batch as cheap as the first. SQLite plans the probes itself."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    settings = ("enable_hashjoin", "enable_mergejoin", "enable_seqscan")
-    for setting in settings:
-        cursor.execute(f"SET LOCAL {setting} = off")
-    try:
-        yield
-    finally:
-        for setting in settings:
-            cursor.execute(f"SET LOCAL {setting} = on")
-
-
 def _classify(cursor, s: Staging) -> None:
     olds = ", ".join(f"old_{c} = t.{c}" for c in s.values)
     match = " AND ".join(f"t.{k} = {s.stage}.{k}" for k in s.keys)
-    with _probing_the_index(cursor):
+    with sql.probing_indexes(no_scans=True):
         cursor.execute(f"UPDATE {s.stage} SET target_id = t.id, {olds} FROM {s.table} t WHERE {match}")
     changed = " OR ".join(_distinct(c, f"old_{c}") for c in s.values)
     cursor.execute(
@@ -162,7 +141,7 @@ def _apply_returning(cursor, table: str, update: str, insert: str, into_history:
     """PostgreSQL: the update, the insert and their history rows in one statement, the history
     taken from what the two return, rather than by joining the stage to the target again."""
     returned = ", ".join(model_columns)
-    with _probing_the_index(cursor):
+    with sql.probing_indexes(no_scans=True):
         cursor.execute(
             f"WITH changed AS ({update} RETURNING {', '.join(f'{table}.{c}' for c in model_columns)}), created AS ({insert} RETURNING {returned}) "
             f"{into_history} SELECT {returned}, {WHO} '~', CAST(%s AS INTEGER) FROM changed "

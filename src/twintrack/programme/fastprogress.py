@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from twintrack import hooks
+from twintrack import hooks, sql
 from twintrack.approvals.services import MonthLocked, refuse_locked
 from twintrack.enterprises.models import Enterprise
 from twintrack.imports.columnar import NotColumnar, first_row
@@ -229,7 +229,8 @@ def import_columns(kind, file, reason: str, user, progress, checks) -> ColumnarO
             if connection.vendor == "postgresql":
                 cursor.execute(f"ANALYZE {RAW}")  # a temporary table has no statistics until asked
             _no_duplicates(cursor)
-            _stage_resolved(cursor, kind.scope, rows)
+            with sql.probing_indexes(rows):
+                _stage_resolved(cursor, kind.scope, rows)
             if not all(check(cursor, user) for check in checks if check is not role_may_report):
                 return None
             written = Written(*(_distinct(cursor, c) for c in ("year, month", "org_id")))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from twintrack import sql
 from twintrack.orgs.models import OrgUnit
 from twintrack.quality.evaluate import (
     Finding, Scope, findings_for, findings_of_rows, findings_of_table, months_of_rows, refresh_statistics,
@@ -110,7 +111,8 @@ def _findings(written) -> list[Finding]:
     found: list[Finding] = []
     for (year, month), count in sorted(months.items()):
         if count < MANY_ROWS:
-            found.extend(findings_of_rows(table, year, month))
+            with sql.probing_indexes(count):
+                found.extend(findings_of_rows(table, year, month))
         else:
             found.extend(finding for path in evaluated_paths(written.org_ids)
                          for finding in findings_for(year, month, Scope(path)))
