@@ -57,7 +57,11 @@ def database_from_url(url: str | None) -> dict:
             # No JIT: it compiles any statement whose estimated cost passes jit_above_cost, and a
             # temporary staging table has no statistics, so a one-row save paid about 200 ms of
             # compilation (18 ms without); the large reads gain nothing measurable from it.
-            "OPTIONS": {"options": "-c jit=off"},
+            # No parallel workers: web requests and jobs share the cores, and a parallel plan
+            # takes them from the other requests; with a hash join, every worker also builds the
+            # whole hash (a district's quality findings under load: 813 ms on 3 processes, 2 s of
+            # CPU, against 700 ms on one). A file of many rows asks for them (sql.parallel_workers).
+            "OPTIONS": {"options": "-c jit=off -c max_parallel_workers_per_gather=0"},
         }
     raise ImproperlyConfigured(f"TWINTRACK_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 

@@ -65,6 +65,15 @@ def probing_indexes(rows: int | None = None, no_scans: bool = False):
                 cursor.execute(f"SET LOCAL {setting} = on")
 
 
+def parallel_workers(rows: int) -> None:
+    """For the rest of the transaction, PostgreSQL's parallel workers (2, its default) for a file
+    of more than PROBED_ROWS rows: the connections have none (settings.DATABASES), but a file of
+    10^6 rows is the one big job then, and it may use the cores."""
+    if connection.vendor == "postgresql" and rows > PROBED_ROWS:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
+
+
 def year_month(value) -> int:
     """A DATE column's value as yyyymm, whichever type the driver returns (SQLite gives text)."""
     if isinstance(value, str):

@@ -228,6 +228,7 @@ def import_columns(kind, file, reason: str, user, progress, checks) -> ColumnarO
                 return None
             if connection.vendor == "postgresql":
                 cursor.execute(f"ANALYZE {RAW}")  # a temporary table has no statistics until asked
+            sql.parallel_workers(rows)
             _no_duplicates(cursor)
             with sql.probing_indexes(rows):
                 _stage_resolved(cursor, kind.scope, rows)
