@@ -62,11 +62,9 @@ PREFIX = "mixed-"  # user names of this benchmark's accounts
 WEIGHTS = {"dashboard": 40, "project_list": 10, "project_detail": 12, "api_report": 14, "bulletins": 8,
            "quality": 8, "monthly": 8}
 MONTHS_SHOWN = 6
-# WORKER_MODEL: 4 gthread workers x 4 threads by default. Measured on this 2-core machine (30 s
-# each, other jobs running, load average 10-16): sync 4 workers 3.8 requests/s, sync 8 5.3,
-# gthread 2x4 4.8, gthread 4x4 5.8. Beyond the noise: gthread keeps wrk's connections alive (a
-# sync worker closes each one), and its threads overlap the PostgreSQL time of cold pages (the
-# GIL is released while a query runs) while 4 processes keep both cores busy with Python.
+# WORKER_MODEL: twintrack.gunicorn_config's, 3 gthread workers x 6 threads, each holding at most
+# 4 clients per thread (measured there). Earlier, 4 x 4 without the limit: one worker often took
+# all 50 of wrk's keep-alive connections, and a round's speed depended on how they fell.
 WRK_TIMEOUT = 60  # wrk counts a slower answer as an error and leaves it out of the percentiles
 TARGET = {"rps": 500, "p99_ms": 250, "errors": 0, "users": 200, "units": 100}
 
@@ -501,10 +499,11 @@ ACCESS_FORMAT = "%(U)s %({x-page-cache}o)s %(M)s"  # path, page-cache hit or "-"
 
 def serve(port: int, workers: int, threads: int, log_file: Path, cache_url: str = "",
           access_log: Path | None = None) -> subprocess.Popen:
-    model = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else ["-k", "sync"]
+    model = (["-k", "gthread", "--threads", str(threads), "--worker-connections", str(4 * threads)] if threads > 1
+             else ["-k", "sync"])  # twintrack.gunicorn_config's limit of clients per worker, for these threads
     access = ["--access-logfile", str(access_log), "--access-logformat", ACCESS_FORMAT] if access_log else []
-    command = [str(BIN / "gunicorn"), "-w", str(workers), *model, "-b", f"127.0.0.1:{port}", "--timeout", "120",
-               "--log-level", "warning", *access, "twintrack.wsgi:application"]
+    command = [str(BIN / "gunicorn"), "-c", "python:twintrack.gunicorn_config", "-w", str(workers), *model,
+               "-b", f"127.0.0.1:{port}", "--log-level", "warning", *access, "twintrack.wsgi:application"]
     env = dict(os.environ, TWINTRACK_ALLOWED_HOSTS="127.0.0.1", TWINTRACK_CACHE_URL=cache_url)
     with log_file.open("w") as errors:  # the server's own errors, apart from this script's output
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=errors, stderr=errors, start_new_session=True)
@@ -546,8 +545,8 @@ def main(argv=None) -> None:
     parser.add_argument("--prime", action=argparse.BooleanOptionalAction, default=True,
                         help="ask for every distinct request once before the warm-up (the steady state)")
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (WORKER_MODEL above)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker; over 1: gthread workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (WORKER_MODEL above)")
+    parser.add_argument("--threads", type=int, default=6, help="threads per worker; over 1: gthread workers")
     parser.add_argument("--job-workers", type=int, default=1,
                         help="`twintrack worker` processes, as `twintrack serve` starts (default 1); 0: the "
                              "import API runs each import in its request")
