@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 
 CHUNK = 5000
 
@@ -50,12 +50,12 @@ def probing_indexes(rows: int | None = None, no_scans: bool = False):
     the default costs PostgreSQL prefers to read the whole large table (a hash or a merge join,
     hundreds of milliseconds even for a 10,000-row file), misled by the staging table's rough
     statistics; each staged row probing the large table's index costs microseconds. SQLite
-    plans the probes itself. Inside a transaction."""
+    plans the probes itself."""
     if connection.vendor != "postgresql" or (rows is not None and rows > PROBED_ROWS):
         yield
         return
     settings = ("enable_hashjoin", "enable_mergejoin", *(("enable_seqscan",) if no_scans else ()))
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:  # SET LOCAL needs a transaction (a page has none)
         for setting in settings:
             cursor.execute(f"SET LOCAL {setting} = off")
         try:

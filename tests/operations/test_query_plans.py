@@ -64,3 +64,12 @@ def test_each_worker_holds_at_most_four_clients_per_thread():
     assert gunicorn_config.worker_class == "gthread"
     assert gunicorn_config.worker_connections == 4 * gunicorn_config.threads
     assert gunicorn_config.workers >= 2
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_probes_hold_on_a_page_that_runs_without_a_transaction():
+    assert connection.get_autocommit()
+    with sql.probing_indexes(10):
+        assert setting("enable_hashjoin") == "off"
+    assert setting("enable_hashjoin") == "on"

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from twintrack import sql
 from twintrack.energy.models import EnergyLine
 from twintrack.enterprises.models import Enterprise
 from twintrack.orgs.models import OrgUnit
@@ -93,10 +94,23 @@ def _leaf_findings(year: int, month: int, leaves: list[OrgUnit], rules) -> dict[
     found: dict[int, list[Finding]] = {}
     for ancestor, group in _read_together(leaves):
         if ancestor is None:
-            found.update({leaf.id: findings_for(year, month, Scope(leaf.path), rules) for leaf in group})
+            found.update({leaf.id: _probed_findings(year, month, Scope(leaf.path), rules, _active_projects(leaf))
+                          for leaf in group})
         else:
             found.update(_split(findings_for(year, month, Scope(ancestor), rules), group))
     return found
+
+
+def _probed_findings(year: int, month: int, scope: Scope, rules, projects: int) -> list[Finding]:
+    """findings_for the scope, its joins probed when it holds few projects (sql.probing_indexes):
+    a district's after an import in it took 365 ms against 600-700 ms, with 10^6 projects in the
+    province."""
+    with sql.probing_indexes(projects):
+        return findings_for(year, month, scope, rules)
+
+
+def _active_projects(leaf: OrgUnit) -> int:
+    return Project.objects.filter(enterprise__org_id=leaf.id, is_active=True).count()
 
 
 def _read_together(leaves: list[OrgUnit]) -> list[tuple[str | None, list[OrgUnit]]]:
@@ -140,5 +154,5 @@ def _inner_findings(year: int, month: int, units: list[OrgUnit], rules) -> dict[
     for project_id, org_id in Project.objects.filter(enterprise__org_id__in=[u.id for u in units],
                                                      is_active=True).values_list("id", "enterprise__org_id"):
         own[org_id].append(project_id)
-    return {unit.id: findings_for(year, month, Scope(unit.path, tuple(own[unit.id])), rules)
+    return {unit.id: _probed_findings(year, month, Scope(unit.path, tuple(own[unit.id])), rules, len(own[unit.id]))
             for unit in units if own.get(unit.id)}
