@@ -120,12 +120,18 @@ def job_worker(monkeypatch):
     monkeypatch.setattr(WSGIHandler, "__call__", one_at_a_time)
     stop = threading.Event()
 
+    ready = threading.Event()
+
     def run():
         try:
+            with turn:  # the thread's first query opens its connection before the test's body runs
+                run_once()
+            ready.set()
             while not stop.wait(0.3):
                 with turn:
                     run_once()
         finally:
+            ready.set()
             connections.close_all()
 
     def run_once():
@@ -137,6 +143,7 @@ def job_worker(monkeypatch):
 
     thread = threading.Thread(target=run, name="test-job-worker", daemon=True)
     thread.start()
+    ready.wait(timeout=60)
     yield thread
     stop.set()
     thread.join(timeout=60)

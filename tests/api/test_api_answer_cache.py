@@ -2,6 +2,7 @@
 cached answer is given only to the token it was made for, while that token is live, within its
 rate, and while the data versions of what it shows are unchanged."""
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -79,7 +80,11 @@ def test_another_token_never_gets_the_cached_answer(api):
 
 
 def test_answers_from_the_cache_count_against_the_tokens_rate(api):
+    from twintrack.orgs.tokens import rate_wait
+
     bureau = api("bureau")
+    if rate_wait() < 15:  # the rate is counted per minute: all five requests within one
+        time.sleep(rate_wait())
     with override_settings(TWINTRACK_API_RATE=3):
         statuses = [(bureau.get(REPORT).status_code, ) for _ in range(5)]
     assert [s for (s,) in statuses] == [200, 200, 200, 429, 429]
