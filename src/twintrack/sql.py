@@ -6,7 +6,7 @@ values directly. SQL text and values come from the caller, never from a user.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Iterable, Iterator, Sequence
 
 from django.db import connection, transaction
@@ -55,14 +55,18 @@ def probing_indexes(rows: int | None = None, no_scans: bool = False):
         yield
         return
     settings = ("enable_hashjoin", "enable_mergejoin", *(("enable_seqscan",) if no_scans else ()))
-    with transaction.atomic(), connection.cursor() as cursor:  # SET LOCAL needs a transaction (a page has none)
+    # SET LOCAL needs a transaction: a page has none, an import's is used as it is (no savepoint).
+    # After an error the settings stay until that transaction ends, which rolls them back.
+    with nullcontext() if connection.in_atomic_block else transaction.atomic():
+        _set_all(settings, "off")
+        yield
+        _set_all(settings, "on")
+
+
+def _set_all(settings: Iterable[str], value: str) -> None:
+    with connection.cursor() as cursor:
         for setting in settings:
-            cursor.execute(f"SET LOCAL {setting} = off")
-        try:
-            yield
-        finally:
-            for setting in settings:
-                cursor.execute(f"SET LOCAL {setting} = on")
+            cursor.execute(f"SET LOCAL {setting} = {value}")
 
 
 def parallel_workers(rows: int) -> None:
