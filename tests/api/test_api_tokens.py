@@ -92,7 +92,7 @@ def test_an_api_write_is_recorded_with_the_tokens_user_and_name(api):
     assert record.history_change_reason.endswith("supervisor test)")
 
 
-def test_the_rate_limit_answers_429_with_retry_after(api, settings):
+def test_the_rate_limit_answers_429_with_retry_after(api, settings, one_rate_window):
     settings.TWINTRACK_API_RATE = 3
     first, second = api("district"), api("bureau")
     assert [first.get("/orgunits/330402").status_code for _ in range(3)] == [200, 200, 200]
