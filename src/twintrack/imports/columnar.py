@@ -1,5 +1,5 @@
 """Reading a plain file in column batches, for a kind's fast path: CSV with a C parser
-(pyarrow), XLSX with python-calamine (Rust).
+(pyarrow), XLSX with fastexcel (python-calamine's Rust reader, straight into Arrow).
 
 The general reader (reading.py) turns every row into Python objects, which costs several
 microseconds a row: too much for a month-end file of a million rows. A kind that can check
@@ -9,13 +9,15 @@ pyarrow string arrays keyed by column key, a batch at a time (memory stays flat)
 Only the plain file is read this way. A CSV file: UTF-8, the header on the first line, one row
 per line, every row with the header's number of cells, no line breaks inside a cell. A
 workbook: the header in row 1 of the sheet the general reader chose (no title or units row),
-no formula anywhere (openpyxl tells a formula without a saved result, calamine cannot), no
-date cell, no cell right of the header. Anything else raises `NotColumnar`, and the caller
+no formula or error cell anywhere (openpyxl tells a formula without a saved result and an error's
+text, calamine cannot), a header of text cells, each column all text, all numbers or all
+true/false (no date, no column mixing them), no cell right of the header. Anything else raises `NotColumnar`, and the caller
 reads the file the general way, which also names each problem by its row. The i-th data row
 read (0-based) is row `first_row(table) + i`, the number people see.
 """
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from typing import Iterator
@@ -23,12 +25,17 @@ from typing import Iterator
 from django.utils.translation import gettext as _
 
 from twintrack.filecheck import ZIP_MAGIC, DamagedFile, FileRefused, check_package
-from twintrack.imports.reading import (HEADER_SCAN_ROWS, Source, Table, _table, extension_of, normalise_cell,
-                                       open_binary, sheet_names, source_name)
+from twintrack.imports.reading import (HEADER_SCAN_ROWS, Source, Table, _table, extension_of, open_binary,
+                                       sheet_names, source_name)
 
 BLOCK_SIZE = 8 << 20  # bytes of the file per batch: ~200,000 progress rows
 XLSX_BATCH = 100_000  # rows per batch of a workbook
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*\bt=\"e\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b(?:[^>]*?\br=\"(\d+)\")?[^>]*?(/?)>")
+_RENAMED = re.compile(r"^(.*)_\d+$")  # fastexcel's name for a header's second "x": "x_1"
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
 
 
 class NotColumnar(Exception):
@@ -86,101 +93,142 @@ def first_row(table: Table) -> int:
 
 
 def _has_formulas(handle) -> bool:
-    """Whether any worksheet of the workbook has a formula (read in compressed chunks)."""
+    """Whether any worksheet of the workbook has a formula or an error cell (read in compressed
+    chunks): the column reader would see a formula's saved result, and an error as an empty cell,
+    where the general reader sees what openpyxl says."""
     with zipfile.ZipFile(handle) as package:
         for name in package.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 with package.open(name) as part:
                     tail = b""
                     while chunk := part.read(1 << 20):
-                        if (b"f" in tail or b"<f" in chunk or b":f" in chunk) and _FORMULA.search(tail + chunk):
+                        text = tail + chunk
+                        if (b"f" in text and _FORMULA.search(text)) or (b'"e"' in text and _ERROR_CELL.search(text)):
                             return True
-                        tail = chunk[-16:]
+                        tail = chunk[-256:]
     return False
 
 
-def _text(cell) -> str:
-    """A calamine cell as the general reader gives it (reading.normalise_cell); a date is not plain."""
-    if cell.__class__ is str:
-        return cell
-    if cell.__class__ is float:
-        if abs(cell) >= 2 ** 53:  # openpyxl keeps the text's exact integer
-            raise NotColumnar("a number beyond a float's integers")
-        if cell.is_integer():
-            return str(int(cell))
-        text = repr(cell)  # reading.number_text's digits, when there is no exponent
-        if "e" not in text:
-            return text
-    value = normalise_cell(cell)
-    if value.__class__ is not str:
-        raise NotColumnar("a date cell")
-    return value
+def _sheet_part(package: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding the worksheet named `sheet`, from the workbook's relationships."""
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    ids = [node.get(relation) for node in workbook.iter(f"{main}sheet") if node.get("name") == sheet]
+    rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    for node in rels:
+        if ids and node.get("Id") == ids[0]:
+            target = node.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
 
 
-def _column(cells: list):
-    """A column of calamine cells as a pyarrow string array, as _text gives each cell: a column of
-    text or of numbers converted at once; anything else (mixed, a date, an exponent) cell by cell."""
+def _header_is_text(handle, sheet: str) -> bool:
+    """Whether row 1 of the sheet holds only text cells (a number or a date in the header: the
+    general reader says what it is). Reads the sheet's part only up to the end of its first row."""
+    with zipfile.ZipFile(handle) as package:
+        part_name = _sheet_part(package, sheet)
+        if part_name is None or part_name not in package.namelist():
+            return False
+        with package.open(part_name) as part:
+            head = b""
+            while not _ROW_END.search(head) and b"sheetData/>" not in head and (chunk := part.read(1 << 16)):
+                head += chunk
+    return _text_cells_only(head)
+
+
+def _text_cells_only(head: bytes) -> bool:
+    """Whether the first row in a sheet's XML is row 1 and its cells are all text or empty."""
+    row = _ROW_TAG.search(head)
+    if row is None or row.group(1) not in (None, b"1") or row.group(2):  # row 1 absent or empty
+        return False
+    end = _ROW_END.search(head, row.end())
+    if end is None:
+        return False
+    cells = head[row.end():end.start()]
+    return all(closed or kind in (b"s", b"inlineStr", b"str") for kind, closed in
+               ((_attribute(attributes, b"t"), closing) for attributes, closing in _CELL_TAG.findall(cells)))
+
+
+def _attribute(attributes: bytes, name: bytes) -> bytes:
+    found = re.search(rb"\b" + name + rb'="([^"]*)"', attributes)
+    return found.group(1) if found else b"n"
+
+
+def _text_column(array):
+    """A column of the sheet as a pyarrow string array, each cell as reading.normalise_cell gives it
+    (text as it is, a number's shortest exact digits, true/false, an empty cell as ""), or
+    NotColumnar for what the general reader gives otherwise (a date, a number beyond a float's
+    integers or written with an exponent)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    try:
-        array = pa.array([None if cell == "" else cell for cell in cells])
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        array = None
-    if array is not None and (pa.types.is_string(array.type) or pa.types.is_null(array.type)):
+    kind = array.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind):
         return pc.fill_null(array.cast(pa.string()), "")
-    if array is not None and pa.types.is_floating(array.type):
-        in_range = pc.less(pc.abs(pc.fill_null(array, 0.0)), 2.0 ** 53)
-        text = pc.fill_null(array.cast(pa.string()), "")
-        if pc.all(in_range).as_py() and not pc.any(pc.match_substring(text, "e")).as_py():
-            return text  # the shortest digits that read back the same: repr's, reading.number_text's
-    return pa.array([_text(cell) for cell in cells], pa.string())
+    if pa.types.is_boolean(kind) or pa.types.is_integer(kind):
+        return pc.fill_null(array.cast(pa.string()), "")
+    if pa.types.is_floating(kind):
+        if not pc.all(pc.less(pc.abs(pc.fill_null(array, 0.0)), 2.0 ** 53)).as_py():
+            raise NotColumnar("a number beyond a float's integers")  # openpyxl keeps the exact integer
+        text = pc.fill_null(array.cast(pa.string()), "")  # the shortest digits that read back the same
+        if pc.any(pc.match_substring(text, "e")).as_py():
+            raise NotColumnar("a number with an exponent")
+        return text
+    raise NotColumnar("a date cell")
+
+
+def _sheet_columns(data: bytes, sheet: str):
+    """The sheet's cells under its header (row 1) as {column index: string array}, read by
+    fastexcel (calamine into Arrow, no Python object per cell). Every column is typed over all its
+    rows; a column mixing text, numbers or dates is NotColumnar (its numbers would be text in
+    fastexcel's own format), as is a column without a header cell or one left of the first."""
+    import fastexcel
+
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" for an empty column
+    try:
+        loaded = fastexcel.read_excel(data).load_sheet(sheet, header_row=0, schema_sample_rows=None,
+                                                       dtype_coercion="strict")
+        infos = loaded.available_columns()
+        batch = loaded.to_arrow()
+    except Exception as error:  # noqa: BLE001 - whatever fastexcel says, the general reader decides
+        raise NotColumnar(str(error)) from None
+    names = [info.name for info in infos]
+    if any(info.absolute_index != position or info.column_name_from != "looked_up"
+                                 for position, info in enumerate(infos)):
+        raise NotColumnar("the sheet's cells are not where the header says")
+    if any((twin := _RENAMED.match(name)) and twin.group(1) in names for name in names):
+        raise NotColumnar("a header cell twice (fastexcel renamed it)")
+    return names, {i: _text_column(batch.column(i)) for i in range(len(infos))}
 
 
 def xlsx_batches(source: Source, table: Table, positions: dict[str, int]) -> Iterator[dict]:
-    """As csv_batches, for the sheet of a workbook the general reader chose, read by python-calamine."""
+    """As csv_batches, for the sheet of a workbook opened by open_workbook (its columns, read once,
+    are on the table; a workbook the general reader opened is not read in columns)."""
     import pyarrow as pa
-    from python_calamine import CalamineWorkbook
 
-    if not plain_table(table) or table.sheet is None:
+    if not plain_table(table) or table.opened is None:
         raise NotColumnar("not a plain workbook")
+    columns = table.opened
     width = len(table.header)
-    with open_binary(source) as handle:
-        if _has_formulas(handle):
-            raise NotColumnar("formulas")
-        handle.seek(0)
-        try:
-            sheet = table.opened or CalamineWorkbook.from_filelike(handle).get_sheet_by_name(table.sheet)
-        except Exception as error:  # noqa: BLE001 - whatever calamine says, the general reader decides
-            raise NotColumnar(str(error)) from None
-        if sheet.start != (0, 0) or sheet.width > width:
-            raise NotColumnar("the sheet's cells are not where the header says")
-        rows = sheet.iter_rows()
-        next(rows, None)  # the header
-        wanted = sorted(set(positions.values()) | set(range(min(width, 3))))
-        while True:
-            batch = [row for _n, row in zip(range(XLSX_BATCH), rows)]
-            if not batch:
-                return
-            arrays = {index: _column([row[index] if index < len(row) else "" for row in batch]) for index in wanted}
-            columns = {key: arrays[i] for key, i in positions.items()}
-            columns["_first_columns"] = [arrays[i] for i in range(min(width, 3))]
-            yield columns
-
-
-def _trimmed(row: list) -> list:
-    """A row's cells up to its last one with a value, as the general reader gives them."""
-    end = len(row)
-    while end and row[end - 1] == "":
-        end -= 1
-    return [normalise_cell(cell) for cell in row[:end]]
+    rows = len(next(iter(columns.values()))) if columns else 0
+    blank = pa.array([""] * rows, pa.string())
+    full = {i: columns.get(i, blank) for i in sorted(set(positions.values()) | set(range(min(width, 3))))}
+    for start in range(0, rows, XLSX_BATCH):
+        arrays = {i: array.slice(start, XLSX_BATCH) for i, array in full.items()}
+        batch = {key: arrays[i] for key, i in positions.items()}
+        batch["_first_columns"] = [arrays[i] for i in range(min(width, 3))]
+        yield batch
 
 
 def open_workbook(source: Source, kind, name: str | None = None) -> Table | None:
-    """A workbook's header read by python-calamine, without openpyxl (which, for a sheet saved
+    """A workbook's header and cells read by fastexcel, without openpyxl (which, for a sheet saved
     without its dimensions, parses the whole sheet just to open it): the same sheet, header row
     and notes as reading.open_table, for the fast path only (its rows are read by xlsx_batches).
-    None when the file is anything but a plain workbook calamine opens: then open_table decides."""
+    The sheet is parsed once; its columns stay on the table. None when the file is anything but a
+    plain workbook: then open_table decides."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     from twintrack.imports.columns import normalise_header
@@ -195,27 +243,46 @@ def open_workbook(source: Source, kind, name: str | None = None) -> Table | None
         try:
             check_package(handle, name)
             handle.seek(0)
-            workbook = CalamineWorkbook.from_filelike(handle)
-            worksheets = [m for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+            worksheets = [m for m in CalamineWorkbook.from_filelike(handle).sheets_metadata
+                          if m.typ == SheetTypeEnum.WorkSheet]  # the workbook's parts only, no sheet
             visible = [m for m in worksheets if m.visible == SheetVisibleEnum.Visible]
             if not visible:
                 return None
             names = sheet_names(kind)
             chosen = next((m for m in visible if normalise_header(m.name) in names), visible[0]).name
-            sheet = workbook.get_sheet_by_name(chosen)
-        except (DamagedFile, FileRefused):
+            handle.seek(0)
+            if _has_formulas(handle) or not _header_is_text(handle, chosen):
+                return None
+            handle.seek(0)
+            header, columns = _sheet_columns(handle.read(), chosen)
+        except (DamagedFile, FileRefused, NotColumnar):
             return None
         except Exception:  # noqa: BLE001 - whatever calamine says, the general reader decides
             return None
-    if sheet.start != (0, 0):
-        return None
-    head = [(number, _trimmed(row)) for number, row in zip(range(1, HEADER_SCAN_ROWS + 3), sheet.iter_rows())]
-    if any(cell.__class__ is not str for _n, cells in head for cell in cells):
-        return None  # a date among the first rows: the general reader tells what it is
-    table = _table(name, iter(head), kind, sheet=chosen)
-    table.opened = sheet
-    table.estimated_rows = max(sheet.height - table.header_row, 0)
+    table = _table(name, iter(_head(header, columns)), kind, sheet=chosen)
+    table.opened = columns
+    table.estimated_rows = len(next(iter(columns.values()))) if columns else 0
     if len(worksheets) > 1:
         table.notes.insert(0, _("read the sheet %(sheet)s; the workbook's other sheets were not read")
                            % {"sheet": f'"{chosen}"'})
     return table
+
+
+def _head(header: list[str], columns: dict) -> list[tuple[int, list]]:
+    """The sheet's first rows as the general reader gives them (row number, cells up to the last
+    with a value), for reading._table to find the header in."""
+    rows = [(1, _trimmed(header))]
+    for offset in range(HEADER_SCAN_ROWS + 1):
+        cells = [columns[i][offset].as_py() for i in range(len(header)) if offset < len(columns[i])]
+        if not cells:
+            break
+        rows.append((offset + 2, _trimmed(cells)))
+    return rows
+
+
+def _trimmed(row: list) -> list:
+    """A row's cells up to its last one with a value."""
+    end = len(row)
+    while end and row[end - 1] == "":
+        end -= 1
+    return list(row[:end])

@@ -209,7 +209,7 @@ def _import_columns(importer: Kind, file: ColumnarFile, name: str, reason: str, 
 
 def _open_workbook_columns(importer: Kind, source: Source, name: str, reason: str, user, progress, dry_run: bool,
                            warn) -> ImportResult | None:
-    """A workbook for a kind with a fast path, opened by calamine alone (no openpyxl unless the
+    """A workbook for a kind with a fast path, opened by fastexcel alone (no openpyxl unless the
     fast path declines)."""
     if not _has_fast_path(importer):
         return None

@@ -2,8 +2,9 @@
 
 The general path (importing.ProgressKind.parse/resolve/row_checks, then save_progress)
 spends several microseconds of Python on every row. Here the file's columns come from a
-C parser, pyarrow for CSV or calamine for XLSX (imports.columnar), each column is checked at once (pyarrow.compute), the rows go
-to a temporary table in bulk (COPY on PostgreSQL, executemany on SQLite), and every row
+C parser, pyarrow for CSV or fastexcel for XLSX (imports.columnar), each column is checked at
+once (pyarrow.compute), the rows go to a temporary table in bulk (COPY on PostgreSQL,
+executemany on SQLite), and every row
 check is one SQL statement over that table: unknown, out-of-scope or deleted projects,
 months before a project's start, the same project-month twice, locked months, the kind's
 extra checks (energy's tce guard). The write is then bulk.py's, over the whole file.
