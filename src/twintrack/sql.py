@@ -69,13 +69,26 @@ def _set_all(settings: Iterable[str], value: str) -> None:
             cursor.execute(f"SET LOCAL {setting} = {value}")
 
 
-def parallel_workers(rows: int) -> None:
-    """For the rest of the transaction, PostgreSQL's parallel workers (2, its default) for a file
-    of more than PROBED_ROWS rows: the connections have none (settings.DATABASES), but a file of
-    10^6 rows is the one big job then, and it may use the cores."""
-    if connection.vendor == "postgresql" and rows > PROBED_ROWS:
-        with connection.cursor() as cursor:
+WORK_MEMORY_PER_ROW = 128  # bytes: a staged row sorted or hashed by its project (about 80 in practice)
+WORK_MEMORY_LIMIT_KB = 256 * 1024
+
+
+def big_file_settings(rows: int) -> None:
+    """For the rest of an import's transaction on PostgreSQL, what a file of `rows` rows may use.
+
+    - Parallel workers (2, PostgreSQL's default) above PROBED_ROWS rows: the connections have
+      none (settings.DATABASES), but a file of 10^6 rows is the one big job then.
+    - Sort and hash memory for its rows (up to 256 MB): with the default 4 MB, sorting a
+      100,000-row stage by project and hashing the projects it joins spill to disk in batches.
+      Imports of a kind run one at a time (sql.wait_for_other_writers)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if rows > PROBED_ROWS:
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
+        memory_kb = min(rows * WORK_MEMORY_PER_ROW // 1024, WORK_MEMORY_LIMIT_KB)
+        if memory_kb > 4096:
+            cursor.execute(f"SET LOCAL work_mem = '{memory_kb}kB'")
 
 
 def year_month(value) -> int:

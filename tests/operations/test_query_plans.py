@@ -29,11 +29,24 @@ def test_connections_plan_without_parallel_workers_or_jit():
 @pytest.mark.django_db(transaction=True)
 def test_a_file_of_many_rows_may_use_parallel_workers_until_its_transaction_ends():
     with transaction.atomic():
-        sql.parallel_workers(sql.PROBED_ROWS)
+        sql.big_file_settings(sql.PROBED_ROWS)
         assert setting("max_parallel_workers_per_gather") == "0"
-        sql.parallel_workers(sql.PROBED_ROWS + 1)
+        sql.big_file_settings(sql.PROBED_ROWS + 1)
         assert setting("max_parallel_workers_per_gather") == "2"
     assert setting("max_parallel_workers_per_gather") == "0"
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_file_sorts_and_hashes_in_memory_sized_by_its_rows_until_its_transaction_ends():
+    with transaction.atomic():
+        sql.big_file_settings(10_000)
+        assert setting("work_mem") == "4MB"
+        sql.big_file_settings(100_000)
+        assert setting("work_mem") == "12500kB"
+        sql.big_file_settings(10_000_000)
+        assert setting("work_mem") == "256MB"
+    assert setting("work_mem") == "4MB"
 
 
 @postgresql_only

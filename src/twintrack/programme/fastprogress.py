@@ -142,22 +142,41 @@ def _stage_resolved(cursor, scope, expected: int) -> None:
     bulk._create(cursor, s)
     condition, params = scope.sql("o.path")
     start_year, start_month = bulk._year_month("p.start_date")
-    changed = " OR ".join(bulk._distinct(f"r.{c}", f"t.{c}") for c in s.values)
+    changed = " OR ".join(bulk._distinct(f"x.{c}", f"t.{c}") for c in s.values)
     olds = ", ".join(f"old_{c}" for c in s.values)
+    resolved = (
+        f"SELECT p.id AS project_id, r.year, r.month, r.investment_yuan, r.energy_saved_tce, r.note, e.org_id "
+        f"FROM {RAW} r JOIN {Project._meta.db_table} p ON p.code = r.code "
+        f"JOIN {Enterprise._meta.db_table} e ON e.id = p.enterprise_id "
+        f"JOIN {OrgUnit._meta.db_table} o ON o.id = e.org_id "
+        f"WHERE {condition} AND p.is_active AND r.year * 100 + r.month >= {start_year} * 100 + {start_month}")
     cursor.execute(
         f"INSERT INTO {s.stage} (project_id, year, month, investment_yuan, energy_saved_tce, note, org_id, "
         f"target_id, {olds}, state) "
-        f"SELECT p.id, r.year, r.month, r.investment_yuan, r.energy_saved_tce, r.note, e.org_id, "
+        f"SELECT x.project_id, x.year, x.month, x.investment_yuan, x.energy_saved_tce, x.note, x.org_id, "
         f"t.id, {', '.join(f't.{c}' for c in s.values)}, "
-        f"CASE WHEN t.id IS NULL THEN 'n' WHEN {changed} THEN 'c' ELSE 's' END FROM {RAW} r "
-        f"JOIN {Project._meta.db_table} p ON p.code = r.code "
-        f"JOIN {Enterprise._meta.db_table} e ON e.id = p.enterprise_id "
-        f"JOIN {OrgUnit._meta.db_table} o ON o.id = e.org_id "
-        f"LEFT JOIN {Progress._meta.db_table} t ON t.project_id = p.id AND t.year = r.year AND t.month = r.month "
-        f"WHERE {condition} AND p.is_active AND r.year * 100 + r.month >= {start_year} * 100 + {start_month}",
+        f"CASE WHEN t.id IS NULL THEN 'n' WHEN {changed} THEN 'c' ELSE 's' END FROM {_with_stored(resolved)}",
         params)
     if cursor.rowcount != expected:
         raise NotClean
+
+
+def _with_stored(resolved: str) -> str:
+    """The resolved rows as `x`, each with its stored row of the month as `t` (or nulls).
+
+    On PostgreSQL each row probes the stored rows' natural key (project, year, month) in project
+    order: neighbouring probes read the same index pages, where the file's order reads a page
+    per row (a 10^6-row month: 1.2 s of probes against 3.7 s, or 5 s for a hash join over the
+    10^7 stored rows, which the planner picks for a plain LEFT JOIN). LATERAL with OFFSET 0
+    keeps all three columns as the index's conditions (a plain join probed by project alone
+    and filtered the project's other months). SQLite has no LATERAL and probes the key itself."""
+    stored = Progress._meta.db_table
+    if connection.vendor != "postgresql":
+        return (f"({resolved}) x LEFT JOIN {stored} t "
+                f"ON t.project_id = x.project_id AND t.year = x.year AND t.month = x.month")
+    values = ", ".join(bulk.PROGRESS.values)
+    return (f"({resolved} ORDER BY p.id OFFSET 0) x LEFT JOIN LATERAL (SELECT id, {values} FROM {stored} "
+            f"WHERE project_id = x.project_id AND year = x.year AND month = x.month OFFSET 0) t ON true")
 
 
 def _no_duplicates(cursor) -> None:
@@ -229,7 +248,7 @@ def import_columns(kind, file, reason: str, user, progress, checks) -> ColumnarO
                 return None
             if connection.vendor == "postgresql":
                 cursor.execute(f"ANALYZE {RAW}")  # a temporary table has no statistics until asked
-            sql.parallel_workers(rows)
+            sql.big_file_settings(rows)
             _no_duplicates(cursor)
             with sql.probing_indexes(rows):
                 _stage_resolved(cursor, kind.scope, rows)
