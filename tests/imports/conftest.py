@@ -5,6 +5,7 @@ import io
 import pytest
 
 from twintrack.imports.errors import ImportRejected
+from twintrack.programme import fastprogress
 from twintrack.web.import_kinds import import_file
 
 
@@ -72,3 +73,19 @@ def orgs(city):
     from twintrack.orgs.models import OrgUnit
 
     return {o.code: o for o in OrgUnit.objects.all()}
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """How often the progress kind's fast path (programme.fastprogress) answered (an outcome) and
+    declined (None)."""
+    seen = {"fast": 0, "declined": 0}
+    original = fastprogress.import_columns
+
+    def counting(*args, **kwargs):
+        outcome = original(*args, **kwargs)
+        seen["fast" if outcome is not None else "declined"] += 1
+        return outcome
+
+    monkeypatch.setattr(fastprogress, "import_columns", counting)
+    return seen

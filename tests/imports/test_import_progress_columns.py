@@ -21,21 +21,6 @@ def projects(project_factory):
 
 
 @pytest.fixture
-def calls(monkeypatch):
-    """How often the fast path answered (an outcome) and declined (None)."""
-    seen = {"fast": 0, "declined": 0}
-    original = fastprogress.import_columns
-
-    def counting(*args, **kwargs):
-        outcome = original(*args, **kwargs)
-        seen["fast" if outcome is not None else "declined"] += 1
-        return outcome
-
-    monkeypatch.setattr(fastprogress, "import_columns", counting)
-    return seen
-
-
-@pytest.fixture
 def general_only(monkeypatch):
     def off():
         monkeypatch.setattr(fastprogress, "import_columns", lambda *args, **kwargs: None)

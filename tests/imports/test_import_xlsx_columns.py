@@ -23,21 +23,6 @@ def projects(project_factory):
     return made
 
 
-@pytest.fixture
-def calls(monkeypatch):
-    """How often the progress fast path answered (an outcome) and declined (None)."""
-    seen = {"fast": 0, "declined": 0}
-    original = fastprogress.import_columns
-
-    def counting(*args, **kwargs):
-        outcome = original(*args, **kwargs)
-        seen["fast" if outcome is not None else "declined"] += 1
-        return outcome
-
-    monkeypatch.setattr(fastprogress, "import_columns", counting)
-    return seen
-
-
 def outcome(path):
     """What an import of `path` answers and stores, then the stored rows removed for the next run."""
     from twintrack.imports.errors import ImportRejected
