@@ -71,6 +71,7 @@ def _set_all(settings: Iterable[str], value: str) -> None:
 
 WORK_MEMORY_PER_ROW = 128  # bytes: a staged row sorted or hashed by its project (about 80 in practice)
 WORK_MEMORY_LIMIT_KB = 256 * 1024
+WORK_MEMORY_DEFAULT_KB = 4096  # PostgreSQL's own work_mem, which the connections keep
 
 
 def big_file_settings(rows: int) -> None:
@@ -87,7 +88,7 @@ def big_file_settings(rows: int) -> None:
         if rows > PROBED_ROWS:
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
         memory_kb = min(rows * WORK_MEMORY_PER_ROW // 1024, WORK_MEMORY_LIMIT_KB)
-        if memory_kb > 4096:
+        if memory_kb > WORK_MEMORY_DEFAULT_KB:
             cursor.execute(f"SET LOCAL work_mem = '{memory_kb}kB'")
 
 

@@ -92,20 +92,26 @@ def first_row(table: Table) -> int:
     return table.header_row + 1
 
 
-def _has_formulas(handle) -> bool:
-    """Whether any worksheet of the workbook has a formula or an error cell (read in compressed
-    chunks): the column reader would see a formula's saved result, and an error as an empty cell,
-    where the general reader sees what openpyxl says."""
+def _plain_cells(handle, sheet: str) -> bool:
+    """Whether no worksheet of the workbook has a formula or an error cell, and row 1 of `sheet`
+    holds only text: the column reader would see a formula's saved result and an error as an empty
+    cell where the general reader sees what openpyxl says, and a number or a date in the header is
+    the general reader's to name."""
     with zipfile.ZipFile(handle) as package:
-        for name in package.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                with package.open(name) as part:
-                    tail = b""
-                    while chunk := part.read(1 << 20):
-                        text = tail + chunk
-                        if (b"f" in text and _FORMULA.search(text)) or (b'"e"' in text and _ERROR_CELL.search(text)):
-                            return True
-                        tail = chunk[-256:]
+        return not _has_formulas(package) and _header_is_text(package, sheet)
+
+
+def _has_formulas(package: zipfile.ZipFile) -> bool:
+    """Whether any worksheet has a formula or an error cell (read in compressed chunks)."""
+    for name in package.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            with package.open(name) as part:
+                tail = b""
+                while chunk := part.read(1 << 20):
+                    text = tail + chunk
+                    if (b"f" in text and _FORMULA.search(text)) or (b'"e"' in text and _ERROR_CELL.search(text)):
+                        return True
+                    tail = chunk[-256:]
     return False
 
 
@@ -125,17 +131,16 @@ def _sheet_part(package: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def _header_is_text(handle, sheet: str) -> bool:
-    """Whether row 1 of the sheet holds only text cells (a number or a date in the header: the
-    general reader says what it is). Reads the sheet's part only up to the end of its first row."""
-    with zipfile.ZipFile(handle) as package:
-        part_name = _sheet_part(package, sheet)
-        if part_name is None or part_name not in package.namelist():
-            return False
-        with package.open(part_name) as part:
-            head = b""
-            while not _ROW_END.search(head) and b"sheetData/>" not in head and (chunk := part.read(1 << 16)):
-                head += chunk
+def _header_is_text(package: zipfile.ZipFile, sheet: str) -> bool:
+    """Whether row 1 of the sheet holds only text cells, reading its part only up to the end of
+    its first row."""
+    part_name = _sheet_part(package, sheet)
+    if part_name is None or part_name not in package.namelist():
+        return False
+    with package.open(part_name) as part:
+        head = b""
+        while not _ROW_END.search(head) and b"sheetData/>" not in head and (chunk := part.read(1 << 16)):
+            head += chunk
     return _text_cells_only(head)
 
 
@@ -166,9 +171,8 @@ def _text_column(array):
     import pyarrow.compute as pc
 
     kind = array.type
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind):
-        return pc.fill_null(array.cast(pa.string()), "")
-    if pa.types.is_boolean(kind) or pa.types.is_integer(kind):
+    text = pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
+    if text or pa.types.is_boolean(kind) or pa.types.is_integer(kind):  # true/false, as openpyxl's cells
         return pc.fill_null(array.cast(pa.string()), "")
     if pa.types.is_floating(kind):
         if not pc.all(pc.less(pc.abs(pc.fill_null(array, 0.0)), 2.0 ** 53)).as_py():
@@ -207,15 +211,12 @@ def _sheet_columns(data: bytes, sheet: str):
 def xlsx_batches(source: Source, table: Table, positions: dict[str, int]) -> Iterator[dict]:
     """As csv_batches, for the sheet of a workbook opened by open_workbook (its columns, read once,
     are on the table; a workbook the general reader opened is not read in columns)."""
-    import pyarrow as pa
-
     if not plain_table(table) or table.opened is None:
         raise NotColumnar("not a plain workbook")
-    columns = table.opened
+    columns = table.opened  # one per header cell (_sheet_columns refuses a column without one)
     width = len(table.header)
-    rows = len(next(iter(columns.values()))) if columns else 0
-    blank = pa.array([""] * rows, pa.string())
-    full = {i: columns.get(i, blank) for i in sorted(set(positions.values()) | set(range(min(width, 3))))}
+    rows = len(columns[0]) if columns else 0
+    full = {i: columns[i] for i in sorted(set(positions.values()) | set(range(min(width, 3))))}
     for start in range(0, rows, XLSX_BATCH):
         arrays = {i: array.slice(start, XLSX_BATCH) for i, array in full.items()}
         batch = {key: arrays[i] for key, i in positions.items()}
@@ -251,7 +252,7 @@ def open_workbook(source: Source, kind, name: str | None = None) -> Table | None
             names = sheet_names(kind)
             chosen = next((m for m in visible if normalise_header(m.name) in names), visible[0]).name
             handle.seek(0)
-            if _has_formulas(handle) or not _header_is_text(handle, chosen):
+            if not _plain_cells(handle, chosen):
                 return None
             handle.seek(0)
             header, columns = _sheet_columns(handle.read(), chosen)
